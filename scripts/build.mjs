@@ -1,0 +1,10 @@
+// npm run build: the npm build (dist/lib: ES2021 modules + .d.ts, from tsc), the CDN build
+// (dist/voip-call-button.js + dist/chunks/, from rollup) and dist/custom-elements.json.
+import { rmSync } from 'node:fs';
+import { run } from './lib/run.mjs';
+
+rmSync('dist', { recursive: true, force: true });
+await run('tsc', ['-p', 'tsconfig.build.json']);
+await run('rollup', ['-c', 'rollup.config.mjs', '--silent']);
+await run('cem', ['analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', 'dist', '--quiet']);
+console.log('[build] dist/lib (npm), dist/voip-call-button.js (CDN), dist/custom-elements.json');

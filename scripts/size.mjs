@@ -1,0 +1,66 @@
+// npm run size: what a page downloads, in bytes gzip -9, against the budgets. Builds first when
+// dist/ is missing. Exits 1 when a budget is exceeded.
+//   before the first click: the CDN entry and everything it imports statically;
+//   a complete call: that plus every chunk loaded with import() for a call (not languages).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { run } from './lib/run.mjs';
+
+const BUDGET_FIRST_CLICK = 10_000;
+const BUDGET_COMPLETE_CALL = 35_000;
+const ENTRY = 'dist/voip-call-button.js';
+const LANGUAGE_CHUNK = /^chunks\/(id)-[\w-]+\.js$/;
+
+if (!existsSync(ENTRY)) await run('node', ['scripts/build.mjs']);
+
+const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** Relative module specifiers a file imports, split into static and dynamic. */
+function importsOf(file) {
+  const code = readFileSync(file, 'utf8');
+  const resolve = (spec) => path.relative('dist', path.join(path.dirname(file), spec));
+  const statics = [...code.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]*from\s*)?["'](\.{1,2}\/[^"']+)["']/g)].map((m) => resolve(m[1]));
+  const dynamics = [...code.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)].map((m) => resolve(m[1]));
+  return { statics, dynamics };
+}
+
+/** The files reachable from `start`, following static imports, and dynamic ones when asked. */
+function closure(start, { dynamic }) {
+  const seen = new Set();
+  const visit = (rel) => {
+    if (seen.has(rel) || (dynamic && LANGUAGE_CHUNK.test(rel) && rel !== start)) return;
+    seen.add(rel);
+    const { statics, dynamics } = importsOf(path.join('dist', rel));
+    for (const next of statics) visit(next);
+    if (dynamic) for (const next of dynamics) visit(next);
+  };
+  visit(start);
+  return [...seen];
+}
+
+const entry = path.relative('dist', ENTRY);
+const total = (files) => files.reduce((sum, f) => sum + gz(path.join('dist', f)), 0);
+const firstClick = closure(entry, { dynamic: false });
+const call = closure(entry, { dynamic: true });
+const languages = importsOf(ENTRY).dynamics.filter((f) => LANGUAGE_CHUNK.test(f));
+
+const rows = [
+  ['before the first click', total(firstClick), BUDGET_FIRST_CLICK, firstClick],
+  ['a complete call', total(call), BUDGET_COMPLETE_CALL, call],
+];
+let over = false;
+for (const [label, bytes, budget, files] of rows) {
+  const ok = bytes <= budget;
+  over ||= !ok;
+  console.log(
+    `${label.padEnd(24)} ${String(bytes).padStart(6)} B gzip -9  budget ${budget} B  ${ok ? 'ok' : 'OVER'}  (${files.join(', ')})`,
+  );
+}
+for (const f of languages) {
+  console.log(`${'+ language on demand'.padEnd(24)} ${String(gz(path.join('dist', f))).padStart(6)} B gzip -9  (${f})`);
+}
+if (over) {
+  console.error('size: over budget');
+  process.exit(1);
+}

@@ -1,0 +1,180 @@
+/**
+ * The call controller: owns one call at a time for its host element. It validates the host's
+ * configuration before anything touches the network, moves the state machine, fires the `voip-*`
+ * events, and keeps the call timer. The work of a call (microphone, gateway, media) is done by
+ * `call-runner.ts`, loaded on first use. It touches nothing of the host but its properties,
+ * `requestUpdate()` and `dispatchEvent()`.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { CallPlan, CallResult } from './call-runner.js';
+import { CallState, nextState, type CallInput } from './call-state.js';
+import { parseDialString, parseServers, parseSipDomain, toSipUri } from './dial-target.js';
+import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
+import { createVoipEvent } from './events.js';
+import { registerTranslation, type MessageKey } from './i18n/index.js';
+import type { SipConnector } from './sip/session.js';
+
+/** What the controller reads from its host when a call starts. */
+export interface CallConfig {
+  readonly server: string | null;
+  readonly number: string | null;
+  readonly sipDomain: string | null;
+  readonly displayName: string | null;
+  readonly disabled: boolean;
+  /** Microphone constraints passed to `getUserMedia`. */
+  readonly audioConstraints: MediaTrackConstraints | boolean;
+  /** Replaces the built-in Janus connector (tests, other gateways). */
+  readonly connector: SipConnector | undefined;
+}
+
+/** How the controller reaches its host. */
+export interface CallControllerOptions {
+  readonly getConfig: () => CallConfig;
+  /** The visitor-facing message for a key, in the host's language. */
+  readonly localize: (key: MessageKey) => string;
+}
+
+/** How the last call ended, for the status line. */
+export type CallOutcome =
+  | { readonly kind: 'ended'; readonly reason: EndReason }
+  | { readonly kind: 'error'; readonly code: VoipErrorCode };
+
+export class CallController implements ReactiveController {
+  /** The current call state. */
+  state: CallState = CallState.Idle;
+  /** How the last call ended, or `null` before the first one and during a call. */
+  lastOutcome: CallOutcome | null = null;
+  /** The microphone stream of the current call. */
+  localStream: MediaStream | null = null;
+  /** The far end's audio in the current call. */
+  remoteStream: MediaStream | null = null;
+
+  private abort: AbortController | undefined;
+  private answeredAt: number | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly options: CallControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** Time since the answer, in milliseconds; 0 when not in a call. */
+  get durationMs(): number {
+    return this.answeredAt === undefined ? 0 : performance.now() - this.answeredAt;
+  }
+
+  hostDisconnected(): void {
+    // Moving the element (remove + insert in one task) must not drop the call: check afterwards.
+    void Promise.resolve().then(() => {
+      if (!this.host.isConnected) this.hangup();
+    });
+  }
+
+  /**
+   * Places a call to the configured number. Does nothing while a call is under way or when the
+   * host is disabled. Failures are reported with `voip-error`; a started call with `voip-ended`.
+   */
+  call(): void {
+    if (this.state !== CallState.Idle) return;
+    const config = this.options.getConfig();
+    if (config.disabled) return;
+    let plan: CallPlan;
+    try {
+      plan = this.plan(config);
+    } catch (error) {
+      const e = error as VoipError;
+      this.finish({ kind: 'error', code: e.code, detail: e.message });
+      return;
+    }
+    const abort = (this.abort = new AbortController());
+    this.lastOutcome = null;
+    this.move('start');
+    void this.run(plan, abort.signal);
+  }
+
+  /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */
+  hangup(): void {
+    this.abort?.abort();
+  }
+
+  /** Validates the configuration; throws a VoipError before anything touches the network. */
+  private plan(config: CallConfig): CallPlan {
+    if (globalThis.isSecureContext === false) throw new VoipError('insecure-context');
+    if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+      throw new VoipError('unsupported-browser');
+    }
+    const target = parseDialString(config.number);
+    if (!target) throw new VoipError('invalid-number', '"number" is not a phone number or extension');
+    const sipDomain = parseSipDomain(config.sipDomain);
+    if (!sipDomain) throw new VoipError('invalid-config', '"sip-domain" is not a host[:port]');
+    const servers = parseServers(config.server);
+    if (!servers) throw new VoipError('invalid-config', '"server" needs ws(s):// or http(s):// URLs');
+    return {
+      uri: toSipUri(target, sipDomain),
+      servers,
+      sipDomain,
+      ...(config.displayName ? { displayName: config.displayName } : {}),
+      audioConstraints: config.audioConstraints,
+      ...(config.connector ? { connector: config.connector } : {}),
+    };
+  }
+
+  private async run(plan: CallPlan, signal: AbortSignal): Promise<void> {
+    let result: CallResult;
+    try {
+      const { runCall, enOutcomes } = await import('./call-runner.js');
+      registerTranslation('en', enOutcomes);
+      result = await runCall(plan, {
+        signal,
+        onInviteSent: () => this.move('invite-sent'),
+        onRinging: () => this.move('ringing'),
+        onAnswered: () => {
+          this.answeredAt = performance.now();
+          this.move('answered');
+          this.ticker = setInterval(() => this.host.requestUpdate(), 1000);
+          this.host.dispatchEvent(createVoipEvent('voip-connected', {}));
+        },
+        onEnding: () => this.move('end'),
+        onMedia: (local, remote) => {
+          this.localStream = local;
+          this.remoteStream = remote;
+          this.host.requestUpdate();
+        },
+      });
+    } catch (error) {
+      // Only the import can throw here (runCall never rejects): the chunk did not load.
+      this.move('end');
+      result = { kind: 'error', code: 'load-failed', detail: String(error) };
+    }
+    this.abort = undefined;
+    this.answeredAt = undefined;
+    clearInterval(this.ticker);
+    this.move('released');
+    this.finish(result);
+  }
+
+  /** Records the outcome and fires the one terminal event of the call. */
+  private finish(result: CallResult): void {
+    if (result.kind === 'ended') {
+      const { kind, reason, ...detail } = result;
+      this.lastOutcome = { kind, reason };
+      this.host.requestUpdate();
+      this.host.dispatchEvent(createVoipEvent('voip-ended', { reason, ...detail }));
+    } else {
+      console.warn(`<voip-call-button> ${result.code}: ${result.detail}`);
+      this.lastOutcome = { kind: 'error', code: result.code };
+      this.host.requestUpdate();
+      const message = this.options.localize(`error.${result.code}`);
+      this.host.dispatchEvent(createVoipEvent('voip-error', { code: result.code, message }));
+    }
+  }
+
+  private move(input: CallInput): void {
+    const previous = this.state;
+    this.state = nextState(previous, input);
+    this.host.requestUpdate();
+    this.host.dispatchEvent(createVoipEvent('voip-state-change', { state: this.state, previous }));
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The failure vocabulary, in one place: the codes of `voip-error` (a call that could not start)
+ * and the reasons of `voip-ended` (how a started call ended), each with the translation key of
+ * the message a visitor sees. Messages never come from the network.
+ */
+
+/** Codes carried by `voip-error`: why a call could not start. */
+export const ERROR_CODES = [
+  'invalid-number',
+  'invalid-config',
+  'insecure-context',
+  'unsupported-browser',
+  'load-failed',
+  'server-unreachable',
+  'server-error',
+  'mic-denied',
+  'no-microphone',
+  'mic-unavailable',
+  'failed',
+] as const;
+
+/** A code carried by `voip-error`. */
+export type VoipErrorCode = (typeof ERROR_CODES)[number];
+
+/** Reasons carried by `voip-ended`: how a call that was started ended. */
+export const END_REASONS = [
+  'local-hangup',
+  'remote-hangup',
+  'busy',
+  'declined',
+  'not-found',
+  'unavailable',
+  'no-answer',
+  'cancelled',
+  'service-unavailable',
+  'connection-lost',
+  'failed',
+] as const;
+
+/** A reason carried by `voip-ended`. */
+export type EndReason = (typeof END_REASONS)[number];
+
+/** The one error type of the SDK: a stable code, an optional SIP status, and the cause. */
+export class VoipError extends Error {
+  constructor(
+    readonly code: VoipErrorCode,
+    /** For developers only (console, logs); visitors see the translated message for `code`. */
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail ?? code, options);
+    this.name = 'VoipError';
+  }
+}
+
+/** Whether `value` is a {@link VoipError}. */
+export function isVoipError(value: unknown): value is VoipError {
+  return value instanceof VoipError;
+}

@@ -1,0 +1,62 @@
+/**
+ * Every `voip-*` event the element fires, with its detail type. All are `CustomEvent`s that bubble
+ * and are composed, so a page can listen on the element or on any ancestor, across shadow roots.
+ */
+import type { CallState } from './call-state.js';
+import type { EndReason, VoipErrorCode } from './errors.js';
+
+/** Detail of `voip-state-change`: fired on every state change. */
+export interface VoipStateChangeDetail {
+  readonly state: CallState;
+  readonly previous: CallState;
+}
+
+/** Detail of `voip-connected`: the callee answered. Empty for now; fields may be added. */
+export type VoipConnectedDetail = Record<string, never>;
+
+/** Detail of `voip-ended`: fired exactly once for every call that was started. */
+export interface VoipEndedDetail {
+  /** How the call ended. */
+  readonly reason: EndReason;
+  /** The SIP status that ended it, where there was one (486, 404, ...). */
+  readonly sipCode?: number;
+  /** Time from the answer to the end; 0 when the call was never answered. */
+  readonly durationMs: number;
+}
+
+/** Detail of `voip-error`: the call could not start, or the element is misconfigured. */
+export interface VoipErrorDetail {
+  /** A stable code to branch on. */
+  readonly code: VoipErrorCode;
+  /** The localized message shown to the visitor. */
+  readonly message: string;
+}
+
+/** Event name → event type, for every event of the element. */
+export interface VoipEventMap {
+  'voip-state-change': CustomEvent<VoipStateChangeDetail>;
+  'voip-connected': CustomEvent<VoipConnectedDetail>;
+  'voip-ended': CustomEvent<VoipEndedDetail>;
+  'voip-error': CustomEvent<VoipErrorDetail>;
+}
+
+/** The name of a `voip-*` event. */
+export type VoipEventName = keyof VoipEventMap;
+
+/** The detail type of a `voip-*` event. */
+export type VoipEventDetail<K extends VoipEventName> =
+  VoipEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/** Creates a bubbling, composed `voip-*` event. */
+export function createVoipEvent<K extends VoipEventName>(
+  name: K,
+  detail: VoipEventDetail<K>,
+): VoipEventMap[K] {
+  return new CustomEvent(name, { bubbles: true, composed: true, detail }) as VoipEventMap[K];
+}
+
+declare global {
+  // Typed listeners: el.addEventListener('voip-ended', (e) => e.detail.reason)
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface GlobalEventHandlersEventMap extends VoipEventMap {}
+}

@@ -1,0 +1,25 @@
+/**
+ * English text of call outcomes: how a call ended, and the failures found while connecting.
+ * Shipped in the call chunk (see `call-runner.ts`), since only a call that ran can show it.
+ */
+export const enOutcomes = {
+  'ended.local-hangup': 'Call ended.',
+  'ended.remote-hangup': 'The other side hung up.',
+  'ended.busy': 'The line is busy. Please try again later.',
+  'ended.declined': 'The call was declined.',
+  'ended.not-found': 'That number does not exist.',
+  'ended.unavailable': 'Nobody is available right now. Please try again later.',
+  'ended.no-answer': 'No answer. Please try again later.',
+  'ended.cancelled': 'Call cancelled.',
+  'ended.service-unavailable': 'The phone service is unavailable. Please try again later.',
+  'ended.connection-lost': 'The connection was lost. Please call again.',
+  'ended.failed': 'The call failed. Please try again.',
+  'error.server-unreachable':
+    'Cannot reach the call service. Check your connection and try again.',
+  'error.server-error': 'The call service refused the call. Please try again later.',
+  'error.mic-denied':
+    'Microphone access is blocked. Allow the microphone for this site in your browser, then try again.',
+  'error.no-microphone': 'No microphone was found. Connect one and try again.',
+  'error.mic-unavailable': 'Your microphone is in use by another app or is not working.',
+  'error.failed': 'The call could not be started. Please try again.',
+};

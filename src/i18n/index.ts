@@ -1,0 +1,71 @@
+/**
+ * The translation registry. English is built in (its call-outcome text arrives with the call
+ * chunk). Indonesian is built in too, as its own small module that loads when an element's
+ * language asks for it. A page adds any other language with {@link registerTranslation}; a
+ * missing string falls back to English, string by string.
+ */
+import { en } from './en.js';
+import type { enOutcomes } from './en-outcomes.js';
+
+/** A translation key. */
+export type MessageKey = keyof typeof en | keyof typeof enOutcomes;
+
+/** A complete set of messages for one language. */
+export type Messages = Readonly<Record<MessageKey, string>>;
+
+const registry = new Map<string, Partial<Messages>>([['en', en]]);
+
+/** Built-in languages that load on demand: primary language subtag → loader. */
+const builtIn: Readonly<Record<string, () => Promise<Messages>>> = {
+  id: () => import('./id.js').then((m) => m.id),
+};
+const loading = new Map<string, Promise<void>>();
+
+/** Adds messages for a language tag such as `de` or `pt-BR` (merged with any it already has). */
+export function registerTranslation(lang: string, messages: Partial<Messages>): void {
+  const tag = lang.toLowerCase();
+  registry.set(tag, { ...registry.get(tag), ...messages });
+}
+
+function candidates(lang: string | null | undefined): string[] {
+  const tag = (lang ?? '').trim().toLowerCase();
+  return [tag, tag.split('-')[0] ?? ''];
+}
+
+/** The text for `key` in a language: exact tag, then its primary subtag, then English. */
+export function translate(lang: string | null | undefined, key: MessageKey): string {
+  for (const tag of [...candidates(lang), 'en']) {
+    const text = registry.get(tag)?.[key];
+    if (text !== undefined) return text;
+  }
+  return key;
+}
+
+/**
+ * Loads a built-in language that is not loaded yet. Resolves when it is registered; returns
+ * `undefined` when there is nothing to load (already there, or not a built-in language).
+ */
+export function loadTranslation(lang: string | null | undefined): Promise<void> | undefined {
+  const [tag = '', primary = ''] = candidates(lang);
+  if (registry.has(tag) || registry.has(primary)) return undefined;
+  const load = builtIn[primary];
+  if (!load) return undefined;
+  let pending = loading.get(primary);
+  if (!pending) {
+    pending = load().then(
+      (messages) => registerTranslation(primary, messages),
+      (error: unknown) => console.warn(`<voip-call-button> could not load language "${primary}"`, error),
+    );
+    loading.set(primary, pending);
+  }
+  return pending;
+}
+
+/** Formats a call duration as `m:ss`, or `h:mm:ss` from one hour on. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const s = String(total % 60).padStart(2, '0');
+  const m = Math.floor(total / 60) % 60;
+  const h = Math.floor(total / 3600);
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

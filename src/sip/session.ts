@@ -1,0 +1,50 @@
+/**
+ * The seam between the call controller and a signalling gateway. The controller only knows these
+ * types; `janus/janus-session.ts` implements them over janus.js, and unit tests implement them with
+ * a fake. Every method here reports failures as a `VoipError` with a code.
+ */
+
+/** Something the gateway reports about the call. */
+export type SessionEvent =
+  /** The INVITE is out (the gateway said "calling"). */
+  | { readonly type: 'calling' }
+  /** The far end is alerting (180) or sent a provisional response with session progress (183). */
+  | { readonly type: 'ringing'; readonly sipCode?: number }
+  /** The far end answered (200 OK to the INVITE). */
+  | { readonly type: 'accepted' }
+  /** Remote audio is available (it may arrive before the answer, with early media). */
+  | { readonly type: 'remote-stream'; readonly stream: MediaStream }
+  /** The call is over: the far end hung up or refused, or our hangup completed. */
+  | { readonly type: 'hangup'; readonly sipCode?: number; readonly reason?: string }
+  /** The signalling connection to the gateway broke; nothing further will be reported. */
+  | { readonly type: 'connection-lost' };
+
+/** What {@link SipConnector.connect} needs. */
+export interface ConnectOptions {
+  /** Gateway URLs, tried in order until one answers. */
+  readonly servers: readonly string[];
+  /** The SIP domain the guest identity belongs to. */
+  readonly sipDomain: string;
+  /** Already made safe for a SIP header (see `sanitizeDisplayName`). */
+  readonly displayName?: string;
+  /** Aborted when the visitor gives up before the session is ready. */
+  readonly signal: AbortSignal;
+  /** Receives every {@link SessionEvent} until {@link SipSession.close}. */
+  readonly onEvent: (event: SessionEvent) => void;
+}
+
+/** One connected gateway session, able to place one call at a time. */
+export interface SipSession {
+  /** Sends the INVITE with `stream`'s audio; resolves once the gateway reports "calling". */
+  call(uri: string, stream: MediaStream): Promise<void>;
+  /** Hangs up (BYE, or CANCEL before the answer); resolves when the gateway confirms, or soon after. */
+  hangup(): Promise<void>;
+  /** Releases the plugin handle and the gateway session. Idempotent; never rejects. */
+  close(): Promise<void>;
+}
+
+/** Opens gateway sessions. The element's `connector` property takes any implementation. */
+export interface SipConnector {
+  /** Connects, attaches to the SIP service and registers as a guest. */
+  connect(options: ConnectOptions): Promise<SipSession>;
+}

@@ -1,0 +1,202 @@
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { CallController, type CallOutcome } from './call-controller.js';
+import { CallState } from './call-state.js';
+import { formatDuration, loadTranslation, translate, type MessageKey } from './i18n/index.js';
+import type { SipConnector } from './sip/session.js';
+import { styles } from './voip-call-button.styles.js';
+
+const PHONE_ICON = svg`<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>`;
+
+/** Default microphone processing: what a phone call wants (echo cancellation, noise, gain). */
+const DEFAULT_AUDIO: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+/**
+ * A button that places a phone call from the browser through a Janus WebRTC Server's SIP plugin.
+ *
+ * @summary Click to call a phone number or PBX extension.
+ *
+ * @slot - The button's label when idle. Default: "Call us", localized.
+ *
+ * @fires voip-state-change - On every state change. Detail: `{ state, previous }`.
+ * @fires voip-connected - When the callee answers. Detail: `{}`.
+ * @fires voip-ended - Exactly once for every call that was started. Detail: `{ reason, sipCode?, durationMs }`.
+ * @fires voip-error - When a call cannot start or the element is misconfigured. Detail: `{ code, message }`.
+ *
+ * @csspart base - The wrapper around the button and the status line.
+ * @csspart button - The native `<button>`.
+ * @csspart icon - The phone icon inside the button.
+ * @csspart label - The button's text.
+ * @csspart status - The status line (an ARIA live region).
+ * @csspart timer - The call time, shown while connected.
+ *
+ * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
+ * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
+ * @cssproperty --voip-hangup-background - Button background during a call. Default `#c5221f`.
+ * @cssproperty --voip-hangup-color - Button text color during a call. Default `#fff`.
+ * @cssproperty --voip-button-radius - Button corner radius. Default `999px`.
+ * @cssproperty --voip-button-padding - Button padding. Default `0.7em 1.4em`.
+ * @cssproperty --voip-focus-ring - Focus outline. Default `3px solid #1a73e8`.
+ * @cssproperty --voip-font-family - Font family. Default: inherited.
+ * @cssproperty --voip-font-size - Font size. Default `1rem`.
+ * @cssproperty --voip-status-color - Status line color. Default `#444`.
+ * @cssproperty --voip-error-color - Status line color after a failure. Default `#b3261e`.
+ */
+export class VoipCallButton extends LitElement {
+  static override styles = styles;
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override properties = {
+    server: { reflect: true },
+    number: { reflect: true },
+    sipDomain: { attribute: 'sip-domain', reflect: true },
+    displayName: { attribute: 'display-name', reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    lang: {},
+    audioConstraints: { attribute: false },
+    connector: { attribute: false },
+  };
+
+  /** Janus gateway URL(s): `wss://`, `ws://`, `https://` or `http://`; several separated by spaces. */
+  server = '';
+
+  /** What to dial: a phone number (`+` and digits) or an extension (digits, `*`, `#`). */
+  number = '';
+
+  /** The SIP domain (`host[:port]`) the number is dialed at: `sip:<number>@<sip-domain>`. */
+  sipDomain = '';
+
+  /** The caller name shown to the callee (optional). */
+  displayName = '';
+
+  /** Disables placing calls. A call already under way can still be hung up. */
+  disabled = false;
+
+  /** Language of the visitor-facing text. Default: the document's language, then English. */
+  declare lang: string;
+
+  /** Microphone constraints for `getUserMedia` (a property only). Default: echo cancellation, noise suppression, auto gain. */
+  audioConstraints: MediaTrackConstraints | boolean = DEFAULT_AUDIO;
+
+  /** Replaces the built-in Janus connector (a property only): another gateway, or a fake in tests. */
+  connector: SipConnector | undefined = undefined;
+
+  private readonly controller = new CallController(this, {
+    getConfig: () => ({
+      server: this.server,
+      number: this.number,
+      sipDomain: this.sipDomain,
+      displayName: this.displayName,
+      disabled: this.disabled,
+      audioConstraints: this.audioConstraints,
+      connector: this.connector,
+    }),
+    localize: (key) => this.t(key),
+  });
+
+  /** The call state, reflected as the read-only `state` attribute. */
+  get state(): CallState {
+    return this.controller.state;
+  }
+
+  /** The microphone stream of the current call, or `null`. */
+  get localStream(): MediaStream | null {
+    return this.controller.localStream;
+  }
+
+  /** The far end's audio in the current call, or `null`. */
+  get remoteStream(): MediaStream | null {
+    return this.controller.remoteStream;
+  }
+
+  /** Places a call to `number`. Does nothing during a call or when disabled. */
+  call(): void {
+    this.controller.call();
+  }
+
+  /** Ends the current call (or cancels it before the answer). Does nothing when idle. */
+  hangup(): void {
+    this.controller.hangup();
+  }
+
+  private get language(): string {
+    return this.lang || document.documentElement.lang || 'en';
+  }
+
+  private t(key: MessageKey): string {
+    return translate(this.language, key);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // A built-in language other than English loads on first use, then the text re-renders.
+    void loadTranslation(this.language)?.then(() => this.requestUpdate());
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.getAttribute('state') !== this.controller.state) {
+      this.setAttribute('state', this.controller.state);
+    }
+  }
+
+  private onClick(): void {
+    if (this.controller.state === CallState.Idle) this.controller.call();
+    else this.controller.hangup();
+  }
+
+  protected override render() {
+    const state = this.controller.state;
+    const idle = state === CallState.Idle;
+    const outcome = idle ? this.controller.lastOutcome : null;
+    return html`
+      <div part="base">
+        <button
+          part="button"
+          type="button"
+          ?data-active=${!idle}
+          ?disabled=${state === CallState.Ending || (idle && this.disabled)}
+          @click=${this.onClick}
+        >
+          <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${PHONE_ICON}</svg>
+          <span part="label">${idle ? html`<slot>${this.t('label')}</slot>` : this.t(actionKey(state))}</span>
+        </button>
+        <div>
+          <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
+            >${this.t(statusKey(state, outcome))}</span
+          >${state === CallState.InCall
+            ? html`<span part="timer" role="timer"
+                >${formatDuration(this.controller.durationMs)}</span
+              >`
+            : nothing}
+        </div>
+        <audio autoplay .srcObject=${this.controller.remoteStream}></audio>
+      </div>
+    `;
+  }
+}
+
+function actionKey(state: CallState): MessageKey {
+  if (state === CallState.InCall) return 'action.hangUp';
+  if (state === CallState.Ending) return 'action.ending';
+  return 'action.cancel';
+}
+
+function statusKey(state: CallState, outcome: CallOutcome | null): MessageKey {
+  if (outcome?.kind === 'ended') return `ended.${outcome.reason}`;
+  if (outcome?.kind === 'error') return `error.${outcome.code}`;
+  return `state.${state}`;
+}
+
+// A second copy of the library on the page must not throw: keep the first definition.
+if (!customElements.get('voip-call-button')) {
+  customElements.define('voip-call-button', VoipCallButton);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voip-call-button': VoipCallButton;
+  }
+}

@@ -1,0 +1,48 @@
+import { expect } from '@open-wc/testing';
+import { en } from '../../src/i18n/en.js';
+import { enOutcomes } from '../../src/i18n/en-outcomes.js';
+import { id } from '../../src/i18n/id.js';
+import {
+  formatDuration,
+  loadTranslation,
+  registerTranslation,
+  translate,
+} from '../../src/i18n/index.js';
+import { END_REASONS, ERROR_CODES } from '../../src/errors.js';
+import { CallState } from '../../src/call-state.js';
+
+describe('i18n', () => {
+  const english = { ...en, ...enOutcomes };
+
+  it('has English text for every state, end reason and error code', () => {
+    for (const state of Object.values(CallState)) expect(english).to.have.property(`state.${state}`);
+    for (const reason of END_REASONS) expect(english[`ended.${reason}`], reason).to.be.a('string').and.not.empty;
+    for (const code of ERROR_CODES) expect(english[`error.${code}`], code).to.be.a('string').and.not.empty;
+  });
+
+  it('has Indonesian for every English key, translated', () => {
+    expect(Object.keys(id).sort()).to.deep.equal(Object.keys(english).sort());
+    for (const [key, text] of Object.entries(id)) {
+      if (text !== '') expect(text, key).to.not.equal(english[key as keyof typeof english]);
+    }
+  });
+
+  it('loads Indonesian on demand and falls back to English string by string', async () => {
+    await loadTranslation('id-ID');
+    expect(translate('id-ID', 'label')).to.equal('Hubungi kami');
+    expect(translate('id', 'ended.busy')).to.equal(id['ended.busy']);
+    expect(loadTranslation('id')).to.equal(undefined); // already loaded
+    registerTranslation('xx', { label: 'Xx' });
+    expect(translate('xx', 'label')).to.equal('Xx');
+    expect(translate('xx', 'action.hangUp')).to.equal('Hang up');
+    expect(translate('fr', 'label')).to.equal('Call us');
+  });
+
+  it('formats call time', () => {
+    expect(formatDuration(0)).to.equal('0:00');
+    expect(formatDuration(9_999)).to.equal('0:09');
+    expect(formatDuration(61_000)).to.equal('1:01');
+    expect(formatDuration(3_600_000 + 62_000)).to.equal('1:01:02');
+    expect(formatDuration(-5)).to.equal('0:00');
+  });
+});

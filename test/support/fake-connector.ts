@@ -1,0 +1,75 @@
+/**
+ * A scriptable fake behind the project's own SipConnector interface, for unit tests only. It
+ * records what the controller asked for and lets a test play the gateway's side of the call.
+ */
+import type { ConnectOptions, SessionEvent, SipConnector, SipSession } from '../../src/sip/session.js';
+import { VoipError } from '../../src/errors.js';
+
+export class FakeSession implements SipSession {
+  calledUri: string | undefined;
+  callStream: MediaStream | undefined;
+  hangups = 0;
+  closes = 0;
+
+  constructor(
+    private readonly connector: FakeConnector,
+    readonly options: ConnectOptions,
+  ) {}
+
+  /** Plays an event from the gateway. */
+  emit(event: SessionEvent): void {
+    this.options.onEvent(event);
+  }
+
+  async call(uri: string, stream: MediaStream): Promise<void> {
+    this.calledUri = uri;
+    this.callStream = stream;
+    if (this.connector.callError) throw this.connector.callError;
+    this.emit({ type: 'calling' });
+  }
+
+  async hangup(): Promise<void> {
+    this.hangups += 1;
+    this.emit({ type: 'hangup', sipCode: 200, reason: 'BYE' });
+  }
+
+  async close(): Promise<void> {
+    this.closes += 1;
+  }
+}
+
+export class FakeConnector implements SipConnector {
+  /** Every session handed out, in order. */
+  readonly sessions: FakeSession[] = [];
+  connects = 0;
+  /** When set, connect() rejects with it. */
+  connectError: VoipError | undefined;
+  /** When set, call() rejects with it. */
+  callError: VoipError | undefined;
+  /** When set, connect() waits for this before answering. */
+  gate: Promise<void> | undefined;
+
+  get last(): FakeSession {
+    const s = this.sessions.at(-1);
+    if (!s) throw new Error('no session yet');
+    return s;
+  }
+
+  async connect(options: ConnectOptions): Promise<SipSession> {
+    this.connects += 1;
+    if (this.gate) await this.gate;
+    if (this.connectError) throw this.connectError;
+    const session = new FakeSession(this, options);
+    this.sessions.push(session);
+    return session;
+  }
+}
+
+/** Resolves when `predicate` holds, polling each animation frame; rejects after `ms`. */
+export async function until(predicate: () => boolean, ms = 3000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!predicate()) {
+    if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
