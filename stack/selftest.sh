@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# stack/selftest.sh - prove the stack works, then prove it left nothing behind.
+#
+#   stack/selftest.sh [--keep-logs DIR]     (root; netns mode; about 7 s)
+#
+# Runs stack/with-stack.sh with this script as the command (--inside). Inside, it starts a
+# temporary caller baresip (127.0.0.1:5070, ctrl_tcp 127.0.0.1:4445) that plays a 1 kHz tone,
+# then runs stack/selftest.mjs (SIP calls through Kamailio, recordings, Janus HTTP API,
+# ctrl_tcp hangup + events). Calls from a real browser are the end-to-end tests' job
+# (test/e2e). It checks the stack alone, without the SDK. Afterwards it checks that no
+# vcb-* namespace, no process of the run and no temp dir is left.
+# shellcheck disable=SC2317  # stop_caller is called from a trap
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+log() { printf '[selftest] %s\n' "$*" >&2; }
+
+if [[ ${1:-} == --inside ]]; then
+  # ---------------------------------------------------------------- inside the stack
+  CDIR=$VCB_STACK_DIR/selftest-caller
+  mkdir -p "$CDIR/record"
+  sox -n -r 8000 -c 1 -b 16 "$CDIR/tone.wav" synth 30 sine 1000 vol 0.5
+  render() { # TEMPLATE OUT KEY=VALUE...
+    local text kv
+    text=$(<"$1")
+    for kv in "${@:3}"; do text=${text//"{{${kv%%=*}}}"/${kv#*=}}; done
+    printf '%s\n' "$text" >"$2"
+  }
+  render "$HERE/baresip/config" "$CDIR/config" "SIP_LISTEN=127.0.0.1:5070" \
+    "CTRL_LISTEN=127.0.0.1:4445" "RTP_PORTS=42100-42199" \
+    "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$CDIR/record"
+  render "$HERE/baresip/accounts" "$CDIR/accounts" "SIP_USER=selftest" \
+    "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual"
+  baresip -f "$CDIR" </dev/null >"$VCB_LOG_DIR/baresip-selftest-caller.log" 2>&1 &
+  CALLER_PID=$!
+  stop_caller() {
+    kill -TERM "$CALLER_PID" 2>/dev/null || return 0
+    for _ in $(seq 30); do kill -0 "$CALLER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$CALLER_PID" 2>/dev/null || true
+    wait "$CALLER_PID" 2>/dev/null || true
+  }
+  trap stop_caller EXIT
+  for _ in $(seq 100); do
+    [[ -n $(ss -Hltn 'src 127.0.0.1:4445') ]] && break
+    sleep 0.05
+  done
+  rc=0
+  SELFTEST_CALLER_CTRL=127.0.0.1:4445 SELFTEST_CALLER_RECORD_DIR=$CDIR/record \
+    node "$HERE/selftest.mjs" || rc=$?
+  exit "$rc"
+fi
+
+# ---------------------------------------------------------------- outside
+[[ $EUID -eq 0 ]] || { log "needs root (network namespaces)"; exit 1; }
+inside_args=(--inside)
+# The run's temp dir is created inside a private TMPDIR, so that leftovers of THIS run can
+# be told apart from other processes on the machine: a leftover process is a live one
+# whose command line or environment mentions that directory.
+SELFTEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vcb-selftest.XXXXXX")
+trap 'rm -rf -- "$SELFTEST_TMP"' EXIT
+t0=$(date +%s%N)
+rc=0
+TMPDIR=$SELFTEST_TMP "$HERE/with-stack.sh" "$@" -- "$HERE/selftest.sh" "${inside_args[@]}" || rc=$?
+log "stack run finished with status $rc after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+
+left=0
+ns=$(ip netns list | grep -E '^vcb-' || true)
+if [[ -n $ns ]]; then log "FAIL namespaces left: $ns"; left=1; else log "PASS no vcb-* namespace left"; fi
+sleep 0.2
+procs=""
+for p in /proc/[0-9]*; do
+  if grep -qsF -- "$SELFTEST_TMP" "$p/cmdline" "$p/environ" 2>/dev/null; then
+    procs+="$(ps -o pid=,stat=,comm= -p "${p#/proc/}" 2>/dev/null | awk '$2 !~ /^Z/') "
+  fi
+done
+if [[ -n ${procs// /} ]]; then log "FAIL processes of the run left: $procs"; left=1; else log "PASS no process of the run left"; fi
+others=$(ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 ~ /^(janus|kamailio|baresip)$/' || true)
+if [[ -n $others ]]; then log "FAIL janus/kamailio/baresip processes running: $others"; left=1; else log "PASS no janus/kamailio/baresip process running"; fi
+if [[ -n $(find "$SELFTEST_TMP" -mindepth 1 -print -quit) ]]; then
+  log "FAIL temp files left: $(find "$SELFTEST_TMP" -mindepth 1 -maxdepth 2 | head -5)"; left=1
+else
+  log "PASS temp dir removed"
+fi
+if ((rc == 0 && left == 0)); then log "ALL PASSED"; exit 0; fi
+log "FAILED"
+exit 1

@@ -1,0 +1,381 @@
+#!/usr/bin/env bash
+# stack/with-stack.sh - run a command against a real, throw-away voice stack.
+#
+#   stack/with-stack.sh [--network netns|host] [--keep-logs DIR] -- CMD [ARGS...]
+#
+# Starts, each by PID and with a bounded readiness wait:
+#   * Kamailio  "PBX front"  udp 127.0.0.1:5060  (2000 -> baresip, 2001 -> 486, other -> 404)
+#   * baresip   ext "2000"   udp 127.0.0.1:5062  auto-answer, plays a generated greeting,
+#                            records what it receives, ctrl_tcp on 127.0.0.1:4444
+#   * Janus     SIP plugin only; ws 127.0.0.1:8188 (admin 7188), http 127.0.0.1:8088/janus
+#                            (admin 7088/admin)
+# then runs CMD in the foreground with the VCB_* variables below, and afterwards stops
+# everything it started (TERM, ~3 s grace, KILL), deletes the namespace and the temp dir,
+# and exits with CMD's exit status (130/143/129 on SIGINT/TERM/HUP, 1 when the stack fails).
+#
+# --network netns (default, needs root): everything runs inside a private network
+#   namespace "vcb-<pid>" holding lo and a veth pair (sv0 with 127.0.0.2/32, peer sv1);
+#   Janus gathers ICE candidates on sv0 only (it skips loopback interfaces). Nothing can
+#   reach outside the namespace.
+# --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
+#   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
+# --keep-logs DIR: copy logs, recordings (DIR/record) and rendered configs (DIR/config) into
+#   DIR before the temp dir is removed.
+#
+# Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
+# VCB_RECORD_DIR, VCB_GREETING_WAV, VCB_JANUS_WS, VCB_JANUS_HTTP, VCB_JANUS_ADMIN_WS,
+# VCB_JANUS_ADMIN_HTTP, VCB_JANUS_ADMIN_SECRET, VCB_JANUS_PID, VCB_SIP_DOMAIN, VCB_EXT_ANSWER,
+# VCB_EXT_BUSY, VCB_EXT_UNKNOWN, VCB_BARESIP_CTRL, VCB_BARESIP_PID, VCB_KAMAILIO_PID,
+# VCB_CHROMIUM, and TMPDIR=<temp dir>/tmp (removed with the rest).
+# shellcheck disable=SC2317  # functions below are also called from traps / indirectly
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export PATH="$PATH:/usr/sbin:/sbin"
+
+# Janus' plugin/transport folders (Debian: /usr/lib/<multiarch>/janus).
+JANUS_LIB_DIR=${VCB_JANUS_LIB_DIR:-}
+if [[ -z $JANUS_LIB_DIR ]]; then
+  for d in /usr/lib/x86_64-linux-gnu/janus /usr/lib/*/janus /usr/lib/janus /opt/janus/lib/janus; do
+    if [[ -e $d/plugins/libjanus_sip.so ]]; then JANUS_LIB_DIR=$d; break; fi
+  done
+fi
+READY_TIMEOUT=${VCB_READY_TIMEOUT:-15}   # seconds per service
+STOP_GRACE=3                             # seconds between TERM and KILL
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+usage() {
+  sed -n '3p' "$0" | sed 's/^# */usage: /' >&2
+  exit 2
+}
+
+# ---------------------------------------------------------------- arguments
+NETWORK=netns
+KEEP_LOGS=""
+while (($#)); do
+  case $1 in
+    --network) NETWORK=${2:-}; shift 2 || usage ;;
+    --network=*) NETWORK=${1#*=}; shift ;;
+    --keep-logs) KEEP_LOGS=${2:-}; shift 2 || usage ;;
+    --keep-logs=*) KEEP_LOGS=${1#*=}; shift ;;
+    --) shift; break ;;
+    -h|--help) usage ;;
+    *) log "unknown option: $1"; usage ;;
+  esac
+done
+(($#)) || { log "no command given"; usage; }
+[[ $NETWORK == netns || $NETWORK == host ]] || { log "--network must be netns or host"; usage; }
+[[ -z $KEEP_LOGS || $KEEP_LOGS == /* ]] || KEEP_LOGS="$PWD/$KEEP_LOGS"
+if [[ $NETWORK == netns && $EUID -ne 0 ]]; then
+  log "ERROR: --network netns needs root (network namespaces). Run as root, or use --network host on a desktop."
+  exit 1
+fi
+
+"$HERE/install.sh"
+
+# ---------------------------------------------------------------- state + cleanup
+T0=$(date +%s%N)
+STACK_DIR=""
+NS=""
+NS_CREATED=0
+SVC_NAMES=()
+SVC_PIDS=()
+CMD_PID=""
+CMD_FAILED=0   # 1: the command ran and failed -> show the end of each log
+CLEANED=0
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# stop_pids PID...: TERM all, wait up to STOP_GRACE s, KILL what is left, reap.
+stop_pids() {
+  local pid waited=0 left
+  (($#)) || return 0
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  while ((waited < STOP_GRACE * 10)); do
+    left=0
+    for pid in "$@"; do alive "$pid" && left=1; done
+    ((left)) || break
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  for pid in "$@"; do
+    if alive "$pid"; then
+      log "pid $pid ignored TERM for ${STOP_GRACE}s: KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
+}
+
+print_log_tails() {
+  local f
+  for f in "$STACK_DIR"/logs/*.log; do
+    [[ -s $f ]] || continue
+    printf '[stack] ---- last lines of %s ----\n' "${f##*/}" >&2
+    tail -n 15 "$f" >&2 || true
+  done
+}
+
+cleanup() {
+  ((CLEANED)) && return 0
+  CLEANED=1
+  trap '' INT TERM   # keep cleaning up even if Ctrl-C is pressed again
+  set +e
+  if [[ -n $CMD_PID ]] && alive "$CMD_PID"; then
+    log "stopping command (pid $CMD_PID)"
+    stop_pids "$CMD_PID"
+  fi
+  if ((${#SVC_PIDS[@]})); then
+    local i
+    for i in "${!SVC_PIDS[@]}"; do
+      alive "${SVC_PIDS[$i]}" || log "note: ${SVC_NAMES[$i]} (pid ${SVC_PIDS[$i]}) had already exited"
+    done
+    log "stopping ${SVC_NAMES[*]}"
+    stop_pids "${SVC_PIDS[@]}"
+  fi
+  if ((NS_CREATED)); then
+    # Anything still living in the namespace (e.g. a browser the command left behind).
+    local stray pass
+    for pass in 1 2; do
+      stray=$(ip netns pids "$NS" 2>/dev/null | tr '\n' ' ')
+      [[ -n ${stray// /} ]] || break
+      log "stopping leftover processes in $NS: $stray(pass $pass)"
+      # shellcheck disable=SC2086
+      stop_pids $stray
+    done
+    ip netns delete "$NS" 2>/dev/null || log "WARNING: could not delete namespace $NS"
+  fi
+  if [[ -n $STACK_DIR && -d $STACK_DIR ]]; then
+    if [[ -n $KEEP_LOGS ]]; then
+      # logs at the top, plus record/ (WAVs) and config/ (the rendered configs)
+      mkdir -p "$KEEP_LOGS/config" && cp -a "$STACK_DIR/logs/." "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/record" "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" "$KEEP_LOGS/config/" &&
+        log "logs kept in $KEEP_LOGS"
+    elif ((CMD_FAILED)); then
+      print_log_tails
+      log "(use --keep-logs DIR to keep the full logs)"
+    fi
+    rm -rf -- "$STACK_DIR"
+  fi
+  return 0
+}
+on_signal() {
+  log "got SIG$1, shutting down"
+  case $1 in INT) exit 130 ;; HUP) exit 129 ;; *) exit 143 ;; esac
+}
+trap cleanup EXIT
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# ---------------------------------------------------------------- temp dir + namespace
+STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vcb-stack.XXXXXX")
+chmod 755 "$STACK_DIR"
+LOG_DIR=$STACK_DIR/logs
+RECORD_DIR=$STACK_DIR/record
+mkdir -p "$LOG_DIR" "$RECORD_DIR" "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000"
+
+IN_NS=()
+if [[ $NETWORK == netns ]]; then
+  NS="vcb-$$"
+  if [[ -e /run/netns/$NS ]]; then NS="vcb-$$-$RANDOM"; fi
+  NS_CREATED=1
+  ip netns add "$NS" || { NS_CREATED=0; die "could not create network namespace $NS"; }
+  ip -n "$NS" link set lo up
+  ip -n "$NS" link add sv0 type veth peer name sv1 || die "could not create veth pair in $NS"
+  ip -n "$NS" addr add 127.0.0.2/32 dev sv0
+  ip -n "$NS" link set sv0 up
+  ip -n "$NS" link set sv1 up
+  IN_NS=(ip netns exec "$NS")
+  log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
+else
+  # Host mode: refuse to start if something already uses one of our ports.
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :4444 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 )' 2>/dev/null || true)
+  [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
+  log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
+fi
+
+# ---------------------------------------------------------------- rendering
+# render TEMPLATE OUT KEY=VALUE... : replace {{KEY}} by VALUE, fail on leftovers.
+render() {
+  local tpl=$1 out=$2 kv key val text
+  shift 2
+  text=$(<"$tpl")
+  for kv in "$@"; do
+    key=${kv%%=*}
+    val=${kv#*=}
+    text=${text//"{{$key}}"/$val}
+  done
+  if [[ $text =~ \{\{[A-Z0-9_]+\}\} ]]; then
+    die "template $tpl: unreplaced placeholder ${BASH_REMATCH[0]}"
+  fi
+  printf '%s\n' "$text" >"$out"
+}
+
+ADMIN_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+plugins_disable=()
+for so in "$JANUS_LIB_DIR"/plugins/*.so; do
+  [[ ${so##*/} == libjanus_sip.so ]] || plugins_disable+=("${so##*/}")
+done
+[[ -n $JANUS_LIB_DIR && -e $JANUS_LIB_DIR/plugins/libjanus_sip.so ]] ||
+  die "Janus SIP plugin (libjanus_sip.so) not found; set VCB_JANUS_LIB_DIR to the folder holding plugins/ and transports/"
+if [[ $NETWORK == netns ]]; then
+  ice_line='ice_enforce_list = "sv0"'
+else
+  ice_line='# ice_enforce_list: not set (host mode, all interfaces)'
+fi
+JCONF=$STACK_DIR/janus
+render "$HERE/janus/janus.jcfg" "$JCONF/janus.jcfg" \
+  "JANUS_CONF_DIR=$JCONF" "JANUS_LIB_DIR=$JANUS_LIB_DIR" "ADMIN_SECRET=$ADMIN_SECRET" \
+  "JANUS_RTP_RANGE=40000-40999" "ICE_ENFORCE_LINE=$ice_line" \
+  "PLUGINS_DISABLE=$(IFS=,; echo "${plugins_disable[*]}")"
+render "$HERE/janus/janus.plugin.sip.jcfg" "$JCONF/janus.plugin.sip.jcfg" "SIP_RTP_RANGE=41000-41999"
+render "$HERE/janus/janus.transport.http.jcfg" "$JCONF/janus.transport.http.jcfg"
+render "$HERE/janus/janus.transport.websockets.jcfg" "$JCONF/janus.transport.websockets.jcfg"
+
+cp "$HERE/kamailio/kamailio.cfg" "$STACK_DIR/kamailio/kamailio.cfg"
+
+# ---------------------------------------------------------------- greeting WAV
+# Spoken greeting, repeated, over a soft 440 Hz bed so the signal is never silent;
+# 8 kHz mono 16-bit (PCMU/PCMA). VCB_GREETING_SECONDS (default 300) long. This length is
+# the longest possible call to 2000: at the end of the file baresip's aufile source reports
+# "end of file" and baresip (menu module) hangs the call up (BYE).
+GREETING_WAV=$STACK_DIR/greeting.wav
+GREETING_SECONDS=${VCB_GREETING_SECONDS:-300}
+make_greeting() {
+  local speech=$STACK_DIR/speech.wav seg=$STACK_DIR/speech-8k.wav bed=$STACK_DIR/bed.wav
+  local mixed=$STACK_DIR/greeting-segment.wav len
+  {
+    espeak-ng -s 150 -w "$speech" \
+      "Hello. You have reached extension two thousand of the voice call button test stack. This is the test greeting." &&
+      sox -v 0.9 "$speech" -r 8000 -c 1 -b 16 "$seg" pad 0 0.4 repeat 3 &&
+      len=$(soxi -D "$seg") &&
+      sox -n -r 8000 -c 1 -b 16 "$bed" synth "$len" sine 440 vol 0.05 &&
+      sox -D -m -v 0.8 "$seg" -v 1 "$bed" -e signed-integer "$mixed" &&
+      sox "$mixed" "$GREETING_WAV" repeat $((GREETING_SECONDS / 25 + 1)) trim 0 "$GREETING_SECONDS"
+  } >>"$LOG_DIR/greeting.log" 2>&1 || return 1
+  rm -f "$speech" "$seg" "$bed" "$mixed"
+}
+
+# ---------------------------------------------------------------- services
+# start NAME LOGFILE CMD...: start in background (inside the namespace), remember PID.
+start() {
+  local name=$1 logf=$2
+  shift 2
+  "${IN_NS[@]}" "$@" </dev/null >>"$logf" 2>&1 &
+  LAST_PID=$!
+  SVC_NAMES+=("$name")
+  SVC_PIDS+=("$LAST_PID")
+  # No "Killed" job notices from bash when a test kills a service on purpose (the
+  # shell still reaps it); cleanup reports services that died on their own instead.
+  disown "$LAST_PID"
+}
+
+# wait_ready NAME PID LOGFILE PROBE...: poll PROBE until it succeeds, bounded.
+wait_ready() {
+  local name=$1 pid=$2 logf=$3 deadline
+  shift 3
+  deadline=$(($(date +%s%N) + READY_TIMEOUT * 1000000000))
+  while :; do
+    if ! alive "$pid"; then
+      log "ERROR: $name (pid $pid) exited during start-up; last lines of ${logf##*/}:"
+      tail -n 25 "$logf" >&2 || true
+      exit 1
+    fi
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    if (($(date +%s%N) > deadline)); then
+      log "ERROR: $name (pid $pid) not ready after ${READY_TIMEOUT}s; last lines of ${logf##*/}:"
+      tail -n 25 "$logf" >&2 || true
+      exit 1
+    fi
+    sleep 0.05
+  done
+}
+listening() { # PROTO(t|u) PORT: something in our namespace listens on 127.0.0.1:PORT
+  local out
+  out=$("${IN_NS[@]}" ss -Hln"$1" "src 127.0.0.1:$2") && [[ -n $out ]]
+}
+
+# Kamailio, PBX front
+KLOG=$LOG_DIR/kamailio.log
+mkdir -p "$STACK_DIR/kamailio/run"
+start kamailio "$KLOG" kamailio -f "$STACK_DIR/kamailio/kamailio.cfg" -DD -E \
+  -Y "$STACK_DIR/kamailio/run" -m 32 -M 8
+KAMAILIO_PID=$LAST_PID
+
+# Janus, SIP plugin only
+JLOG=$LOG_DIR/janus.log
+start janus "$JLOG" janus -F "$JCONF" -C "$JCONF/janus.jcfg" -L "$JLOG" -N
+JANUS_PID=$LAST_PID
+
+# Greeting while Kamailio and Janus start (baresip needs the file at start-up).
+make_greeting || die "could not generate the greeting WAV; last lines of greeting.log:
+$(tail -n 10 "$LOG_DIR/greeting.log")"
+
+# baresip, extension 2000
+BDIR=$STACK_DIR/baresip-2000
+BLOG=$LOG_DIR/baresip-2000.log
+render "$HERE/baresip/config" "$BDIR/config" \
+  "SIP_LISTEN=127.0.0.1:5062" "CTRL_LISTEN=127.0.0.1:4444" "RTP_PORTS=42000-42099" \
+  "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR"
+render "$HERE/baresip/accounts" "$BDIR/accounts" \
+  "SIP_USER=2000" "SIP_LISTEN=127.0.0.1:5062" "ANSWERMODE=auto"
+start baresip-2000 "$BLOG" baresip -f "$BDIR"
+BARESIP_PID=$LAST_PID
+
+wait_ready kamailio "$KAMAILIO_PID" "$KLOG" listening u 5060
+baresip_ready() { listening u 5062 && listening t 4444; }
+wait_ready baresip-2000 "$BARESIP_PID" "$BLOG" baresip_ready
+wait_ready janus "$JANUS_PID" "$JLOG" \
+  "${IN_NS[@]}" curl -fsS --max-time 1 --noproxy '*' http://127.0.0.1:8088/janus/info
+wait_ready janus-ws "$JANUS_PID" "$JLOG" listening t 8188
+
+T1=$(date +%s%N)
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID"
+
+# ---------------------------------------------------------------- the command
+export VCB_NETWORK=$NETWORK
+export VCB_NETNS=$NS
+export VCB_STACK_DIR=$STACK_DIR
+export VCB_LOG_DIR=$LOG_DIR
+export VCB_RECORD_DIR=$RECORD_DIR
+export VCB_GREETING_WAV=$GREETING_WAV
+export VCB_JANUS_WS=ws://127.0.0.1:8188
+export VCB_JANUS_HTTP=http://127.0.0.1:8088/janus
+export VCB_JANUS_ADMIN_WS=ws://127.0.0.1:7188
+export VCB_JANUS_ADMIN_HTTP=http://127.0.0.1:7088/admin
+export VCB_JANUS_ADMIN_SECRET=$ADMIN_SECRET
+export VCB_JANUS_PID=$JANUS_PID
+export VCB_KAMAILIO_PID=$KAMAILIO_PID
+export VCB_BARESIP_PID=$BARESIP_PID
+export VCB_SIP_DOMAIN=127.0.0.1:5060
+export VCB_EXT_ANSWER=2000
+export VCB_EXT_BUSY=2001
+export VCB_EXT_UNKNOWN=2999
+export VCB_BARESIP_CTRL=127.0.0.1:4444
+VCB_CHROMIUM=$(command -v chromium || true)
+export VCB_CHROMIUM
+# Temp files of the command (Chromium profiles, ...) go into the run's temp dir too.
+mkdir -p "$STACK_DIR/tmp"
+export TMPDIR=$STACK_DIR/tmp
+
+# Background + wait so that SIGTERM to this script is handled at once; the subshell
+# restores SIGINT/SIGQUIT (bash ignores them in background jobs) and the real stdin.
+exec 3<&0
+( trap - INT QUIT; exec "${IN_NS[@]}" "$@" ) <&3 &
+CMD_PID=$!
+exec 3<&-
+CMD_RC=0
+wait "$CMD_PID" || CMD_RC=$?
+CMD_PID=""
+if ((CMD_RC != 0)); then
+  CMD_FAILED=1
+  log "command exited with status $CMD_RC"
+fi
+exit "$CMD_RC"
