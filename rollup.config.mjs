@@ -17,7 +17,9 @@ function janusUmdFix() {
       const amd = "typeof define === 'function' && define.amd";
       const cjs = "typeof module === 'object' && module.exports";
       if (!code.includes(amd) || !code.includes(cjs)) {
-        this.error('janus-gateway changed its UMD wrapper; update janusUmdFix in rollup.config.mjs');
+        this.error(
+          'janus-gateway changed its UMD wrapper; update janusUmdFix in rollup.config.mjs',
+        );
       }
       return { code: code.replace(amd, 'false').replace(cjs, 'false'), map: null };
     },

@@ -6,5 +6,13 @@ import { run } from './lib/run.mjs';
 rmSync('dist', { recursive: true, force: true });
 await run('tsc', ['-p', 'tsconfig.build.json']);
 await run('rollup', ['-c', 'rollup.config.mjs', '--silent']);
-await run('cem', ['analyze', '--litelement', '--globs', 'src/**/*.ts', '--outdir', 'dist', '--quiet']);
+await run('cem', [
+  'analyze',
+  '--litelement',
+  '--globs',
+  'src/**/*.ts',
+  '--outdir',
+  'dist',
+  '--quiet',
+]);
 console.log('[build] dist/lib (npm), dist/voip-call-button.js (CDN), dist/custom-elements.json');

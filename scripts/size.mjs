@@ -20,8 +20,12 @@ const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 function importsOf(file) {
   const code = readFileSync(file, 'utf8');
   const resolve = (spec) => path.relative('dist', path.join(path.dirname(file), spec));
-  const statics = [...code.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]*from\s*)?["'](\.{1,2}\/[^"']+)["']/g)].map((m) => resolve(m[1]));
-  const dynamics = [...code.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)].map((m) => resolve(m[1]));
+  const statics = [
+    ...code.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]*from\s*)?["'](\.{1,2}\/[^"']+)["']/g),
+  ].map((m) => resolve(m[1]));
+  const dynamics = [...code.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)].map((m) =>
+    resolve(m[1]),
+  );
   return { statics, dynamics };
 }
 
@@ -58,7 +62,9 @@ for (const [label, bytes, budget, files] of rows) {
   );
 }
 for (const f of languages) {
-  console.log(`${'+ language on demand'.padEnd(24)} ${String(gz(path.join('dist', f))).padStart(6)} B gzip -9  (${f})`);
+  console.log(
+    `${'+ language on demand'.padEnd(24)} ${String(gz(path.join('dist', f))).padStart(6)} B gzip -9  (${f})`,
+  );
 }
 if (over) {
   console.error('size: over budget');

@@ -101,16 +101,21 @@ export class CallController implements ReactiveController {
 
   /** Validates the configuration; throws a VoipError before anything touches the network. */
   private plan(config: CallConfig): CallPlan {
-    if (globalThis.isSecureContext === false) throw new VoipError('insecure-context');
+    if (!window.isSecureContext) throw new VoipError('insecure-context');
+    // The DOM types say these always exist; in old browsers and insecure contexts they do not.
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition */
     if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
       throw new VoipError('unsupported-browser');
     }
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
     const target = parseDialString(config.number);
-    if (!target) throw new VoipError('invalid-number', '"number" is not a phone number or extension');
+    if (!target)
+      throw new VoipError('invalid-number', '"number" is not a phone number or extension');
     const sipDomain = parseSipDomain(config.sipDomain);
     if (!sipDomain) throw new VoipError('invalid-config', '"sip-domain" is not a host[:port]');
     const servers = parseServers(config.server);
-    if (!servers) throw new VoipError('invalid-config', '"server" needs ws(s):// or http(s):// URLs');
+    if (!servers)
+      throw new VoipError('invalid-config', '"server" needs ws(s):// or http(s):// URLs');
     return {
       uri: toSipUri(target, sipDomain),
       servers,

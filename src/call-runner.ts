@@ -40,7 +40,12 @@ export interface CallHooks {
 
 /** How a call ended, once everything it opened is released. */
 export type CallResult =
-  | { readonly kind: 'ended'; readonly reason: EndReason; readonly sipCode?: number; readonly durationMs: number }
+  | {
+      readonly kind: 'ended';
+      readonly reason: EndReason;
+      readonly sipCode?: number;
+      readonly durationMs: number;
+    }
   | { readonly kind: 'error'; readonly code: VoipErrorCode; readonly detail: string };
 
 /** How long to wait for the gateway to confirm a hangup before tearing the session down anyway. */
@@ -58,7 +63,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   let stream: MediaStream | undefined;
   let remote: MediaStream | null = null;
   let released = false;
-  let inviteSent = false;
+  let inviteSent = false as boolean; // set from event callbacks, which narrowing cannot see
   let ringing = false;
   let answeredAt: number | undefined;
   let endedAt = 0;
@@ -77,7 +82,11 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   };
   const fail = (error: unknown) => {
     const e = toVoipError(error);
-    settle(inviteSent ? { kind: 'ended', reason: 'failed' } : { kind: 'error', code: e.code, detail: e.message });
+    settle(
+      inviteSent
+        ? { kind: 'ended', reason: 'failed' }
+        : { kind: 'error', code: e.code, detail: e.message },
+    );
   };
 
   const onAbort = () =>
@@ -111,9 +120,16 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
         hooks.onMedia(stream ?? null, remote);
         break;
       case 'hangup':
-        if (!inviteSent) settle({ kind: 'error', code: 'failed', detail: `hangup before INVITE: ${event.sipCode ?? ''}` });
-        else if (answeredAt !== undefined) settle({ kind: 'ended', reason: 'remote-hangup', ...sip(event.sipCode) });
-        else settle({ kind: 'ended', reason: reasonForSipCode(event.sipCode), ...sip(event.sipCode) });
+        if (!inviteSent)
+          settle({
+            kind: 'error',
+            code: 'failed',
+            detail: `hangup before INVITE: ${event.sipCode ?? ''}`,
+          });
+        else if (answeredAt !== undefined)
+          settle({ kind: 'ended', reason: 'remote-hangup', ...sip(event.sipCode) });
+        else
+          settle({ kind: 'ended', reason: reasonForSipCode(event.sipCode), ...sip(event.sipCode) });
         break;
       case 'connection-lost':
         if (inviteSent) settle({ kind: 'ended', reason: 'connection-lost' });
@@ -156,7 +172,10 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
 
   try {
     // A microphone failure is reported first: it is the one the visitor can fix.
-    const [mic, s] = await unlessSettled(done, Promise.all([microphone, connecting]), [microphone, connecting]);
+    const [mic, s] = await unlessSettled(done, Promise.all([microphone, connecting]), [
+      microphone,
+      connecting,
+    ]);
     await unlessSettled(done, s.call(plan.uri, mic), []);
     await done;
   } catch (error) {
@@ -167,7 +186,8 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   await withTimeout(Promise.allSettled(pending), SETTLE_MS);
   const final = outcome ?? { kind: 'ended', reason: 'failed' };
   if (session) {
-    const weEnded = final.kind === 'ended' && (final.reason === 'local-hangup' || final.reason === 'cancelled');
+    const weEnded =
+      final.kind === 'ended' && (final.reason === 'local-hangup' || final.reason === 'cancelled');
     if (weEnded && inviteSent) await withTimeout(session.hangup(), HANGUP_CONFIRM_MS);
     await session.close();
   }
@@ -186,7 +206,11 @@ class GaveUp extends Error {}
  * Awaits `step`, or throws {@link GaveUp} as soon as `done` settles. For a combined step, the
  * first rejection in `order` wins, so errors are reported in a stable order.
  */
-async function unlessSettled<T>(done: Promise<void>, step: Promise<T>, order: Promise<unknown>[]): Promise<T> {
+async function unlessSettled<T>(
+  done: Promise<void>,
+  step: Promise<T>,
+  order: Promise<unknown>[],
+): Promise<T> {
   step.catch(() => undefined);
   const ordered = step.catch(async (error: unknown) => {
     const results = await Promise.allSettled(order);
@@ -230,7 +254,7 @@ export function reasonForSipCode(code: number | undefined): EndReason {
 
 /** Maps a `getUserMedia` rejection onto an error code. */
 export function micErrorCode(error: unknown): VoipErrorCode {
-  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+  const name = error instanceof Error ? error.name : ''; // DOMException is an Error
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'mic-denied';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-microphone';
   return 'mic-unavailable';
@@ -241,7 +265,9 @@ function sip(code: number | undefined): { sipCode?: number } {
 }
 
 function toVoipError(error: unknown): VoipError {
-  return error instanceof VoipError ? error : new VoipError('failed', String(error), { cause: error });
+  return error instanceof VoipError
+    ? error
+    : new VoipError('failed', String(error), { cause: error });
 }
 
 function stopTracks(stream: MediaStream): void {

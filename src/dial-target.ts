@@ -55,7 +55,8 @@ export function parseDialString(input: string | null | undefined): DialTarget | 
 }
 
 const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+const IPV4 =
+  /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
 const IPV6_BODY = /^[0-9A-Fa-f:.]{2,45}$/;
 
 /** Parses a `sip-domain` attribute (`host[:port]`). Returns the normalized form, or `null`. */
@@ -79,10 +80,9 @@ export function parseSipDomain(input: string | null | undefined): string | null 
   } else {
     const parts = value.split(':');
     if (parts.length > 2) return null;
-    host = parts[0]!.toLowerCase();
+    host = (parts[0] ?? '').toLowerCase();
     port = parts[1];
-    const isName =
-      host.length <= 253 && host.split('.').every((label) => DNS_LABEL.test(label));
+    const isName = host.length <= 253 && host.split('.').every((label) => DNS_LABEL.test(label));
     if (!IPV4.test(host) && !isName) return null;
   }
   if (port !== undefined) {

@@ -2,7 +2,13 @@
  * voip-call-button: the npm entry point. Importing it defines `<voip-call-button>`.
  */
 export { VoipCallButton } from './voip-call-button.js';
-export { CallState, TRANSITIONS, nextState, canTransition, IllegalTransitionError } from './call-state.js';
+export {
+  CallState,
+  TRANSITIONS,
+  nextState,
+  canTransition,
+  IllegalTransitionError,
+} from './call-state.js';
 export type { CallInput } from './call-state.js';
 export {
   VoipError,

@@ -142,10 +142,10 @@ export class VoipCallButton extends LitElement {
     }
   }
 
-  private onClick(): void {
+  private readonly onClick = (): void => {
     if (this.controller.state === CallState.Idle) this.controller.call();
     else this.controller.hangup();
-  }
+  };
 
   protected override render() {
     const state = this.controller.state;
@@ -161,16 +161,20 @@ export class VoipCallButton extends LitElement {
           @click=${this.onClick}
         >
           <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${PHONE_ICON}</svg>
-          <span part="label">${idle ? html`<slot>${this.t('label')}</slot>` : this.t(actionKey(state))}</span>
+          <span part="label"
+            >${idle ? html`<slot>${this.t('label')}</slot>` : this.t(actionKey(state))}</span
+          >
         </button>
         <div>
           <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
             >${this.t(statusKey(state, outcome))}</span
-          >${state === CallState.InCall
-            ? html`<span part="timer" role="timer"
-                >${formatDuration(this.controller.durationMs)}</span
-              >`
-            : nothing}
+          >${
+            state === CallState.InCall
+              ? html`<span part="timer" role="timer"
+                  >${formatDuration(this.controller.durationMs)}</span
+                >`
+              : nothing
+          }
         </div>
         <audio autoplay .srcObject=${this.controller.remoteStream}></audio>
       </div>

@@ -98,20 +98,30 @@ describe('parseSipDomain', () => {
 
 describe('parseServers', () => {
   it('accepts ws, wss, http and https URLs separated by spaces', () => {
-    expect(parseServers('wss://janus.example.com/ws  https://janus2.example.com/janus')).to.deep.equal([
-      'wss://janus.example.com/ws',
-      'https://janus2.example.com/janus',
-    ]);
+    expect(
+      parseServers('wss://janus.example.com/ws  https://janus2.example.com/janus'),
+    ).to.deep.equal(['wss://janus.example.com/ws', 'https://janus2.example.com/janus']);
     expect(parseServers('ws://127.0.0.1:8188')).to.deep.equal(['ws://127.0.0.1:8188/']);
   });
-  for (const input of ['', 'janus.example.com', 'ftp://x', 'wss://user:pw@janus.example.com/', 'javascript:alert(1)', 'wss://a/#x']) {
+  for (const input of [
+    '',
+    'janus.example.com',
+    'ftp://x',
+    'wss://user:pw@janus.example.com/',
+    'javascript:alert(1)',
+    'wss://a/#x',
+  ]) {
     it(`refuses ${JSON.stringify(input)}`, () => expect(parseServers(input)).to.equal(null));
   }
 });
 
 describe('toSipUri', () => {
   it('builds the request URI and escapes #', () => {
-    expect(toSipUri({ kind: 'extension', digits: '*21#' }, 'pbx.example.com')).to.equal('sip:*21%23@pbx.example.com');
-    expect(toSipUri({ kind: 'e164', digits: '+62215550100' }, '127.0.0.1:5060')).to.equal('sip:+62215550100@127.0.0.1:5060');
+    expect(toSipUri({ kind: 'extension', digits: '*21#' }, 'pbx.example.com')).to.equal(
+      'sip:*21%23@pbx.example.com',
+    );
+    expect(toSipUri({ kind: 'e164', digits: '+62215550100' }, '127.0.0.1:5060')).to.equal(
+      'sip:+62215550100@127.0.0.1:5060',
+    );
   });
 });

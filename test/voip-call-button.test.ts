@@ -14,7 +14,9 @@ function record(el: HTMLElement) {
   return {
     events,
     states: () =>
-      events.filter((e) => e.type === 'voip-state-change').map((e) => (e.detail as VoipStateChangeDetail).state),
+      events
+        .filter((e) => e.type === 'voip-state-change')
+        .map((e) => (e.detail as VoipStateChangeDetail).state),
     count: (type: string) => events.filter((e) => e.type === type).length,
     detail: <T>(type: string) => events.find((e) => e.type === type)?.detail as T,
   };
@@ -68,14 +70,23 @@ describe('<voip-call-button>', () => {
     });
 
     it('uses the text content as the label', async () => {
-      const el = await fixture<VoipCallButton>(html`<voip-call-button>Talk to sales</voip-call-button>`);
+      const el = await fixture<VoipCallButton>(
+        html`<voip-call-button>Talk to sales</voip-call-button>`,
+      );
       const slot = el.shadowRoot!.querySelector('slot')!;
-      expect(slot.assignedNodes().map((n) => n.textContent).join('')).to.equal('Talk to sales');
+      expect(
+        slot
+          .assignedNodes()
+          .map((n) => n.textContent)
+          .join(''),
+      ).to.equal('Talk to sales');
       await expect(el).to.be.accessible();
     });
 
     it('speaks Indonesian when lang="id"', async () => {
-      const el = await fixture<VoipCallButton>(html`<voip-call-button lang="id"></voip-call-button>`);
+      const el = await fixture<VoipCallButton>(
+        html`<voip-call-button lang="id"></voip-call-button>`,
+      );
       await until(() => button(el).textContent!.includes('Hubungi kami'));
     });
 
@@ -121,7 +132,14 @@ describe('<voip-call-button>', () => {
       el.hangup();
       const { detail } = (await ended) as CustomEvent<VoipEndedDetail>;
 
-      expect(log.states()).to.deep.equal(['connecting', 'calling', 'ringing', 'in-call', 'ending', 'idle']);
+      expect(log.states()).to.deep.equal([
+        'connecting',
+        'calling',
+        'ringing',
+        'in-call',
+        'ending',
+        'idle',
+      ]);
       expect(log.count('voip-connected')).to.equal(1);
       expect(log.count('voip-ended')).to.equal(1);
       expect(log.count('voip-error')).to.equal(0);
@@ -145,7 +163,8 @@ describe('<voip-call-button>', () => {
       const changes = log.events
         .filter((e) => e.type === 'voip-state-change')
         .map((e) => e.detail as VoipStateChangeDetail);
-      for (let i = 1; i < changes.length; i++) expect(changes[i]!.previous).to.equal(changes[i - 1]!.state);
+      for (let i = 1; i < changes.length; i++)
+        expect(changes[i]!.previous).to.equal(changes[i - 1]!.state);
       expect(changes[0]!.previous).to.equal('idle');
     });
 
@@ -155,7 +174,11 @@ describe('<voip-call-button>', () => {
       await until(() => el.state === 'calling');
       connector.last.emit({ type: 'hangup', sipCode: 486, reason: 'Busy Here' });
       await until(() => log.count('voip-ended') === 1);
-      expect(log.detail<VoipEndedDetail>('voip-ended')).to.deep.equal({ reason: 'busy', sipCode: 486, durationMs: 0 });
+      expect(log.detail<VoipEndedDetail>('voip-ended')).to.deep.equal({
+        reason: 'busy',
+        sipCode: 486,
+        durationMs: 0,
+      });
       await el.updateComplete;
       expect(statusText(el)).to.equal('The line is busy. Please try again later.');
       expect(connector.last.hangups).to.equal(0);
@@ -200,7 +223,10 @@ describe('<voip-call-button>', () => {
       await until(() => el.state === 'ringing');
       button(el).click();
       await until(() => log.count('voip-ended') === 1);
-      expect(log.detail<VoipEndedDetail>('voip-ended')).to.deep.equal({ reason: 'cancelled', durationMs: 0 });
+      expect(log.detail<VoipEndedDetail>('voip-ended')).to.deep.equal({
+        reason: 'cancelled',
+        durationMs: 0,
+      });
       expect(connector.last.hangups).to.equal(1);
     });
 
@@ -284,7 +310,7 @@ describe('<voip-call-button>', () => {
         el.call();
         const { detail } = (await error) as CustomEvent<VoipErrorDetail>;
         expect(detail.code).to.equal(code);
-        expect(detail.message).to.be.a('string').and.not.empty;
+        expect(detail.message).to.match(/\w/);
         expect(connector.connects).to.equal(0);
         expect(log.count('voip-state-change')).to.equal(0);
         expect(log.count('voip-ended')).to.equal(0);
@@ -311,7 +337,9 @@ describe('<voip-call-button>', () => {
         navigator.mediaDevices.getUserMedia = gum;
       }
       expect(log.detail<VoipErrorDetail>('voip-error').code).to.equal('server-unreachable');
-      expect(log.detail<VoipErrorDetail>('voip-error').message).to.contain('Cannot reach the call service');
+      expect(log.detail<VoipErrorDetail>('voip-error').message).to.contain(
+        'Cannot reach the call service',
+      );
       expect(log.states()).to.deep.equal(['connecting', 'ending', 'idle']);
       expect(log.count('voip-ended')).to.equal(0);
       expect(streams).to.have.length(1);
@@ -346,7 +374,10 @@ describe('<voip-call-button>', () => {
       expect(log.count('voip-error')).to.equal(1);
       await until(() => log.detail<VoipErrorDetail>('voip-error').message.length > 0);
       const { message } = log.detail<VoipErrorDetail>('voip-error');
-      expect(['Tombol panggilan ini memiliki nomor yang tidak valid.', 'This call button has an invalid number.']).to.include(message);
+      expect([
+        'Tombol panggilan ini memiliki nomor yang tidak valid.',
+        'This call button has an invalid number.',
+      ]).to.include(message);
     });
 
     it('a failed call request before the INVITE → voip-error "failed"', async () => {

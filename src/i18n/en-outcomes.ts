@@ -14,8 +14,7 @@ export const enOutcomes = {
   'ended.service-unavailable': 'The phone service is unavailable. Please try again later.',
   'ended.connection-lost': 'The connection was lost. Please call again.',
   'ended.failed': 'The call failed. Please try again.',
-  'error.server-unreachable':
-    'Cannot reach the call service. Check your connection and try again.',
+  'error.server-unreachable': 'Cannot reach the call service. Check your connection and try again.',
   'error.server-error': 'The call service refused the call. Please try again later.',
   'error.mic-denied':
     'Microphone access is blocked. Allow the microphone for this site in your browser, then try again.',

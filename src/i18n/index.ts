@@ -16,7 +16,7 @@ export type Messages = Readonly<Record<MessageKey, string>>;
 const registry = new Map<string, Partial<Messages>>([['en', en]]);
 
 /** Built-in languages that load on demand: primary language subtag → loader. */
-const builtIn: Readonly<Record<string, () => Promise<Messages>>> = {
+const builtIn: Readonly<Partial<Record<string, () => Promise<Messages>>>> = {
   id: () => import('./id.js').then((m) => m.id),
 };
 const loading = new Map<string, Promise<void>>();
@@ -54,7 +54,8 @@ export function loadTranslation(lang: string | null | undefined): Promise<void> 
   if (!pending) {
     pending = load().then(
       (messages) => registerTranslation(primary, messages),
-      (error: unknown) => console.warn(`<voip-call-button> could not load language "${primary}"`, error),
+      (error: unknown) =>
+        console.warn(`<voip-call-button> could not load language "${primary}"`, error),
     );
     loading.set(primary, pending);
   }

@@ -58,7 +58,11 @@ interface SipResult {
 class JanusSipSession implements SipSession {
   private handle: JanusJS.PluginHandle | undefined;
   private closed = false;
-  private waiters: Array<{ events: string[]; resolve: () => void; reject: (e: VoipError) => void }> = [];
+  private waiters: Array<{
+    events: string[];
+    resolve: () => void;
+    reject: (e: VoipError) => void;
+  }> = [];
   private hungUp = false;
   private hangupWaiters: Array<() => void> = [];
 
@@ -98,7 +102,7 @@ class JanusSipSession implements SipSession {
 
   async call(uri: string, stream: MediaStream): Promise<void> {
     const handle = this.requireHandle();
-    const [track] = stream.getAudioTracks();
+    const track = stream.getAudioTracks().at(0);
     if (!track) throw new VoipError('mic-unavailable', 'The microphone stream has no audio track.');
     const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
       handle.createOffer({
@@ -132,7 +136,12 @@ class JanusSipSession implements SipSession {
         resolve();
       };
       try {
-        this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false, success: done, error: done });
+        this.janus.destroy({
+          cleanupHandles: true,
+          notifyDestroyed: false,
+          success: done,
+          error: done,
+        });
       } catch {
         done();
       }
@@ -151,7 +160,10 @@ class JanusSipSession implements SipSession {
     const errorCode = message['error_code'] as number | undefined;
     if (message.error !== undefined || errorCode !== undefined) {
       this.failWaiters(
-        new VoipError('server-error', `SIP plugin error ${errorCode ?? ''}: ${String(message.error)}`),
+        new VoipError(
+          'server-error',
+          `SIP plugin error ${errorCode ?? ''}: ${String(message.error)}`,
+        ),
       );
       return;
     }
@@ -161,7 +173,12 @@ class JanusSipSession implements SipSession {
     }
     switch (event) {
       case 'registration_failed':
-        this.failWaiters(new VoipError('server-error', `registration failed: ${result.code ?? ''} ${result.reason ?? ''}`));
+        this.failWaiters(
+          new VoipError(
+            'server-error',
+            `registration failed: ${result.code ?? ''} ${result.reason ?? ''}`,
+          ),
+        );
         return;
       case 'calling':
         this.emit({ type: 'calling' });
@@ -170,7 +187,8 @@ class JanusSipSession implements SipSession {
         this.emit({ type: 'ringing', sipCode: 180 });
         break;
       case 'proceeding':
-        if (result.code === 180 || result.code === 183) this.emit({ type: 'ringing', sipCode: result.code });
+        if (result.code === 180 || result.code === 183)
+          this.emit({ type: 'ringing', sipCode: result.code });
         break;
       case 'progress':
         this.emit({ type: 'ringing', sipCode: 183 });
@@ -196,7 +214,8 @@ class JanusSipSession implements SipSession {
     handle.send({
       message,
       ...(jsep ? { jsep } : {}),
-      error: (error: string) => this.failWaiters(new VoipError('server-error', `${message.request}: ${error}`)),
+      error: (error: string) =>
+        this.failWaiters(new VoipError('server-error', `${message.request}: ${error}`)),
     });
   }
 
@@ -229,27 +248,30 @@ class JanusSipSession implements SipSession {
 export const janusConnector: SipConnector = {
   async connect(options: ConnectOptions): Promise<SipSession> {
     await init();
-    let session: JanusSipSession | undefined;
+    let session: JanusSipSession | undefined = undefined;
     let ready = false;
     let instance: JanusJS.Janus | undefined;
-    const discard = () =>
-      instance?.destroy({ cleanupHandles: true, notifyDestroyed: false });
+    const discard = () => instance?.destroy({ cleanupHandles: true, notifyDestroyed: false });
     let janus: JanusJS.Janus;
     try {
       janus = await withTimeout(
         new Promise<JanusJS.Janus>((resolve, reject) => {
           if (options.signal.aborted) throw new VoipError('failed', 'aborted');
-          options.signal.addEventListener('abort', () => reject(new VoipError('failed', 'aborted')));
-          instance = new Janus({
-            server: options.servers.length === 1 ? options.servers[0]! : [...options.servers],
+          options.signal.addEventListener('abort', () =>
+            reject(new VoipError('failed', 'aborted')),
+          );
+          // janus.js tries the servers in order until one answers.
+          const created: JanusJS.Janus = new Janus({
+            server: [...options.servers],
             iceServers: [],
             destroyOnUnload: true,
-            success: () => resolve(instance!),
+            success: () => resolve(created),
             error: (error: unknown) => {
               if (!ready) reject(new VoipError('server-unreachable', String(error)));
               else session?.lost();
             },
           });
+          instance = created;
         }),
         CONNECT_TIMEOUT_MS,
         'connect',

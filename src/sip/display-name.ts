@@ -12,8 +12,11 @@ export const MAX_DISPLAY_NAME_LENGTH = 64;
  */
 export function sanitizeDisplayName(input: string | null | undefined): string | undefined {
   if (typeof input !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = input.replace(/[\u0000-\u001f\u007f"\\<>]/g, '').replace(/\s+/g, ' ').trim();
+  const cleaned = input
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f"\\<>]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const bounded = Array.from(cleaned).slice(0, MAX_DISPLAY_NAME_LENGTH).join('').trim();
   return bounded === '' ? undefined : bounded;
 }

@@ -15,9 +15,10 @@ describe('i18n', () => {
   const english = { ...en, ...enOutcomes };
 
   it('has English text for every state, end reason and error code', () => {
-    for (const state of Object.values(CallState)) expect(english).to.have.property(`state.${state}`);
-    for (const reason of END_REASONS) expect(english[`ended.${reason}`], reason).to.be.a('string').and.not.empty;
-    for (const code of ERROR_CODES) expect(english[`error.${code}`], code).to.be.a('string').and.not.empty;
+    for (const state of Object.values(CallState))
+      expect(english).to.have.property(`state.${state}`);
+    for (const reason of END_REASONS) expect(english[`ended.${reason}`], reason).to.match(/\w/);
+    for (const code of ERROR_CODES) expect(english[`error.${code}`], code).to.match(/\w/);
   });
 
   it('has Indonesian for every English key, translated', () => {

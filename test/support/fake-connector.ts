@@ -2,7 +2,12 @@
  * A scriptable fake behind the project's own SipConnector interface, for unit tests only. It
  * records what the controller asked for and lets a test play the gateway's side of the call.
  */
-import type { ConnectOptions, SessionEvent, SipConnector, SipSession } from '../../src/sip/session.js';
+import type {
+  ConnectOptions,
+  SessionEvent,
+  SipConnector,
+  SipSession,
+} from '../../src/sip/session.js';
 import { VoipError } from '../../src/errors.js';
 
 export class FakeSession implements SipSession {

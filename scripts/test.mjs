@@ -1,0 +1,96 @@
+// npm test: installs what is missing, builds, then runs lint, type checks, the size budgets,
+// the unit tests (headless Chromium, fake session) and the end-to-end tests (real Chromium,
+// Janus, Kamailio and baresip, started by stack/with-stack.sh). Exits non-zero on any failure
+// and closes with one line counting the tests of both suites.
+//   node scripts/test.mjs [--only unit|e2e]
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { build, ensureNodeModules, ensureSystemPackages } from './lib/prepare.mjs';
+import { run } from './lib/run.mjs';
+
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1]
+  : undefined;
+const bin = path.resolve('node_modules/.bin');
+const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+
+/** Runs a command, streaming its output, and returns the output for counting. */
+function runCounted(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.on('exit', (code, signal) => resolve({ ok: code === 0, code: code ?? signal, out }));
+  });
+}
+
+const counts = { passed: 0, failed: 0 };
+let failedSteps = [];
+
+async function step(name, fn) {
+  console.log(`\n[test] ── ${name}`);
+  try {
+    await fn();
+  } catch (error) {
+    console.error(`[test] ${name} failed: ${error.message}`);
+    failedSteps.push(name);
+  }
+}
+
+await ensureNodeModules();
+await ensureSystemPackages();
+await build();
+
+if (!only) {
+  await step('lint', () => run('npm', ['run', '--silent', 'lint']));
+  await step('type check', () => run('npm', ['run', '--silent', 'typecheck']));
+  await step('size budgets', () => run('node', ['scripts/size.mjs']));
+}
+
+if (!only || only === 'unit') {
+  await step('unit tests (headless Chromium, fake session)', async () => {
+    const { ok, out } = await runCounted('web-test-runner', []);
+    const last = [...out.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+    if (last) {
+      counts.passed += Number(last[1]);
+      counts.failed += Number(last[2]);
+    }
+    if (!ok || !last) throw new Error('web-test-runner reported failures');
+  });
+}
+
+if (!only || only === 'e2e') {
+  await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', async () => {
+    const { ok, out } = await runCounted('bash', [
+      'stack/with-stack.sh',
+      '--',
+      process.execPath,
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      ...readdirSync('test/e2e')
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => `test/e2e/${f}`),
+    ]);
+    const pass = out.match(/ℹ pass (\d+)/);
+    const fail = out.match(/ℹ fail (\d+)/);
+    counts.passed += Number(pass?.[1] ?? 0);
+    counts.failed += Number(fail?.[1] ?? 0);
+    if (!ok || !pass) throw new Error('end-to-end tests failed');
+  });
+}
+
+console.log('');
+if (failedSteps.length > 0) console.log(`[test] failed steps: ${failedSteps.join(', ')}`);
+console.log(`total: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(failedSteps.length > 0 || counts.failed > 0 ? 1 : 0);

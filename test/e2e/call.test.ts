@@ -1,0 +1,274 @@
+/**
+ * End to end: real headless Chromium, real Janus (SIP plugin), real Kamailio and baresip, all
+ * started by stack/with-stack.sh inside a private network namespace. Nothing is faked: the
+ * element is the built CDN bundle, served by the demo server.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startDemoServer } from '../../demo/server.mjs';
+import {
+  addButton,
+  events,
+  launchBrowser,
+  micStopped,
+  receivedLevel,
+  states,
+  waitForEvent,
+  waitForState,
+} from './support/browser.js';
+import { Baresip, newestRecording, stack, untilNoJanusSessions } from './support/stack.js';
+import { wavRms } from './support/wav.js';
+
+/** Received audio louder than this is "not silence" (RMS, full scale = 1). */
+const AUDIBLE = 0.01;
+
+let demo: { url: string; close: () => Promise<void> };
+let browser: Browser;
+let baresip: Baresip;
+
+before(async () => {
+  demo = await startDemoServer({ port: 0 });
+  browser = await launchBrowser();
+  baresip = await Baresip.open();
+});
+
+after(async () => {
+  baresip?.close();
+  await browser?.close();
+  await demo?.close();
+});
+
+async function freshPage(b: Browser = browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await b.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[page error]', error));
+  await page.goto(demo.url);
+  return { context, page };
+}
+
+describe('a call from the page to a SIP phone', () => {
+  it('connects, carries audio both ways, and hangs up cleanly', async (t) => {
+    const { context, page } = await freshPage();
+    const mark = baresip.mark();
+    const startedAt = Date.now();
+    await addButton(page, { rawAudio: true });
+    const clicked = await page.evaluate(() => {
+      window.vcbEl.call();
+      return performance.now();
+    });
+    const connected = await waitForEvent(page, 'voip-connected');
+    t.diagnostic(`call() to voip-connected: ${(connected.at - clicked).toFixed(0)} ms`);
+    assert.deepEqual(await states(page), ['connecting', 'calling', 'ringing', 'in-call']);
+    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+
+    const heard = await receivedLevel(page, 2000);
+    t.diagnostic(`received audio RMS ${heard.toFixed(4)}`);
+    assert.ok(heard > AUDIBLE, `the page hears the greeting (RMS ${heard.toFixed(4)})`);
+    await new Promise((r) => setTimeout(r, 1500)); // let baresip record the caller's tone
+
+    await page.evaluate(() => window.vcbEl.hangup());
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'local-hangup');
+    assert.ok(
+      Number(ended.detail['durationMs']) > 2000,
+      `durationMs ${ended.detail['durationMs']}`,
+    );
+    const closed = await baresip.waitFor('CALL_CLOSED', 5000, mark);
+    assert.match(String(closed.param), /reset by peer/i, 'baresip received the BYE');
+    await waitForState(page, 'idle');
+    assert.deepEqual(await states(page), [
+      'connecting',
+      'calling',
+      'ringing',
+      'in-call',
+      'ending',
+      'idle',
+    ]);
+    assert.equal(
+      (await events(page)).filter((e) => e.type === 'voip-ended' || e.type === 'voip-error').length,
+      1,
+    );
+    assert.ok(await micStopped(page), 'the microphone track is stopped');
+    await untilNoJanusSessions();
+
+    const recording = newestRecording(startedAt);
+    assert.ok(recording, 'baresip recorded the call');
+    const { rms, seconds } = wavRms(recording, 500);
+    assert.ok(seconds > 2, `recording is ${seconds.toFixed(1)} s long`);
+    t.diagnostic(`baresip recorded ${seconds.toFixed(1)} s of the caller, RMS ${rms.toFixed(4)}`);
+    assert.ok(rms > AUDIBLE, `baresip hears the caller's tone (RMS ${rms.toFixed(4)})`);
+    await context.close();
+  });
+
+  it('a busy line ends with "busy" and SIP 486', async () => {
+    const { context, page } = await freshPage();
+    await addButton(page, { number: stack.extBusy });
+    await page.evaluate(() => window.vcbEl.call());
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'busy');
+    assert.equal(ended.detail['sipCode'], 486);
+    await waitForState(page, 'idle');
+    const status = await page.locator('#under-test [part="status"]').textContent();
+    assert.match(status ?? '', /busy/i);
+    await untilNoJanusSessions();
+    await context.close();
+  });
+
+  it('an unknown extension ends with "not-found" and SIP 404', async () => {
+    const { context, page } = await freshPage();
+    await addButton(page, { number: stack.extUnknown });
+    await page.evaluate(() => window.vcbEl.call());
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'not-found');
+    assert.equal(ended.detail['sipCode'], 404);
+    await untilNoJanusSessions();
+    await context.close();
+  });
+
+  it('the callee hanging up ends the call with "remote-hangup" within 2 s', async (t) => {
+    const { context, page } = await freshPage();
+    const mark = baresip.mark();
+    await addButton(page);
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForEvent(page, 'voip-connected');
+    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    const before = await page.evaluate(() => performance.now());
+    baresip.command('hangup');
+    const ended = await waitForEvent(page, 'voip-ended', 5000);
+    const took = ended.at - before;
+    t.diagnostic(`voip-ended ${took.toFixed(0)} ms after baresip hung up`);
+    assert.equal(ended.detail['reason'], 'remote-hangup');
+    assert.ok(took < 2000, `voip-ended ${took.toFixed(0)} ms after the callee hung up`);
+    await waitForState(page, 'idle');
+    assert.ok(await micStopped(page));
+    await untilNoJanusSessions();
+    await context.close();
+  });
+
+  it('nothing listening at "server" gives "server-unreachable" within 5 s, back to idle', async (t) => {
+    const { context, page } = await freshPage();
+    await addButton(page, { server: 'ws://127.0.0.1:9' });
+    const start = await page.evaluate(() => {
+      window.vcbEl.call();
+      return performance.now();
+    });
+    const error = await waitForEvent(page, 'voip-error', 6000);
+    t.diagnostic(`voip-error ${(error.at - start).toFixed(0)} ms after call()`);
+    assert.equal(error.detail['code'], 'server-unreachable');
+    assert.ok(error.at - start < 5000, `took ${(error.at - start).toFixed(0)} ms`);
+    assert.match(String(error.detail['message']), /reach the call service/);
+    await waitForState(page, 'idle');
+    assert.equal((await events(page)).filter((e) => e.type === 'voip-ended').length, 0);
+    assert.ok(await micStopped(page), 'the microphone opened in parallel is released');
+    await context.close();
+  });
+
+  it('a refused microphone gives "mic-denied", sends no INVITE and leaves no Janus session', async () => {
+    const denying = await launchBrowser({ micPermission: 'denied' });
+    try {
+      const { page } = await freshPage(denying);
+      const mark = baresip.mark();
+      await addButton(page, { lang: 'id' });
+      await page.evaluate(() => window.vcbEl.call());
+      const error = await waitForEvent(page, 'voip-error');
+      assert.equal(error.detail['code'], 'mic-denied');
+      assert.match(
+        String(error.detail['message']),
+        /mikrofon/i,
+        'the message is localized (Indonesian)',
+      );
+      await waitForState(page, 'idle');
+      await untilNoJanusSessions();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(
+        baresip.events(mark).map((e) => e.type),
+        [],
+        'baresip saw no call',
+      );
+    } finally {
+      await denying.close();
+    }
+  });
+
+  it('an invalid "number" gives "invalid-number" and opens no WebSocket', async () => {
+    const { context, page } = await freshPage();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    const requests: string[] = [];
+    page.on('request', (req) => requests.push(req.url()));
+    await addButton(page, { number: 'sip:2000@evil.example' });
+    await page.evaluate(() => window.vcbEl.call());
+    const error = await waitForEvent(page, 'voip-error');
+    assert.equal(error.detail['code'], 'invalid-number');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(sockets, []);
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(demo.url)),
+      [],
+    );
+    assert.deepEqual(await states(page), []);
+    await context.close();
+  });
+
+  it('removing the element mid-call hangs up (baresip gets the BYE) and releases everything', async () => {
+    const { context, page } = await freshPage();
+    const mark = baresip.mark();
+    await addButton(page);
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForEvent(page, 'voip-connected');
+    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    await page.evaluate(() => window.vcbEl.remove());
+    const closed = await baresip.waitFor('CALL_CLOSED', 5000, mark);
+    assert.match(String(closed.param), /reset by peer/i);
+    await page.waitForFunction(() => window.vcbLog.some((e) => e.type === 'voip-ended'));
+    assert.ok(await micStopped(page));
+    await untilNoJanusSessions();
+    const peers = await page.evaluate(() => document.querySelectorAll('audio').length);
+    assert.equal(peers, 0);
+    await context.close();
+  });
+
+  it('two calls in a row on the same element both connect', async () => {
+    const { context, page } = await freshPage();
+    await addButton(page);
+    for (let i = 1; i <= 2; i++) {
+      await page.evaluate(() => window.vcbEl.call());
+      await waitForEvent(page, 'voip-connected', 15_000, i);
+      const level = await receivedLevel(page, 1000);
+      assert.ok(level > AUDIBLE, `call ${i} hears the greeting (RMS ${level.toFixed(4)})`);
+      await page.evaluate(() => window.vcbEl.hangup());
+      await waitForEvent(page, 'voip-ended', 10_000, i);
+      await waitForState(page, 'idle');
+    }
+    await untilNoJanusSessions();
+    await context.close();
+  });
+});
+
+describe('the demo page, as npm start serves it', () => {
+  it('a visitor clicks "Call reservations", hears the greeting, and hangs up', async () => {
+    const { context, page } = await freshPage();
+    const mark = baresip.mark();
+    await page.getByRole('button', { name: 'Call reservations' }).click();
+    await waitForState(page, 'in-call', 15_000, '#sales');
+    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    const level = await receivedLevel(page, 1500, '#sales');
+    assert.ok(level > AUDIBLE, `the visitor hears the greeting (RMS ${level.toFixed(4)})`);
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await waitForState(page, 'idle', 10_000, '#sales');
+    await baresip.waitFor('CALL_CLOSED', 5000, mark);
+    assert.match((await page.locator('#sales [part="status"]').textContent()) ?? '', /Call ended/);
+    await untilNoJanusSessions();
+    await context.close();
+  });
+
+  it('the busy line says so', async () => {
+    const { context, page } = await freshPage();
+    await page.getByRole('button', { name: 'Call support' }).click();
+    await waitForState(page, 'ending', 15_000, '#support');
+    await waitForState(page, 'idle', 15_000, '#support');
+    assert.match((await page.locator('#support [part="status"]').textContent()) ?? '', /busy/i);
+    await context.close();
+  });
+});

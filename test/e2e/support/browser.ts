@@ -1,0 +1,209 @@
+/**
+ * Real headless Chromium (Debian's) for the end-to-end tests, with a fake microphone that plays a
+ * tone, and page-side helpers: place a <voip-call-button> on the demo page, record its events,
+ * and measure the audio it receives with a WebAudio analyser.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { stack } from './stack.js';
+// The element's global types (HTMLElementTagNameMap, voip-* events) for code run in the page.
+import type {} from '../../../src/voip-call-button.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'vcb-e2e-'));
+
+/** A 440 Hz tone, 48 kHz mono, for Chromium's fake microphone (generated, never committed). */
+export const TONE_WAV = path.join(scratch, 'tone.wav');
+execFileSync('sox', [
+  '-n',
+  '-r',
+  '48000',
+  '-c',
+  '1',
+  '-b',
+  '16',
+  TONE_WAV,
+  'synth',
+  '60',
+  'sine',
+  '440',
+  'vol',
+  '0.5',
+]);
+
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-audio-capture=${TONE_WAV}`,
+];
+
+/**
+ * Launches Chromium. `micPermission: 'granted'` answers the permission prompt (fake UI);
+ * `'denied'` leaves it to headless Chromium, which refuses (NotAllowedError).
+ */
+export function launchBrowser({
+  micPermission = 'granted',
+}: { micPermission?: 'granted' | 'denied' } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: stack.chromium,
+    headless: true,
+    args:
+      micPermission === 'granted' ? [...BASE_ARGS, '--use-fake-ui-for-media-stream'] : BASE_ARGS,
+  });
+}
+
+/** Attributes for a test element; defaults point at the local stack's answering extension. */
+export interface ButtonOptions {
+  server?: string;
+  number?: string;
+  sipDomain?: string;
+  lang?: string;
+  /** Turn off echo cancellation, noise suppression and gain control so the tone reaches the callee unchanged. */
+  rawAudio?: boolean;
+}
+
+/** One event the element fired, with the page's clock. */
+export interface LoggedEvent {
+  type: string;
+  detail: Record<string, unknown>;
+  at: number;
+}
+
+declare global {
+  interface Window {
+    vcbLog: LoggedEvent[];
+    vcbMic: MediaStream | null;
+    /** The element under test. */
+    vcbEl: HTMLElementTagNameMap['voip-call-button'];
+  }
+}
+
+/** Adds a <voip-call-button id="under-test"> to the page and records its events. */
+export async function addButton(page: Page, options: ButtonOptions = {}): Promise<void> {
+  await page.waitForFunction(() => customElements.get('voip-call-button') !== undefined);
+  await page.evaluate(
+    ({ server, number, sipDomain, lang, rawAudio }) => {
+      const el = document.createElement('voip-call-button');
+      el.id = 'under-test';
+      el.setAttribute('server', server);
+      el.setAttribute('number', number);
+      el.setAttribute('sip-domain', sipDomain);
+      if (lang) el.setAttribute('lang', lang);
+      if (rawAudio)
+        el.audioConstraints = {
+          echoCancellation: false,
+          noiseSuppression: false,
+          autoGainControl: false,
+        };
+      el.textContent = 'Call the test line';
+      window.vcbEl = el;
+      window.vcbLog = [];
+      window.vcbMic = null;
+      for (const type of ['voip-state-change', 'voip-connected', 'voip-ended', 'voip-error']) {
+        el.addEventListener(type, (e) => {
+          window.vcbLog.push({ type, detail: (e as CustomEvent).detail, at: performance.now() });
+          if (el.localStream) window.vcbMic = el.localStream;
+        });
+      }
+      document.body.append(el);
+    },
+    {
+      server: options.server ?? stack.janusWs,
+      number: options.number ?? stack.extAnswer,
+      sipDomain: options.sipDomain ?? stack.sipDomain,
+      lang: options.lang ?? '',
+      rawAudio: options.rawAudio ?? false,
+    },
+  );
+}
+
+/** Everything the test element has fired so far. */
+export function events(page: Page): Promise<LoggedEvent[]> {
+  return page.evaluate(() => window.vcbLog);
+}
+
+/** The states the element went through, in order. */
+export async function states(page: Page): Promise<string[]> {
+  return (await events(page))
+    .filter((e) => e.type === 'voip-state-change')
+    .map((e) => String(e.detail['state']));
+}
+
+/** Waits until the element has fired `count` events of `type`; returns the last one. */
+export async function waitForEvent(
+  page: Page,
+  type: string,
+  timeoutMs = 15_000,
+  count = 1,
+): Promise<LoggedEvent> {
+  await page.waitForFunction(
+    ([t, n]) => window.vcbLog.filter((e) => e.type === t).length >= (n as number),
+    [type, count] as const,
+    { timeout: timeoutMs },
+  );
+  const all = (await events(page)).filter((e) => e.type === type);
+  return all[all.length - 1]!;
+}
+
+/** Waits for the element's `state` attribute. */
+export async function waitForState(
+  page: Page,
+  state: string,
+  timeoutMs = 15_000,
+  selector = '#under-test',
+): Promise<void> {
+  await page.waitForFunction(
+    ([sel, s]) => document.querySelector(sel!)?.getAttribute('state') === s,
+    [selector, state] as const,
+    { timeout: timeoutMs },
+  );
+}
+
+/**
+ * The loudest RMS level (0..1) of the element's received audio over `ms`, measured with a
+ * WebAudio analyser on the remote track.
+ */
+export function receivedLevel(page: Page, ms = 1500, selector = '#under-test'): Promise<number> {
+  return page.evaluate(
+    async ([sel, duration]) => {
+      const el = document.querySelector(sel as string) as HTMLElementTagNameMap['voip-call-button'];
+      const stream = el.remoteStream;
+      if (!stream) return -1;
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      let loudest = 0;
+      const end = performance.now() + (duration as number);
+      while (performance.now() < end) {
+        analyser.getFloatTimeDomainData(samples);
+        let sum = 0;
+        for (const v of samples) sum += v * v;
+        loudest = Math.max(loudest, Math.sqrt(sum / samples.length));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await ctx.close();
+      return loudest;
+    },
+    [selector, ms] as const,
+  );
+}
+
+/** Whether every track of the microphone stream the element used has stopped. */
+export function micStopped(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      window.vcbMic !== null && window.vcbMic.getTracks().every((t) => t.readyState === 'ended'),
+  );
+}

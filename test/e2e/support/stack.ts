@@ -1,0 +1,164 @@
+/**
+ * The running local stack, as stack/with-stack.sh describes it in VCB_* variables, plus the
+ * probes the tests use to see its side of a call: baresip's control socket (events such as
+ * CALL_INCOMING and CALL_CLOSED, commands such as hangup), Janus's admin API, and recordings.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import path from 'node:path';
+
+function need(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`${name} is not set: run the end-to-end tests through stack/with-stack.sh`);
+  return value;
+}
+
+export const stack = {
+  janusWs: need('VCB_JANUS_WS'),
+  janusHttp: need('VCB_JANUS_HTTP'),
+  janusAdminHttp: need('VCB_JANUS_ADMIN_HTTP'),
+  janusAdminSecret: need('VCB_JANUS_ADMIN_SECRET'),
+  sipDomain: need('VCB_SIP_DOMAIN'),
+  extAnswer: need('VCB_EXT_ANSWER'),
+  extBusy: need('VCB_EXT_BUSY'),
+  extUnknown: need('VCB_EXT_UNKNOWN'),
+  baresipCtrl: need('VCB_BARESIP_CTRL'),
+  recordDir: need('VCB_RECORD_DIR'),
+  chromium: process.env.VCB_CHROMIUM ?? '/usr/bin/chromium',
+};
+
+/** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */
+export interface BaresipMessage {
+  event?: boolean;
+  type?: string;
+  param?: string;
+  response?: boolean;
+  ok?: boolean;
+  data?: string;
+  [key: string]: unknown;
+}
+
+/** A connection to the answering baresip's ctrl_tcp socket. */
+export class Baresip {
+  readonly messages: BaresipMessage[] = [];
+  private buffer = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk) => this.onData(chunk));
+  }
+
+  static open(address = stack.baresipCtrl): Promise<Baresip> {
+    const [host, port] = address.split(':');
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), host, () => resolve(new Baresip(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Events seen so far (CALL_INCOMING, CALL_ESTABLISHED, CALL_CLOSED, ...). */
+  events(since = 0): BaresipMessage[] {
+    return this.messages.slice(since).filter((m) => m.event);
+  }
+
+  /** A mark to pass as `since`, so a test only looks at what happens after it. */
+  mark(): number {
+    return this.messages.length;
+  }
+
+  /** Waits for an event of `type` after `since`; rejects after `ms`. */
+  async waitFor(type: string, ms: number, since = 0): Promise<BaresipMessage> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const found = this.events(since).find((m) => m.type === type);
+      if (found) return found;
+      const left = end - Date.now();
+      if (left <= 0)
+        throw new Error(
+          `baresip: no ${type} within ${ms} ms (saw ${
+            this.events(since)
+              .map((m) => m.type)
+              .join(', ') || 'nothing'
+          })`,
+        );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Sends a command such as `hangup`. */
+  command(command: string, params?: string): void {
+    const body = JSON.stringify({
+      command,
+      ...(params ? { params } : {}),
+      token: String(Date.now()),
+    });
+    this.socket.write(`${Buffer.byteLength(body)}:${body},`);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const colon = this.buffer.indexOf(':');
+      if (colon < 0) return;
+      const length = Number(this.buffer.subarray(0, colon).toString());
+      if (this.buffer.length < colon + 1 + length + 1) return;
+      const body = this.buffer.subarray(colon + 1, colon + 1 + length).toString();
+      this.buffer = this.buffer.subarray(colon + 1 + length + 1);
+      try {
+        this.messages.push(JSON.parse(body) as BaresipMessage);
+      } catch {
+        // not JSON: ignore
+      }
+      for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+}
+
+/** The Janus sessions alive right now (admin API `list_sessions`). */
+export async function janusSessions(): Promise<number[]> {
+  const res = await fetch(stack.janusAdminHttp, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      janus: 'list_sessions',
+      transaction: `t${Date.now()}`,
+      admin_secret: stack.janusAdminSecret,
+    }),
+  });
+  const body = (await res.json()) as { janus: string; sessions?: number[]; error?: unknown };
+  if (body.janus !== 'success') throw new Error(`list_sessions: ${JSON.stringify(body)}`);
+  return body.sessions ?? [];
+}
+
+/** Waits until Janus has no session left; returns how long it took. */
+export async function untilNoJanusSessions(ms = 3000): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const sessions = await janusSessions();
+    if (sessions.length === 0) return Date.now() - start;
+    if (Date.now() - start > ms)
+      throw new Error(`Janus still has sessions after ${ms} ms: ${sessions.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The newest recording baresip made of what it received, after `sinceMs` (epoch ms). */
+export function newestRecording(sinceMs: number): string | undefined {
+  const files = readdirSync(stack.recordDir)
+    .filter((f) => f.endsWith('-dec.wav'))
+    .map((f) => path.join(stack.recordDir, f))
+    .filter((f) => statSync(f).mtimeMs >= sinceMs)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return files[0];
+}
