@@ -34,11 +34,18 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['scripts/**/*.mjs', 'demo/**/*.mjs', 'stack/**/*.mjs', '*.mjs', 'test/e2e/**/*.ts'],
+    files: [
+      'scripts/**/*.mjs',
+      'demo/**/*.mjs',
+      'stack/**/*.mjs',
+      '*.mjs',
+      'test/e2e/**/*.ts',
+      'bench/**/*.ts',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   {

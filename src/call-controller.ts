@@ -94,6 +94,14 @@ export class CallController implements ReactiveController {
     void this.run(plan, abort.signal);
   }
 
+  /**
+   * Starts downloading the call chunk (the Janus client) ahead of a click, e.g. when the visitor
+   * points at or focuses the button. It talks to no gateway; a failure is left to `call()`.
+   */
+  preload(): void {
+    loadRunner().catch(() => undefined);
+  }
+
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */
   hangup(): void {
     this.abort?.abort();
@@ -129,7 +137,7 @@ export class CallController implements ReactiveController {
   private async run(plan: CallPlan, signal: AbortSignal): Promise<void> {
     let result: CallResult;
     try {
-      const { runCall, enOutcomes } = await import('./call-runner.js');
+      const { runCall, enOutcomes } = await loadRunner();
       registerTranslation('en', enOutcomes);
       result = await runCall(plan, {
         signal,
@@ -182,4 +190,15 @@ export class CallController implements ReactiveController {
     this.host.requestUpdate();
     this.host.dispatchEvent(createVoipEvent('voip-state-change', { state: this.state, previous }));
   }
+}
+
+let runner: Promise<typeof import('./call-runner.js')> | undefined;
+
+/** Loads the call chunk once; a failed load is retried on the next call. */
+function loadRunner(): Promise<typeof import('./call-runner.js')> {
+  runner ??= import('./call-runner.js').catch((error: unknown) => {
+    runner = undefined;
+    throw error;
+  });
+  return runner;
 }

@@ -142,6 +142,11 @@ export class VoipCallButton extends LitElement {
     }
   }
 
+  /** The visitor may be about to click: fetch the call code now. */
+  private readonly onIntent = (): void => {
+    if (this.controller.state === CallState.Idle && !this.disabled) this.controller.preload();
+  };
+
   private readonly onClick = (): void => {
     if (this.controller.state === CallState.Idle) this.controller.call();
     else this.controller.hangup();
@@ -159,6 +164,8 @@ export class VoipCallButton extends LitElement {
           ?data-active=${!idle}
           ?disabled=${state === CallState.Ending || (idle && this.disabled)}
           @click=${this.onClick}
+          @pointerenter=${this.onIntent}
+          @focus=${this.onIntent}
         >
           <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${PHONE_ICON}</svg>
           <span part="label"

@@ -56,6 +56,21 @@ async function answeredCall(el: VoipCallButton, connector: FakeConnector) {
 }
 
 describe('<voip-call-button>', () => {
+  describe('loading', () => {
+    it('fetches the call code only when the visitor points at the button (no gateway traffic)', async () => {
+      const loaded = () =>
+        performance.getEntriesByType('resource').some((e) => e.name.includes('/src/call-runner.'));
+      // First in this file: nothing has placed a call yet.
+      const { el, connector } = await mount();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(loaded(), 'not loaded before any intent').to.equal(false);
+      button(el).dispatchEvent(new PointerEvent('pointerenter'));
+      await until(loaded);
+      expect(connector.connects).to.equal(0);
+      expect(el.state).to.equal('idle');
+    });
+  });
+
   describe('rendering', () => {
     it('renders an accessible native button labelled "Call us" and an empty live status', async () => {
       const { el } = await mount();
