@@ -96,7 +96,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(
       ns
         ? `[demo] The stack runs in network namespace ${ns}; open the page with a browser inside it:\n` +
-            `[demo]   ip netns exec ${ns} chromium --user-data-dir="$(mktemp -d)" ${url}\n` +
+            `[demo]   ip netns exec ${ns} chromium ${process.getuid?.() === 0 ? '--no-sandbox ' : ''}--user-data-dir="$(mktemp -d)" ${url}\n` +
             `[demo] (or on a desktop, stop this and run: npm start -- --network host)`
         : `[demo] Open ${url} in your browser and click "Call reservations".`,
     );

@@ -11,7 +11,7 @@ import { CallState, nextState, type CallInput } from './call-state.js';
 import { parseDialString, parseServers, parseSipDomain, toSipUri } from './dial-target.js';
 import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
 import { createVoipEvent } from './events.js';
-import { registerTranslation, type MessageKey } from './i18n/index.js';
+import { addBuiltInTranslation, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
 
 /** What the controller reads from its host when a call starts. */
@@ -23,6 +23,8 @@ export interface CallConfig {
   readonly disabled: boolean;
   /** Microphone constraints passed to `getUserMedia`. */
   readonly audioConstraints: MediaTrackConstraints | boolean;
+  /** STUN/TURN servers for the browser's peer connection. */
+  readonly iceServers: readonly RTCIceServer[];
   /** Replaces the built-in Janus connector (tests, other gateways). */
   readonly connector: SipConnector | undefined;
 }
@@ -130,6 +132,7 @@ export class CallController implements ReactiveController {
       sipDomain,
       ...(config.displayName ? { displayName: config.displayName } : {}),
       audioConstraints: config.audioConstraints,
+      iceServers: config.iceServers,
       ...(config.connector ? { connector: config.connector } : {}),
     };
   }
@@ -138,7 +141,7 @@ export class CallController implements ReactiveController {
     let result: CallResult;
     try {
       const { runCall, enOutcomes } = await loadRunner();
-      registerTranslation('en', enOutcomes);
+      addBuiltInTranslation('en', enOutcomes);
       result = await runCall(plan, {
         signal,
         onInviteSent: () => this.move('invite-sent'),

@@ -21,6 +21,7 @@ export interface CallPlan {
   /** As the page gave it; made safe for a SIP header here. */
   readonly displayName?: string;
   readonly audioConstraints: MediaTrackConstraints | boolean;
+  readonly iceServers: readonly RTCIceServer[];
   /** Replaces the built-in Janus connector. */
   readonly connector?: SipConnector;
 }
@@ -159,6 +160,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     .connect({
       servers: plan.servers,
       sipDomain: plan.sipDomain,
+      iceServers: plan.iceServers,
       ...(displayName ? { displayName } : {}),
       signal: gaveUp.signal,
       onEvent,

@@ -14,7 +14,10 @@ export interface VoipStateChangeDetail {
 /** Detail of `voip-connected`: the callee answered. Empty for now; fields may be added. */
 export type VoipConnectedDetail = Record<string, never>;
 
-/** Detail of `voip-ended`: fired exactly once for every call that was started. */
+/**
+ * Detail of `voip-ended`: how a started call ended (after the INVITE, or cancelled by the
+ * visitor). Every accepted `call()` ends with exactly one `voip-ended` or one `voip-error`.
+ */
 export interface VoipEndedDetail {
   /** How the call ended. */
   readonly reason: EndReason;
@@ -24,7 +27,7 @@ export interface VoipEndedDetail {
   readonly durationMs: number;
 }
 
-/** Detail of `voip-error`: the call could not start, or the element is misconfigured. */
+/** Detail of `voip-error`: why a call could not start (misconfiguration, microphone, gateway). */
 export interface VoipErrorDetail {
   /** A stable code to branch on. */
   readonly code: VoipErrorCode;

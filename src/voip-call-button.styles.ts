@@ -19,7 +19,8 @@ export const styles = css`
   [part='base'] {
     display: inline-flex;
     flex-direction: column;
-    align-items: center;
+    /* Start-aligned: a status line that changes width must not move the button. */
+    align-items: flex-start;
     gap: 0.5em;
   }
 
@@ -69,7 +70,6 @@ export const styles = css`
   [part='status'] {
     min-height: 1.4em;
     font-size: 0.875em;
-    text-align: center;
     color: var(--voip-status-color, #444);
   }
 
@@ -78,6 +78,7 @@ export const styles = css`
   }
 
   [part='timer'] {
+    font-size: 0.875em;
     font-variant-numeric: tabular-nums;
     margin-inline-start: 0.4em;
   }

@@ -23,8 +23,10 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  *
  * @fires voip-state-change - On every state change. Detail: `{ state, previous }`.
  * @fires voip-connected - When the callee answers. Detail: `{}`.
- * @fires voip-ended - Exactly once for every call that was started. Detail: `{ reason, sipCode?, durationMs }`.
- * @fires voip-error - When a call cannot start or the element is misconfigured. Detail: `{ code, message }`.
+ * @fires voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs }`.
+ * @fires voip-error - Why a call could not start. Detail: `{ code, message }`.
+ *
+ * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *
  * @csspart base - The wrapper around the button and the status line.
  * @csspart button - The native `<button>`.
@@ -56,6 +58,7 @@ export class VoipCallButton extends LitElement {
     disabled: { type: Boolean, reflect: true },
     lang: {},
     audioConstraints: { attribute: false },
+    iceServers: { attribute: false },
     connector: { attribute: false },
   };
 
@@ -80,6 +83,12 @@ export class VoipCallButton extends LitElement {
   /** Microphone constraints for `getUserMedia` (a property only). Default: echo cancellation, noise suppression, auto gain. */
   audioConstraints: MediaTrackConstraints | boolean = DEFAULT_AUDIO;
 
+  /**
+   * ICE servers (STUN/TURN) for the browser's side of the media path (a property only). Default
+   * none: Janus on a public address needs none; add TURN for visitors behind UDP-blocking networks.
+   */
+  iceServers: RTCIceServer[] = [];
+
   /** Replaces the built-in Janus connector (a property only): another gateway, or a fake in tests. */
   connector: SipConnector | undefined = undefined;
 
@@ -91,6 +100,7 @@ export class VoipCallButton extends LitElement {
       displayName: this.displayName,
       disabled: this.disabled,
       audioConstraints: this.audioConstraints,
+      iceServers: this.iceServers,
       connector: this.connector,
     }),
     localize: (key) => this.t(key),
@@ -121,8 +131,9 @@ export class VoipCallButton extends LitElement {
     this.controller.hangup();
   }
 
+  /** The element's language: its own `lang`, else the nearest ancestor's, else English. */
   private get language(): string {
-    return this.lang || document.documentElement.lang || 'en';
+    return this.lang || this.closest('[lang]')?.getAttribute('lang') || 'en';
   }
 
   private t(key: MessageKey): string {
@@ -200,6 +211,9 @@ function statusKey(state: CallState, outcome: CallOutcome | null): MessageKey {
   if (outcome?.kind === 'error') return `error.${outcome.code}`;
   return `state.${state}`;
 }
+
+// The CDN build's only entry: pages that load it from a script tag add languages with this.
+export { registerTranslation } from './i18n/index.js';
 
 // A second copy of the library on the page must not throw: keep the first definition.
 if (!customElements.get('voip-call-button')) {

@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
 import { VoipError } from '../src/errors.js';
@@ -105,6 +106,14 @@ describe('<voip-call-button>', () => {
       await until(() => button(el).textContent!.includes('Hubungi kami'));
     });
 
+    it('takes its language from the nearest ancestor with lang', async () => {
+      const section = await fixture<HTMLElement>(
+        html`<section lang="id-ID"><voip-call-button></voip-call-button></section>`,
+      );
+      const el = section.querySelector('voip-call-button')!;
+      await until(() => button(el).textContent!.includes('Hubungi kami'));
+    });
+
     it('renders a SIP-ish label as text, not markup', async () => {
       const el = await fixture<VoipCallButton>(
         html`<voip-call-button>${'<img src=x onerror=alert(1)>'}</voip-call-button>`,
@@ -139,6 +148,7 @@ describe('<voip-call-button>', () => {
       expect(connector.last.calledUri).to.equal('sip:2000@127.0.0.1:5060');
       expect(connector.last.options.displayName).to.equal('Eve the visitor');
       expect(connector.last.options.servers).to.deep.equal(['ws://127.0.0.1:8188/']);
+      expect(connector.last.options.iceServers).to.deep.equal([]);
       const mic = el.localStream!;
       expect(mic.getAudioTracks()[0]!.readyState).to.equal('live');
 
@@ -168,6 +178,16 @@ describe('<voip-call-button>', () => {
       expect(el.getAttribute('state')).to.equal('idle');
       await el.updateComplete;
       expect(statusText(el)).to.equal('Call ended.');
+    });
+
+    it('passes the ICE servers set by the page to the gateway session', async () => {
+      const { el, connector } = await mount();
+      el.iceServers = [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }];
+      el.call();
+      await until(() => connector.sessions.length === 1);
+      expect(connector.last.options.iceServers).to.deep.equal(el.iceServers);
+      el.hangup();
+      await until(() => el.state === 'idle');
     });
 
     it('state-change events carry the previous state', async () => {
@@ -295,6 +315,19 @@ describe('<voip-call-button>', () => {
       button(el).click();
       await new Promise((r) => setTimeout(r, 20));
       expect(connector.connects).to.equal(1);
+    });
+
+    it('is operable from the keyboard: Tab to it, Enter calls, Space hangs up', async () => {
+      const { el, connector, log } = await mount();
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement).to.equal(button(el));
+      await sendKeys({ press: 'Enter' });
+      await until(() => el.state === 'calling');
+      connector.last.emit({ type: 'accepted' });
+      await until(() => el.state === 'in-call');
+      await sendKeys({ press: 'Space' });
+      await until(() => log.count('voip-ended') === 1);
+      expect(log.detail<VoipEndedDetail>('voip-ended').reason).to.equal('local-hangup');
     });
 
     it('a click on the idle button calls, a click during the call hangs up', async () => {

@@ -20,11 +20,18 @@ const builtIn: Readonly<Partial<Record<string, () => Promise<Messages>>>> = {
   id: () => import('./id.js').then((m) => m.id),
 };
 const loading = new Map<string, Promise<void>>();
+const loaded = new Set<string>();
 
 /** Adds messages for a language tag such as `de` or `pt-BR` (merged with any it already has). */
 export function registerTranslation(lang: string, messages: Partial<Messages>): void {
   const tag = lang.toLowerCase();
   registry.set(tag, { ...registry.get(tag), ...messages });
+}
+
+/** Adds built-in messages that arrive late: they fill gaps, never replace a page's own text. */
+export function addBuiltInTranslation(lang: string, messages: Partial<Messages>): void {
+  const tag = lang.toLowerCase();
+  registry.set(tag, { ...messages, ...registry.get(tag) });
 }
 
 function candidates(lang: string | null | undefined): string[] {
@@ -42,21 +49,22 @@ export function translate(lang: string | null | undefined, key: MessageKey): str
 }
 
 /**
- * Loads a built-in language that is not loaded yet. Resolves when it is registered; returns
- * `undefined` when there is nothing to load (already there, or not a built-in language).
+ * Loads a built-in language once (it fills gaps in what the page registered for it). Returns the
+ * pending load, or `undefined` when there is nothing (more) to load.
  */
 export function loadTranslation(lang: string | null | undefined): Promise<void> | undefined {
-  const [tag = '', primary = ''] = candidates(lang);
-  if (registry.has(tag) || registry.has(primary)) return undefined;
+  const [, primary = ''] = candidates(lang);
   const load = builtIn[primary];
-  if (!load) return undefined;
+  if (!load || loaded.has(primary)) return undefined;
   let pending = loading.get(primary);
   if (!pending) {
-    pending = load().then(
-      (messages) => registerTranslation(primary, messages),
-      (error: unknown) =>
-        console.warn(`<voip-call-button> could not load language "${primary}"`, error),
-    );
+    pending = load()
+      .then(
+        (messages) => addBuiltInTranslation(primary, messages),
+        (error: unknown) =>
+          console.warn(`<voip-call-button> could not load language "${primary}"`, error),
+      )
+      .finally(() => loaded.add(primary));
     loading.set(primary, pending);
   }
   return pending;

@@ -8,7 +8,8 @@
  *   legacy shims (13 KB gzipped, for browsers older than the ones supported; see README);
  * - its module is a UMD wrapper whose default export is `undefined` on pages with an AMD `define`;
  *   the CDN build strips that branch, and this module checks for it anyway;
- * - it defaults to a public STUN server, so ICE servers are set explicitly (none by default);
+ * - it defaults to a public STUN server, so ICE servers are always passed (the element's
+ *   `iceServers`, none by default);
  * - when the server dies it only calls the session `error` callback; the call is ended from here.
  */
 import Janus, { type JanusJS } from 'janus-gateway';
@@ -263,7 +264,7 @@ export const janusConnector: SipConnector = {
           // janus.js tries the servers in order until one answers.
           const created: JanusJS.Janus = new Janus({
             server: [...options.servers],
-            iceServers: [],
+            iceServers: [...options.iceServers],
             destroyOnUnload: true,
             success: () => resolve(created),
             error: (error: unknown) => {

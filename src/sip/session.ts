@@ -25,6 +25,8 @@ export interface ConnectOptions {
   readonly servers: readonly string[];
   /** The SIP domain the guest identity belongs to. */
   readonly sipDomain: string;
+  /** STUN/TURN servers for the browser's peer connection (none by default). */
+  readonly iceServers: readonly RTCIceServer[];
   /** Already made safe for a SIP header (see `sanitizeDisplayName`). */
   readonly displayName?: string;
   /** Aborted when the visitor gives up before the session is ready. */

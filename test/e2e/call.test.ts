@@ -164,6 +164,19 @@ describe('a call from the page to a SIP phone', () => {
     await context.close();
   });
 
+  it('with several servers, the first that answers is used', async () => {
+    const { context, page } = await freshPage();
+    await addButton(page, { server: `ws://127.0.0.1:9 ${stack.janusWs}` });
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForEvent(page, 'voip-connected');
+    await page.evaluate(() => window.vcbEl.hangup());
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'local-hangup');
+    assert.equal((await events(page)).filter((e) => e.type === 'voip-error').length, 0);
+    await untilNoJanusSessions();
+    await context.close();
+  });
+
   it('a refused microphone gives "mic-denied", sends no INVITE and leaves no Janus session', async () => {
     const denying = await launchBrowser({ micPermission: 'denied' });
     try {

@@ -3,6 +3,7 @@ import { en } from '../../src/i18n/en.js';
 import { enOutcomes } from '../../src/i18n/en-outcomes.js';
 import { id } from '../../src/i18n/id.js';
 import {
+  addBuiltInTranslation,
   formatDuration,
   loadTranslation,
   registerTranslation,
@@ -28,15 +29,24 @@ describe('i18n', () => {
     }
   });
 
-  it('loads Indonesian on demand and falls back to English string by string', async () => {
+  it('loads Indonesian on demand, keeps strings the page set, falls back string by string', async () => {
+    registerTranslation('id', { 'ended.busy': 'Semua agen sedang sibuk.' });
     await loadTranslation('id-ID');
     expect(translate('id-ID', 'label')).to.equal('Hubungi kami');
-    expect(translate('id', 'ended.busy')).to.equal(id['ended.busy']);
+    expect(translate('id', 'ended.busy')).to.equal('Semua agen sedang sibuk.');
+    expect(translate('id', 'ended.declined')).to.equal(id['ended.declined']);
     expect(loadTranslation('id')).to.equal(undefined); // already loaded
     registerTranslation('xx', { label: 'Xx' });
     expect(translate('xx', 'label')).to.equal('Xx');
     expect(translate('xx', 'action.hangUp')).to.equal('Hang up');
     expect(translate('fr', 'label')).to.equal('Call us');
+  });
+
+  it('built-in text arriving later never replaces what the page registered', () => {
+    registerTranslation('en', { 'ended.busy': 'All our agents are busy.' });
+    addBuiltInTranslation('en', enOutcomes);
+    expect(translate('en', 'ended.busy')).to.equal('All our agents are busy.');
+    expect(translate('en', 'ended.declined')).to.equal(enOutcomes['ended.declined']);
   });
 
   it('formats call time', () => {
