@@ -2,8 +2,7 @@
 // project's own SipConnector interface. End-to-end tests live in test/e2e and run separately.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-
-const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_PATH, chromiumArgs } from './scripts/lib/chromium.mjs';
 
 export default {
   files: ['test/**/*.test.ts', '!test/e2e/**'],
@@ -12,19 +11,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--use-fake-ui-for-media-stream',
-          '--use-fake-device-for-media-stream',
-        ],
+        args: chromiumArgs({ audioFile: undefined }),
       },
     }),
   ],

@@ -3,6 +3,7 @@
 // (stack/with-stack.sh), where headless Chromium places a real call to extension 2000 and one
 // to the busy extension 2001 before taking the picture.
 import { existsSync, mkdirSync } from 'node:fs';
+import { CHROMIUM_PATH, chromiumArgs } from './lib/chromium.mjs';
 import { run } from './lib/run.mjs';
 
 const OUTPUT = 'docs/demo.png';
@@ -22,20 +23,9 @@ if (!process.argv.includes('--inside')) {
   const { startDemoServer } = await import('../demo/server.mjs');
   const demo = await startDemoServer({ port: 0 });
   const browser = await chromium.launch({
-    executablePath: process.env.VCB_CHROMIUM || '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ],
+    args: chromiumArgs(),
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 620 } });

@@ -47,6 +47,17 @@ async function freshPage(b: Browser = browser): Promise<{ context: BrowserContex
   return { context, page };
 }
 
+/** A fresh page whose test element is in a call that baresip has answered. */
+async function connectedCall() {
+  const { context, page } = await freshPage();
+  const mark = baresip.mark();
+  await addButton(page);
+  await page.evaluate(() => window.vcbEl.call());
+  await waitForEvent(page, 'voip-connected');
+  await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+  return { context, page, mark };
+}
+
 describe('a call from the page to a SIP phone', () => {
   it('connects, carries audio both ways, and hangs up cleanly', async (t) => {
     const { context, page } = await freshPage();
@@ -101,38 +112,27 @@ describe('a call from the page to a SIP phone', () => {
     await context.close();
   });
 
-  it('a busy line ends with "busy" and SIP 486', async () => {
-    const { context, page } = await freshPage();
-    await addButton(page, { number: stack.extBusy });
-    await page.evaluate(() => window.vcbEl.call());
-    const ended = await waitForEvent(page, 'voip-ended');
-    assert.equal(ended.detail['reason'], 'busy');
-    assert.equal(ended.detail['sipCode'], 486);
-    await waitForState(page, 'idle');
-    const status = await page.locator('#under-test [part="status"]').textContent();
-    assert.match(status ?? '', /busy/i);
-    await untilNoJanusSessions();
-    await context.close();
-  });
-
-  it('an unknown extension ends with "not-found" and SIP 404', async () => {
-    const { context, page } = await freshPage();
-    await addButton(page, { number: stack.extUnknown });
-    await page.evaluate(() => window.vcbEl.call());
-    const ended = await waitForEvent(page, 'voip-ended');
-    assert.equal(ended.detail['reason'], 'not-found');
-    assert.equal(ended.detail['sipCode'], 404);
-    await untilNoJanusSessions();
-    await context.close();
-  });
+  for (const [what, number, reason, sipCode, status] of [
+    ['a busy line', stack.extBusy, 'busy', 486, /busy/i],
+    ['an unknown extension', stack.extUnknown, 'not-found', 404, /does not exist/i],
+  ] as const) {
+    it(`${what} ends with "${reason}" and SIP ${sipCode}`, async () => {
+      const { context, page } = await freshPage();
+      await addButton(page, { number });
+      await page.evaluate(() => window.vcbEl.call());
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], reason);
+      assert.equal(ended.detail['sipCode'], sipCode);
+      await waitForState(page, 'idle');
+      const text = await page.locator('#under-test [part="status"]').textContent();
+      assert.match(text ?? '', status);
+      await untilNoJanusSessions();
+      await context.close();
+    });
+  }
 
   it('the callee hanging up ends the call with "remote-hangup" within 2 s', async (t) => {
-    const { context, page } = await freshPage();
-    const mark = baresip.mark();
-    await addButton(page);
-    await page.evaluate(() => window.vcbEl.call());
-    await waitForEvent(page, 'voip-connected');
-    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    const { context, page } = await connectedCall();
     const before = await page.evaluate(() => performance.now());
     baresip.command('hangup');
     const ended = await waitForEvent(page, 'voip-ended', 5000);
@@ -225,12 +225,7 @@ describe('a call from the page to a SIP phone', () => {
   });
 
   it('removing the element mid-call hangs up (baresip gets the BYE) and releases everything', async () => {
-    const { context, page } = await freshPage();
-    const mark = baresip.mark();
-    await addButton(page);
-    await page.evaluate(() => window.vcbEl.call());
-    await waitForEvent(page, 'voip-connected');
-    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    const { context, page, mark } = await connectedCall();
     await page.evaluate(() => window.vcbEl.remove());
     const closed = await baresip.waitFor('CALL_CLOSED', 5000, mark);
     assert.match(String(closed.param), /reset by peer/i);

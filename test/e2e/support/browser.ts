@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumArgs } from '../../../scripts/lib/chromium.mjs';
 import { stack } from './stack.js';
 // The element's global types (HTMLElementTagNameMap, voip-* events) for code run in the page.
 import type {} from '../../../src/voip-call-button.js';
@@ -33,19 +34,6 @@ execFileSync('sox', [
   '0.5',
 ]);
 
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-  '--use-fake-device-for-media-stream',
-  `--use-file-for-fake-audio-capture=${TONE_WAV}`,
-];
-
 /**
  * Launches Chromium. `micPermission: 'granted'` answers the permission prompt (fake UI);
  * `'denied'` leaves it to headless Chromium, which refuses (NotAllowedError).
@@ -54,10 +42,9 @@ export function launchBrowser({
   micPermission = 'granted',
 }: { micPermission?: 'granted' | 'denied' } = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: stack.chromium,
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args:
-      micPermission === 'granted' ? [...BASE_ARGS, '--use-fake-ui-for-media-stream'] : BASE_ARGS,
+    args: chromiumArgs({ audioFile: TONE_WAV, allowMicrophone: micPermission === 'granted' }),
   });
 }
 

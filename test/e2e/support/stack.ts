@@ -25,7 +25,6 @@ export const stack = {
   extUnknown: need('VCB_EXT_UNKNOWN'),
   baresipCtrl: need('VCB_BARESIP_CTRL'),
   recordDir: need('VCB_RECORD_DIR'),
-  chromium: process.env.VCB_CHROMIUM ?? '/usr/bin/chromium',
 };
 
 /** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */

@@ -1,0 +1,8 @@
+// Types for chromium.mjs, used by the TypeScript end-to-end tests.
+export const CHROMIUM_PATH: string;
+export function chromiumArgs(options?: {
+  fakeMicrophone?: boolean;
+  allowMicrophone?: boolean;
+  audioFile?: string;
+  autoplay?: boolean;
+}): string[];

@@ -1,0 +1,32 @@
+// Debian's Chromium, headless, as every test and script here launches it: one list of flags.
+// Without the background-networking flags Chromium tries to reach the internet at start-up.
+
+/** The Chromium binary (Debian's, unless VCB_CHROMIUM or CHROME_PATH says otherwise). */
+export const CHROMIUM_PATH =
+  process.env.VCB_CHROMIUM || process.env.CHROME_PATH || '/usr/bin/chromium';
+
+/**
+ * Command-line flags. `fakeMicrophone`: a fake capture device (playing `audioFile` when given);
+ * `allowMicrophone`: answer the permission prompt with "allow" (without it headless Chromium
+ * refuses); `autoplay`: let remote audio play without a user gesture.
+ */
+export function chromiumArgs({
+  fakeMicrophone = true,
+  allowMicrophone = true,
+  audioFile,
+  autoplay = true,
+} = {}) {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    ...(autoplay ? ['--autoplay-policy=no-user-gesture-required'] : []),
+    ...(fakeMicrophone ? ['--use-fake-device-for-media-stream'] : []),
+    ...(fakeMicrophone && audioFile ? [`--use-file-for-fake-audio-capture=${audioFile}`] : []),
+    ...(allowMicrophone ? ['--use-fake-ui-for-media-stream'] : []),
+  ];
+}
