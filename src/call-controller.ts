@@ -1,18 +1,19 @@
 /**
- * The call controller: owns one call at a time for its host element. It validates the host's
- * configuration before anything touches the network, moves the state machine, fires the `voip-*`
- * events, and keeps the call timer. The work of a call (microphone, gateway, media) is done by
- * `call-runner.ts`, loaded on first use. It touches nothing of the host but its properties,
+ * The call controller: owns one call at a time for its host element. It holds the call's state,
+ * validates the host's configuration before anything touches the network, and is the only thing
+ * that moves the state machine. The work of a call (microphone, gateway, media, its events) is
+ * done by `call-runner.ts`, loaded on first use, which reports back through the `@internal`
+ * members below. It touches nothing of the host but its properties,
  * `requestUpdate()` and `dispatchEvent()`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallPlan, CallResult } from './call-runner.js';
+import type { CallControls, CallPlan } from './call-runner.js';
 import { CallState, nextState, type CallInput } from './call-state.js';
 import { parseDialString, parseServers, parseSipDomain, toSipUri } from './dial-target.js';
 import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
 import { createVoipEvent } from './events.js';
-import { addBuiltInTranslation, type MessageKey } from './i18n/index.js';
-import type { SipConnector } from './sip/session.js';
+import type { MessageKey } from './i18n/index.js';
+import type { DtmfMode, SipConnector } from './sip/session.js';
 
 /** What the controller reads from its host when a call starts. */
 export interface CallConfig {
@@ -27,6 +28,12 @@ export interface CallConfig {
   readonly iceServers: readonly RTCIceServer[];
   /** Replaces the built-in Janus connector (tests, other gateways). */
   readonly connector: SipConnector | undefined;
+  /** How keypad tones travel. */
+  readonly dtmfMode: DtmfMode;
+  /** The `ringback` attribute, resolved by the call chunk. */
+  readonly ringback: string;
+  /** The host's language. */
+  readonly language: string;
 }
 
 /** How the controller reaches its host. */
@@ -50,16 +57,27 @@ export class CallController implements ReactiveController {
   localStream: MediaStream | null = null;
   /** The far end's audio in the current call. */
   remoteStream: MediaStream | null = null;
-
+  /** @internal The current call's controls (set by the call chunk). */
+  controls: CallControls | undefined;
+  /** @internal When the current call was answered (`performance.now()`). */
+  answeredAt: number | undefined;
   private abort: AbortController | undefined;
-  private answeredAt: number | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
+    readonly host: ReactiveControllerHost & HTMLElement,
     private readonly options: CallControllerOptions,
   ) {
     host.addController(this);
+  }
+
+  /** Whether the microphone is muted in the current call. */
+  get muted(): boolean {
+    return this.controls?.muted ?? false;
+  }
+
+  /** Whether the current call is on hold. */
+  get onHold(): boolean {
+    return this.controls?.onHold ?? false;
   }
 
   /** Time since the answer, in milliseconds; 0 when not in a call. */
@@ -87,13 +105,20 @@ export class CallController implements ReactiveController {
       plan = this.plan(config);
     } catch (error) {
       const e = error as VoipError;
-      this.finish({ kind: 'error', code: e.code, detail: e.message });
+      this.fail(e.code, e.message);
       return;
     }
     const abort = (this.abort = new AbortController());
     this.lastOutcome = null;
     this.move('start');
-    void this.run(plan, abort.signal);
+    loadRunner().then(
+      (runner) => runner.driveCall(this, plan, abort.signal),
+      (error: unknown) => {
+        this.move('end');
+        this.released();
+        this.fail('load-failed', String(error));
+      },
+    );
   }
 
   /**
@@ -107,6 +132,21 @@ export class CallController implements ReactiveController {
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */
   hangup(): void {
     this.abort?.abort();
+  }
+
+  /** Mutes or unmutes the microphone (from `connecting` on). Does nothing when idle. */
+  mute(on: boolean): void {
+    this.controls?.mute(on);
+  }
+
+  /** Puts the answered call on hold or resumes it. Does nothing when idle. */
+  async hold(on: boolean): Promise<void> {
+    await this.controls?.hold(on);
+  }
+
+  /** Sends keypad tones in the answered call. Does nothing when idle. */
+  async sendDtmf(digits: string): Promise<void> {
+    await this.controls?.sendDtmf(digits);
   }
 
   /** Validates the configuration; throws a VoipError before anything touches the network. */
@@ -133,61 +173,35 @@ export class CallController implements ReactiveController {
       ...(config.displayName ? { displayName: config.displayName } : {}),
       audioConstraints: config.audioConstraints,
       iceServers: config.iceServers,
+      ringback: config.ringback,
+      language: config.language,
+      dtmfMode: config.dtmfMode,
       ...(config.connector ? { connector: config.connector } : {}),
     };
   }
 
-  private async run(plan: CallPlan, signal: AbortSignal): Promise<void> {
-    let result: CallResult;
-    try {
-      const { runCall, enOutcomes } = await loadRunner();
-      addBuiltInTranslation('en', enOutcomes);
-      result = await runCall(plan, {
-        signal,
-        onInviteSent: () => this.move('invite-sent'),
-        onRinging: () => this.move('ringing'),
-        onAnswered: () => {
-          this.answeredAt = performance.now();
-          this.move('answered');
-          this.ticker = setInterval(() => this.host.requestUpdate(), 1000);
-          this.host.dispatchEvent(createVoipEvent('voip-connected', {}));
-        },
-        onEnding: () => this.move('end'),
-        onMedia: (local, remote) => {
-          this.localStream = local;
-          this.remoteStream = remote;
-          this.host.requestUpdate();
-        },
-      });
-    } catch (error) {
-      // Only the import can throw here (runCall never rejects): the chunk did not load.
-      this.move('end');
-      result = { kind: 'error', code: 'load-failed', detail: String(error) };
-    }
-    this.abort = undefined;
-    this.answeredAt = undefined;
-    clearInterval(this.ticker);
+  /** @internal Ends a call that ran: back to idle, nothing of it left. */
+  released(): void {
+    this.abort = this.controls = this.answeredAt = undefined;
     this.move('released');
-    this.finish(result);
   }
 
-  /** Records the outcome and fires the one terminal event of the call. */
-  private finish(result: CallResult): void {
-    if (result.kind === 'ended') {
-      const { kind, reason, ...detail } = result;
-      this.lastOutcome = { kind, reason };
-      this.host.requestUpdate();
-      this.host.dispatchEvent(createVoipEvent('voip-ended', { reason, ...detail }));
-    } else {
-      console.warn(`<voip-call-button> ${result.code}: ${result.detail}`);
-      this.lastOutcome = { kind: 'error', code: result.code };
-      this.host.requestUpdate();
-      const message = this.options.localize(`error.${result.code}`);
-      this.host.dispatchEvent(createVoipEvent('voip-error', { code: result.code, message }));
-    }
+  /** @internal Records a failure and fires its `voip-error` (the call's one terminal event). */
+  fail(code: VoipErrorCode, detail: string): void {
+    console.warn(`<voip-call-button> ${code}: ${detail}`);
+    this.lastOutcome = { kind: 'error', code };
+    this.host.requestUpdate();
+    const message = this.localize(`error.${code}`);
+    this.host.dispatchEvent(createVoipEvent('voip-error', { code, message }));
   }
 
-  private move(input: CallInput): void {
+  /** @internal The visitor-facing text for a key, in the host's language. */
+  localize(key: MessageKey): string {
+    return this.options.localize(key);
+  }
+
+  /** @internal Moves the state machine and fires `voip-state-change`. */
+  move(input: CallInput): void {
     const previous = this.state;
     this.state = nextState(previous, input);
     this.host.requestUpdate();

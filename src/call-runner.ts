@@ -7,11 +7,17 @@
  * downloads any of them.
  */
 import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
+import { createVoipEvent } from './events.js';
+import { enCall } from './i18n/en-call.js';
+import { addBuiltInTranslation, type MessageKey } from './i18n/index.js';
+import type { CallController } from './call-controller.js';
 import { janusConnector } from './janus/janus-session.js';
 
-export { enOutcomes } from './i18n/en-outcomes.js';
+// The in-call panel element ships in this chunk: defining it here keeps it off the first load.
+import './call-panel.js';
+import { resolveRingback, startRingback } from './ringback.js';
 import { sanitizeDisplayName } from './sip/display-name.js';
-import type { SessionEvent, SipConnector, SipSession } from './sip/session.js';
+import type { DtmfMode, SessionEvent, SipConnector, SipSession } from './sip/session.js';
 
 /** What to call, validated by the controller. */
 export interface CallPlan {
@@ -22,6 +28,12 @@ export interface CallPlan {
   readonly displayName?: string;
   readonly audioConstraints: MediaTrackConstraints | boolean;
   readonly iceServers: readonly RTCIceServer[];
+  /** The `ringback` attribute (a preset, `off`, or empty for the language's preset). */
+  readonly ringback: string;
+  /** The element's language, for the default ringback. */
+  readonly language: string;
+  /** How keypad tones travel. */
+  readonly dtmfMode: DtmfMode;
   /** Replaces the built-in Janus connector. */
   readonly connector?: SipConnector;
 }
@@ -37,7 +49,34 @@ export interface CallHooks {
   readonly onEnding: () => void;
   /** The local or remote media changed (null once released). */
   readonly onMedia: (local: MediaStream | null, remote: MediaStream | null) => void;
+  /** The controls of this call, given once, right at the start. */
+  readonly onControls: (controls: CallControls) => void;
+  /** Something the page shows changed (muted, on hold). */
+  readonly onUpdate: () => void;
+  /** Fires a `voip-*` event on the element. */
+  readonly emit: (event: Event) => void;
+  /** The visitor-facing message for a key, in the element's language. */
+  readonly localize: (key: MessageKey) => string;
 }
+
+/**
+ * What a page can do during the call. Each change fires its `voip-*` event; an action refused
+ * (before the answer: `not-in-call`; bad digits: `invalid-digits`) or failed fires `voip-error`
+ * and leaves the call as it was.
+ */
+export interface CallControls {
+  readonly muted: boolean;
+  readonly onHold: boolean;
+  /** Mutes or unmutes the microphone: its track is disabled, the call stays up. Any time. */
+  mute(on: boolean): void;
+  /** Puts the call on hold (re-INVITE a=sendonly; the microphone is silenced) or resumes it. */
+  hold(on: boolean): Promise<void>;
+  /** Sends keypad tones (0-9, *, #). */
+  sendDtmf(digits: string): Promise<void>;
+}
+
+/** Keypad digits a call can send: one or more of 0-9, * and #. */
+const DIGITS = /^[0-9*#]{1,32}$/;
 
 /** How a call ended, once everything it opened is released. */
 export type CallResult =
@@ -58,6 +97,49 @@ type Outcome =
   | { kind: 'ended'; reason: EndReason; sipCode?: number }
   | { kind: 'error'; code: VoipErrorCode; detail: string };
 
+/**
+ * Places the call for its controller: moves the controller's state machine as the call goes,
+ * fires `voip-connected`, and finally `voip-ended` or `voip-error`, once everything is released.
+ */
+export async function driveCall(
+  owner: CallController,
+  plan: CallPlan,
+  signal: AbortSignal,
+): Promise<void> {
+  addBuiltInTranslation('en', enCall);
+  const host = owner.host;
+  const update = () => host.requestUpdate();
+  const result = await runCall(plan, {
+    signal,
+    onInviteSent: () => owner.move('invite-sent'),
+    onRinging: () => owner.move('ringing'),
+    onAnswered: () => {
+      owner.answeredAt = performance.now();
+      owner.move('answered');
+      host.dispatchEvent(createVoipEvent('voip-connected', {}));
+    },
+    onEnding: () => owner.move('end'),
+    onMedia: (local, remote) => {
+      owner.localStream = local;
+      owner.remoteStream = remote;
+      update();
+    },
+    onControls: (controls) => (owner.controls = controls),
+    onUpdate: update,
+    emit: (event) => host.dispatchEvent(event),
+    localize: (key) => owner.localize(key),
+  });
+  owner.released();
+  if (result.kind === 'error') {
+    owner.fail(result.code, result.detail);
+    return;
+  }
+  const { kind, reason, ...detail } = result;
+  owner.lastOutcome = { kind, reason };
+  update();
+  host.dispatchEvent(createVoipEvent('voip-ended', { reason, ...detail }));
+}
+
 /** Places the call described by `plan`; resolves once it is over and released. Never rejects. */
 export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallResult> {
   let session: SipSession | undefined;
@@ -66,6 +148,10 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   let released = false;
   let inviteSent = false as boolean; // set from event callbacks, which narrowing cannot see
   let ringing = false;
+  let muted = false;
+  let held = false;
+  let earlyMedia = false;
+  let stopTone: (() => void) | undefined;
   let answeredAt: number | undefined;
   let endedAt = 0;
   let outcome: Outcome | undefined;
@@ -73,8 +159,65 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   const done = new Promise<void>((resolve) => (settled = resolve));
   const gaveUp = new AbortController();
 
+  const silenceTone = () => {
+    stopTone?.();
+    stopTone = undefined;
+  };
+  /** The microphone sends only when neither muted nor on hold. */
+  const applyMicrophone = () => {
+    for (const track of stream?.getAudioTracks() ?? []) track.enabled = !muted && !held;
+  };
+  /** Runs an action that needs the answered call; reports a refusal or failure as voip-error. */
+  const inCall = async (action: (s: SipSession) => Promise<void>) => {
+    try {
+      if (answeredAt === undefined || outcome || !session) {
+        throw new VoipError('not-in-call', 'the call is not answered');
+      }
+      await action(session);
+    } catch (error) {
+      const e = toVoipError(error);
+      console.warn(`<voip-call-button> ${e.code}: ${e.message}`);
+      hooks.emit(
+        createVoipEvent('voip-error', { code: e.code, message: hooks.localize(`error.${e.code}`) }),
+      );
+    }
+    hooks.onUpdate();
+  };
+  hooks.onControls({
+    get muted() {
+      return muted;
+    },
+    get onHold() {
+      return held;
+    },
+    mute(on) {
+      if (muted === on) return;
+      muted = on;
+      applyMicrophone();
+      hooks.onUpdate();
+      hooks.emit(createVoipEvent('voip-mute', { muted: on }));
+    },
+    hold: (on) =>
+      inCall(async (s) => {
+        if (held === on) return;
+        await s.hold(on);
+        held = on;
+        applyMicrophone();
+        hooks.emit(createVoipEvent('voip-hold', { onHold: on }));
+      }),
+    sendDtmf: (digits) =>
+      inCall(async (s) => {
+        if (!DIGITS.test(digits)) {
+          throw new VoipError('invalid-digits', `not keypad digits: ${JSON.stringify(digits)}`);
+        }
+        await s.sendDtmf(digits, plan.dtmfMode);
+        hooks.emit(createVoipEvent('voip-dtmf', { digits }));
+      }),
+  });
+
   const settle = (next: Outcome) => {
     if (outcome) return;
+    silenceTone();
     outcome = next;
     endedAt = performance.now();
     gaveUp.abort();
@@ -105,13 +248,19 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
         }
         break;
       case 'ringing':
-        if (inviteSent && !ringing && answeredAt === undefined) {
+        if (!inviteSent || answeredAt !== undefined) break;
+        if (!ringing) {
           ringing = true;
           hooks.onRinging();
         }
+        // Early media (183 with SDP) is the far end's own sound: no local tone over it.
+        earlyMedia ||= event.earlyMedia === true;
+        if (earlyMedia) silenceTone();
+        else stopTone ??= startRingback(resolveRingback(plan.ringback, plan.language));
         break;
       case 'accepted':
         if (inviteSent && answeredAt === undefined) {
+          silenceTone();
           answeredAt = performance.now();
           hooks.onAnswered();
         }
@@ -147,6 +296,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
         if (released) stopTracks(s);
         else {
           stream = s;
+          applyMicrophone();
           hooks.onMedia(s, remote);
         }
         return s;

@@ -4,7 +4,10 @@
  * the message a visitor sees. Messages never come from the network.
  */
 
-/** Codes carried by `voip-error`: why a call could not start. */
+/**
+ * Codes carried by `voip-error`: why a call could not start, or (the last two) why an in-call
+ * action was refused; those two do not end the call.
+ */
 export const ERROR_CODES = [
   'invalid-number',
   'invalid-config',
@@ -17,6 +20,8 @@ export const ERROR_CODES = [
   'no-microphone',
   'mic-unavailable',
   'failed',
+  'invalid-digits',
+  'not-in-call',
 ] as const;
 
 /** A code carried by `voip-error`. */

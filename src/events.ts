@@ -35,8 +35,26 @@ export interface VoipErrorDetail {
   readonly message: string;
 }
 
+/** Detail of `voip-mute`: the microphone was muted or unmuted. */
+export interface VoipMuteDetail {
+  readonly muted: boolean;
+}
+
+/** Detail of `voip-hold`: the call was put on hold or resumed (the far end confirmed). */
+export interface VoipHoldDetail {
+  readonly onHold: boolean;
+}
+
+/** Detail of `voip-dtmf`: keypad tones were sent. */
+export interface VoipDtmfDetail {
+  readonly digits: string;
+}
+
 /** Event name → event type, for every event of the element. */
 export interface VoipEventMap {
+  'voip-mute': CustomEvent<VoipMuteDetail>;
+  'voip-hold': CustomEvent<VoipHoldDetail>;
+  'voip-dtmf': CustomEvent<VoipDtmfDetail>;
   'voip-state-change': CustomEvent<VoipStateChangeDetail>;
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;

@@ -9,7 +9,6 @@ export const styles = css`
     display: inline-block;
     font-family: var(--voip-font-family, inherit);
     font-size: var(--voip-font-size, 1rem);
-    color: var(--voip-status-color, inherit);
   }
 
   :host([hidden]) {
@@ -75,11 +74,5 @@ export const styles = css`
 
   [part='status'][data-outcome='error'] {
     color: var(--voip-error-color, #b3261e);
-  }
-
-  [part='timer'] {
-    font-size: 0.875em;
-    font-variant-numeric: tabular-nums;
-    margin-inline-start: 0.4em;
   }
 `;

@@ -1,11 +1,9 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { CallController, type CallOutcome } from './call-controller.js';
 import { CallState } from './call-state.js';
-import { formatDuration, loadTranslation, translate, type MessageKey } from './i18n/index.js';
+import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
 import { styles } from './voip-call-button.styles.js';
-
-const PHONE_ICON = svg`<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>`;
 
 /** Default microphone processing: what a phone call wants (echo cancellation, noise, gain). */
 const DEFAULT_AUDIO: MediaTrackConstraints = {
@@ -24,7 +22,10 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @fires voip-state-change - On every state change. Detail: `{ state, previous }`.
  * @fires voip-connected - When the callee answers. Detail: `{}`.
  * @fires voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs }`.
- * @fires voip-error - Why a call could not start. Detail: `{ code, message }`.
+ * @fires voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
+ * @fires voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
+ * @fires voip-hold - The call was put on hold or resumed. Detail: `{ onHold }`.
+ * @fires voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
  *
  * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *
@@ -33,7 +34,11 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @csspart icon - The phone icon inside the button.
  * @csspart label - The button's text.
  * @csspart status - The status line (an ARIA live region).
- * @csspart timer - The call time, shown while connected.
+ * @csspart timer - The call time, shown in the panel while connected.
+ * @csspart panel - The in-call controls (shown during a call).
+ * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`.
+ * @csspart keypad - The keypad grid.
+ * @csspart key - Each key of the keypad.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -56,6 +61,9 @@ export class VoipCallButton extends LitElement {
     sipDomain: { attribute: 'sip-domain', reflect: true },
     displayName: { attribute: 'display-name', reflect: true },
     disabled: { type: Boolean, reflect: true },
+    controls: {},
+    dtmfMode: { attribute: 'dtmf-mode' },
+    ringback: {},
     lang: {},
     audioConstraints: { attribute: false },
     iceServers: { attribute: false },
@@ -76,6 +84,21 @@ export class VoipCallButton extends LitElement {
 
   /** Disables placing calls. A call already under way can still be hung up. */
   disabled = false;
+
+  /**
+   * Which in-call controls to show, separated by spaces: `mute`, `hold`, `keypad`. Default: all
+   * that apply (mute from the start of a call, hold and the keypad once it is answered).
+   */
+  controls = '';
+
+  /** How keypad tones are sent: `rfc4733` (in the media, default) or `info` (SIP INFO). */
+  dtmfMode = 'rfc4733';
+
+  /**
+   * The tone heard while the far end rings: `us`, `uk`, `eu`, `id`, `jp`, `au`, or `off`.
+   * Default: the one for the element's language.
+   */
+  ringback = '';
 
   /** Language of the visitor-facing text. Default: the document's language, then English. */
   declare lang: string;
@@ -102,6 +125,9 @@ export class VoipCallButton extends LitElement {
       audioConstraints: this.audioConstraints,
       iceServers: this.iceServers,
       connector: this.connector,
+      dtmfMode: this.dtmfMode === 'info' ? 'info' : 'rfc4733',
+      ringback: this.ringback,
+      language: this.language,
     }),
     localize: (key) => this.t(key),
   });
@@ -121,6 +147,36 @@ export class VoipCallButton extends LitElement {
     return this.controller.remoteStream;
   }
 
+  /** Time since the callee answered, in milliseconds; 0 when not in a call. */
+  get durationMs(): number {
+    return this.controller.durationMs;
+  }
+
+  /** Whether the microphone is muted in the current call. */
+  get muted(): boolean {
+    return this.controller.muted;
+  }
+
+  /** Whether the current call is on hold. */
+  get onHold(): boolean {
+    return this.controller.onHold;
+  }
+
+  /** Mutes (`true`) or unmutes the microphone during a call; the call stays up. */
+  mute(on = true): void {
+    this.controller.mute(on);
+  }
+
+  /** Puts the answered call on hold (`true`) or resumes it. */
+  hold(on = true): Promise<void> {
+    return this.controller.hold(on);
+  }
+
+  /** Sends keypad tones (0-9, *, #) in the answered call. */
+  sendDtmf(digits: string): Promise<void> {
+    return this.controller.sendDtmf(digits);
+  }
+
   /** Places a call to `number`. Does nothing during a call or when disabled. */
   call(): void {
     this.controller.call();
@@ -131,8 +187,8 @@ export class VoipCallButton extends LitElement {
     this.controller.hangup();
   }
 
-  /** The element's language: its own `lang`, else the nearest ancestor's, else English. */
-  private get language(): string {
+  /** @internal The element's language: its own `lang`, else the nearest ancestor's, else English. */
+  get language(): string {
     return this.lang || this.closest('[lang]')?.getAttribute('lang') || 'en';
   }
 
@@ -148,6 +204,11 @@ export class VoipCallButton extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    // The in-call panel renders from this element's state. It is a plain unknown element until
+    // the call chunk defines it, hence the optional call.
+    (
+      this.renderRoot.querySelector('voip-call-panel') as Partial<LitElement> | null
+    )?.requestUpdate?.();
     if (this.getAttribute('state') !== this.controller.state) {
       this.setAttribute('state', this.controller.state);
     }
@@ -178,22 +239,26 @@ export class VoipCallButton extends LitElement {
           @pointerenter=${this.onIntent}
           @focus=${this.onIntent}
         >
-          <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${PHONE_ICON}</svg>
+          <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path
+              d="M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"
+            />
+          </svg>
           <span part="label"
             >${idle ? html`<slot>${this.t('label')}</slot>` : this.t(actionKey(state))}</span
           >
         </button>
-        <div>
-          <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
-            >${this.t(statusKey(state, outcome))}</span
-          >${
-            state === CallState.InCall
-              ? html`<span part="timer" role="timer"
-                  >${formatDuration(this.controller.durationMs)}</span
-                >`
-              : nothing
-          }
-        </div>
+        <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
+          >${this.t(statusKey(state, outcome, this.controller.onHold))}</span
+        >
+        ${
+          idle
+            ? nothing
+            : html`<voip-call-panel
+                exportparts="panel,timer,panel-button,mute,hold,keypad-toggle,keypad,key"
+                .owner=${this}
+              ></voip-call-panel>`
+        }
         <audio autoplay .srcObject=${this.controller.remoteStream}></audio>
       </div>
     `;
@@ -206,10 +271,10 @@ function actionKey(state: CallState): MessageKey {
   return 'action.cancel';
 }
 
-function statusKey(state: CallState, outcome: CallOutcome | null): MessageKey {
+function statusKey(state: CallState, outcome: CallOutcome | null, onHold: boolean): MessageKey {
   if (outcome?.kind === 'ended') return `ended.${outcome.reason}`;
   if (outcome?.kind === 'error') return `error.${outcome.code}`;
-  return `state.${state}`;
+  return onHold ? 'state.on-hold' : `state.${state}`;
 }
 
 // The CDN build's only entry: pages that load it from a script tag add languages with this.

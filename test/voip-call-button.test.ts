@@ -133,7 +133,9 @@ describe('<voip-call-button>', () => {
       await el.updateComplete;
       expect(button(el).textContent!.trim()).to.equal('Hang up');
       expect(statusText(el)).to.equal('Connected');
-      expect(el.shadowRoot!.querySelector('[part="timer"]')!.textContent).to.match(/^0:0\d$/);
+      const panel = el.shadowRoot!.querySelector('voip-call-panel')!;
+      await until(() => panel.shadowRoot?.querySelector('[part="timer"]') != null);
+      expect(panel.shadowRoot!.querySelector('[part="timer"]')!.textContent).to.match(/^0:0\d$/);
       expect(el.getAttribute('state')).to.equal('in-call');
       await expect(el).to.be.accessible();
       el.hangup();

@@ -1,7 +1,7 @@
 /**
  * English, built into the main bundle: the text a visitor can see before a call has run (the
  * label, the button's actions, the states, and the errors raised before anything is downloaded).
- * The text of call outcomes is in `en-outcomes.ts`, loaded with the code that produces them.
+ * The text of call outcomes is in `en-call.ts`, loaded with the code that produces them.
  */
 export const en = {
   label: 'Call us',

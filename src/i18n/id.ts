@@ -37,4 +37,13 @@ export const id: Messages = {
   'error.no-microphone': 'Mikrofon tidak ditemukan. Sambungkan mikrofon lalu coba lagi.',
   'error.mic-unavailable': 'Mikrofon Anda sedang dipakai aplikasi lain atau tidak berfungsi.',
   'error.failed': 'Panggilan tidak dapat dimulai. Silakan coba lagi.',
+  'error.invalid-digits': 'Hanya angka 0-9, * dan # yang dapat dikirim.',
+  'error.not-in-call': 'Ini hanya berfungsi saat panggilan tersambung.',
+  'state.on-hold': 'Ditahan',
+  'panel.label': 'Kontrol panggilan',
+  'panel.mute': 'Bisukan',
+  'panel.hold': 'Tahan',
+  'panel.keypad': 'Papan tombol',
+  'panel.keypad-label': 'Papan tombol: ketik atau tekan angka untuk mengirim nada',
+  'panel.play': 'Ketuk untuk mendengar panggilan',
 };

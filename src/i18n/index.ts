@@ -5,10 +5,10 @@
  * missing string falls back to English, string by string.
  */
 import { en } from './en.js';
-import type { enOutcomes } from './en-outcomes.js';
+import type { enCall } from './en-call.js';
 
 /** A translation key. */
-export type MessageKey = keyof typeof en | keyof typeof enOutcomes;
+export type MessageKey = keyof typeof en | keyof typeof enCall;
 
 /** A complete set of messages for one language. */
 export type Messages = Readonly<Record<MessageKey, string>>;
@@ -68,13 +68,4 @@ export function loadTranslation(lang: string | null | undefined): Promise<void> 
     loading.set(primary, pending);
   }
   return pending;
-}
-
-/** Formats a call duration as `m:ss`, or `h:mm:ss` from one hour on. */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const s = String(total % 60).padStart(2, '0');
-  const m = Math.floor(total / 60) % 60;
-  const h = Math.floor(total / 3600);
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }

@@ -15,7 +15,13 @@
 import Janus, { type JanusJS } from 'janus-gateway';
 import { detectBrowser } from 'webrtc-adapter/src/js/utils.js';
 import { VoipError } from '../errors.js';
-import type { ConnectOptions, SessionEvent, SipConnector, SipSession } from '../sip/session.js';
+import type {
+  ConnectOptions,
+  DtmfMode,
+  SessionEvent,
+  SipConnector,
+  SipSession,
+} from '../sip/session.js';
 
 /** Gives up connecting to the gateway (all servers) after this long. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -24,6 +30,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** How long `close()` waits for the gateway to confirm the session is destroyed. */
 const DESTROY_TIMEOUT_MS = 2_000;
 const SIP_PLUGIN = 'janus.plugin.sip';
+/** Length of one keypad tone, and the pause between tones (ms): what a desk phone sends. */
+const DTMF_DURATION_MS = 160;
+const DTMF_GAP_MS = 80;
 
 let initialized: Promise<void> | undefined;
 
@@ -125,6 +134,42 @@ class JanusSipSession implements SipSession {
     return confirmed;
   }
 
+  async hold(on: boolean): Promise<void> {
+    const acknowledged = this.expect([on ? 'holding' : 'resuming']);
+    this.send(on ? { request: 'hold', direction: 'sendonly' } : { request: 'unhold' });
+    await acknowledged;
+  }
+
+  async sendDtmf(digits: string, mode: DtmfMode): Promise<void> {
+    const handle = this.requireHandle();
+    if (mode === 'info') {
+      for (const digit of digits) {
+        const sent = this.expect(['dtmfsent']);
+        this.send({ request: 'dtmf_info', digit, duration: DTMF_DURATION_MS });
+        await sent;
+      }
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      handle.dtmf({
+        dtmf: { tones: digits, duration: DTMF_DURATION_MS, gap: DTMF_GAP_MS },
+        success: () => resolve(),
+        error: (error: string) => reject(new VoipError('failed', `dtmf: ${error}`)),
+      });
+    });
+  }
+
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    const handle = this.requireHandle();
+    await new Promise<void>((resolve, reject) => {
+      handle.replaceTracks({
+        tracks: [{ type: 'audio', mid: '0', capture: track, replace: true }],
+        success: () => resolve(),
+        error: (error: string) => reject(new VoipError('failed', `replaceTracks: ${error}`)),
+      });
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -188,11 +233,13 @@ class JanusSipSession implements SipSession {
         this.emit({ type: 'ringing', sipCode: 180 });
         break;
       case 'proceeding':
-        if (result.code === 180 || result.code === 183)
+        if (result.code === 180 || result.code === 183) {
           this.emit({ type: 'ringing', sipCode: result.code });
+        }
         break;
       case 'progress':
-        this.emit({ type: 'ringing', sipCode: 183 });
+        // 183 with SDP: the far end's audio plays before the answer.
+        this.emit({ type: 'ringing', sipCode: 183, earlyMedia: jsep !== undefined });
         break;
       case 'accepted':
         this.emit({ type: 'accepted' });

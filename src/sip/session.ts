@@ -8,8 +8,11 @@
 export type SessionEvent =
   /** The INVITE is out (the gateway said "calling"). */
   | { readonly type: 'calling' }
-  /** The far end is alerting (180) or sent a provisional response with session progress (183). */
-  | { readonly type: 'ringing'; readonly sipCode?: number }
+  /**
+   * The far end is alerting (180), or sent session progress (183). `earlyMedia` is set when the
+   * far end sends audio before answering (183 with SDP): then the page hears it, not a ringback.
+   */
+  | { readonly type: 'ringing'; readonly sipCode?: number; readonly earlyMedia?: boolean }
   /** The far end answered (200 OK to the INVITE). */
   | { readonly type: 'accepted' }
   /** Remote audio is available (it may arrive before the answer, with early media). */
@@ -35,12 +38,24 @@ export interface ConnectOptions {
   readonly onEvent: (event: SessionEvent) => void;
 }
 
+/** How keypad tones travel: in the media (RFC 4733) or as SIP INFO. */
+export type DtmfMode = 'rfc4733' | 'info';
+
 /** One connected gateway session, able to place one call at a time. */
 export interface SipSession {
   /** Sends the INVITE with `stream`'s audio; resolves once the gateway reports "calling". */
   call(uri: string, stream: MediaStream): Promise<void>;
   /** Hangs up (BYE, or CANCEL before the answer); resolves when the gateway confirms, or soon after. */
   hangup(): Promise<void>;
+  /** Puts the answered call on hold (re-INVITE with a=sendonly) or resumes it (a=sendrecv). */
+  hold(on: boolean): Promise<void>;
+  /**
+   * Sends keypad tones in the answered call: RFC 4733 telephone-events in the media (`rfc4733`),
+   * or one SIP INFO (application/dtmf-relay) per digit (`info`). `digits` is already validated.
+   */
+  sendDtmf(digits: string, mode: DtmfMode): Promise<void>;
+  /** Replaces the microphone track mid-call without renegotiating. */
+  replaceAudioTrack(track: MediaStreamTrack): Promise<void>;
   /** Releases the plugin handle and the gateway session. Idempotent; never rejects. */
   close(): Promise<void>;
 }

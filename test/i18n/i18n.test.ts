@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../src/i18n/en.js';
-import { enOutcomes } from '../../src/i18n/en-outcomes.js';
+import { enCall } from '../../src/i18n/en-call.js';
 import { id } from '../../src/i18n/id.js';
+import { formatDuration } from '../../src/call-panel.js';
 import {
   addBuiltInTranslation,
-  formatDuration,
   loadTranslation,
   registerTranslation,
   translate,
@@ -13,7 +13,7 @@ import { END_REASONS, ERROR_CODES } from '../../src/errors.js';
 import { CallState } from '../../src/call-state.js';
 
 describe('i18n', () => {
-  const english = { ...en, ...enOutcomes };
+  const english = { ...en, ...enCall };
 
   it('has English text for every state, end reason and error code', () => {
     for (const state of Object.values(CallState))
@@ -44,9 +44,9 @@ describe('i18n', () => {
 
   it('built-in text arriving later never replaces what the page registered', () => {
     registerTranslation('en', { 'ended.busy': 'All our agents are busy.' });
-    addBuiltInTranslation('en', enOutcomes);
+    addBuiltInTranslation('en', enCall);
     expect(translate('en', 'ended.busy')).to.equal('All our agents are busy.');
-    expect(translate('en', 'ended.declined')).to.equal(enOutcomes['ended.declined']);
+    expect(translate('en', 'ended.declined')).to.equal(enCall['ended.declined']);
   });
 
   it('formats call time', () => {

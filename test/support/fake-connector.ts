@@ -4,6 +4,7 @@
  */
 import type {
   ConnectOptions,
+  DtmfMode,
   SessionEvent,
   SipConnector,
   SipSession,
@@ -15,6 +16,12 @@ export class FakeSession implements SipSession {
   callStream: MediaStream | undefined;
   hangups = 0;
   closes = 0;
+  /** Every hold(on) asked for, in order. */
+  holds: boolean[] = [];
+  /** Every sendDtmf asked for, in order. */
+  dtmf: Array<{ digits: string; mode: DtmfMode }> = [];
+  /** Tracks given to replaceAudioTrack, in order. */
+  replacedTracks: MediaStreamTrack[] = [];
 
   constructor(
     private readonly connector: FakeConnector,
@@ -36,6 +43,18 @@ export class FakeSession implements SipSession {
   async hangup(): Promise<void> {
     this.hangups += 1;
     this.emit({ type: 'hangup', sipCode: 200, reason: 'BYE' });
+  }
+
+  async hold(on: boolean): Promise<void> {
+    this.holds.push(on);
+  }
+
+  async sendDtmf(digits: string, mode: DtmfMode): Promise<void> {
+    this.dtmf.push({ digits, mode });
+  }
+
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    this.replacedTracks.push(track);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,18 @@
 /**
- * English text of call outcomes: how a call ended, and the failures found while connecting.
- * Shipped in the call chunk (see `call-runner.ts`), since only a call that ran can show it.
+ * English text shown during and after a call: the in-call panel, how a call ended, and the
+ * failures found while connecting. Shipped in the call chunk (see `call-runner.ts`), since only
+ * a call that ran can show it.
  */
-export const enOutcomes = {
+export const enCall = {
+  'state.on-hold': 'On hold',
+  'error.invalid-digits': 'Only the digits 0-9, * and # can be sent.',
+  'error.not-in-call': 'This works only while the call is connected.',
+  'panel.label': 'Call controls',
+  'panel.mute': 'Mute',
+  'panel.hold': 'Hold',
+  'panel.keypad': 'Keypad',
+  'panel.keypad-label': 'Keypad: type or press digits to send tones',
+  'panel.play': 'Tap to hear the call',
   'ended.local-hangup': 'Call ended.',
   'ended.remote-hangup': 'The other side hung up.',
   'ended.busy': 'The line is busy. Please try again later.',

@@ -1,0 +1,210 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { CallState } from './call-state.js';
+import { translate, type MessageKey } from './i18n/index.js';
+
+/** What the panel needs from the element that shows it. */
+export interface PanelHost {
+  readonly state: CallState;
+  readonly durationMs: number;
+  readonly muted: boolean;
+  readonly onHold: boolean;
+  /** The `controls` attribute: which controls to show, separated by spaces; empty: all. */
+  readonly controls: string;
+  readonly language: string;
+  mute(on: boolean): void;
+  hold(on: boolean): Promise<void>;
+  sendDtmf(digits: string): Promise<void>;
+}
+
+/** The controls a `controls` attribute can list. */
+export const PANEL_CONTROLS = ['mute', 'hold', 'keypad'] as const;
+/** One control of the panel. */
+export type PanelControl = (typeof PANEL_CONTROLS)[number];
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
+
+/**
+ * The in-call panel of `<voip-call-button>`: mute, hold and a keypad. Internal: the element
+ * renders it during a call; it is defined by the call chunk, so a page that never calls never
+ * loads it. Pages style it through the parts the element re-exports.
+ *
+ * @csspart panel-button - Each toggle of the panel (mute, hold, keypad).
+ * @csspart keypad - The keypad grid.
+ * @csspart key - Each key of the keypad.
+ */
+export class VoipCallPanel extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    [part='panel'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4em;
+    }
+    button {
+      min-height: 36px;
+      min-width: 44px;
+      padding: 0.3em 0.8em;
+      border: 1px solid var(--voip-panel-border, #c4c7c5);
+      border-radius: var(--voip-button-radius, 999px);
+      background: var(--voip-panel-background, #fff);
+      color: var(--voip-panel-color, #1f1f1f);
+      font: inherit;
+      font-size: 0.875em;
+      cursor: pointer;
+    }
+    button[aria-pressed='true'],
+    button[aria-expanded='true'] {
+      background: var(--voip-panel-active-background, #1f1f1f);
+      color: var(--voip-panel-active-color, #fff);
+    }
+    button:focus-visible {
+      outline: var(--voip-focus-ring, 3px solid #1a73e8);
+      outline-offset: 2px;
+    }
+    [part='timer'] {
+      align-self: center;
+      min-width: 3.5em;
+      font-variant-numeric: tabular-nums;
+    }
+    [part='keypad'] {
+      display: grid;
+      grid-template-columns: repeat(3, 3em);
+      gap: 0.3em;
+      margin-top: 0.4em;
+    }
+    [part='key'] {
+      min-width: 0;
+      border-radius: 8px;
+      font-variant-numeric: tabular-nums;
+    }
+  `;
+
+  static override properties = {
+    owner: { attribute: false },
+    keypadOpen: { state: true },
+  };
+
+  /** The element this panel controls; it asks the panel to update whenever it renders. */
+  owner: PanelHost | undefined;
+  private keypadOpen = false;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The call timer ticks while the panel is shown.
+    this.ticker = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.ticker);
+  }
+
+  constructor() {
+    super();
+    // Digits typed while the panel has focus are sent as keypad tones.
+    this.addEventListener('keydown', (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const owner = this.owner;
+      if (owner?.state === CallState.InCall && /^[0-9*#]$/.test(event.key)) {
+        event.preventDefault();
+        void owner.sendDtmf(event.key);
+      }
+    });
+  }
+
+  private t(key: MessageKey): string {
+    return translate(this.owner?.language, key);
+  }
+
+  protected override render() {
+    const host = this.owner;
+    if (!host) return nothing;
+    const inCall = host.state === CallState.InCall;
+    const listed = host.controls.trim().split(/\s+/).filter(Boolean);
+    const show = (control: PanelControl) => listed.length === 0 || listed.includes(control);
+    // Mute applies from the start of a call; hold and the keypad once it is answered.
+    return html`
+      <div part="panel" role="group" aria-label=${this.t('panel.label')}>
+        ${
+          inCall
+            ? html`<span part="timer" role="timer">${formatDuration(host.durationMs)}</span>`
+            : nothing
+        }
+        ${
+          show('mute')
+            ? html`<button
+                part="panel-button mute"
+                type="button"
+                aria-pressed=${host.muted ? 'true' : 'false'}
+                @click=${() => host.mute(!host.muted)}
+              >
+                ${this.t('panel.mute')}
+              </button>`
+            : nothing
+        }
+        ${
+          inCall && show('hold')
+            ? html`<button
+                part="panel-button hold"
+                type="button"
+                aria-pressed=${host.onHold ? 'true' : 'false'}
+                @click=${() => void host.hold(!host.onHold)}
+              >
+                ${this.t('panel.hold')}
+              </button>`
+            : nothing
+        }
+        ${
+          inCall && show('keypad')
+            ? html`<button
+                part="panel-button keypad-toggle"
+                type="button"
+                aria-expanded=${this.keypadOpen ? 'true' : 'false'}
+                aria-controls="keypad"
+                @click=${() => (this.keypadOpen = !this.keypadOpen)}
+              >
+                ${this.t('panel.keypad')}
+              </button>`
+            : nothing
+        }
+      </div>
+      ${
+        inCall && show('keypad') && this.keypadOpen
+          ? html`<div
+              id="keypad"
+              part="keypad"
+              role="group"
+              aria-label=${this.t('panel.keypad-label')}
+            >
+              ${KEYS.map(
+                (key) =>
+                  html`<button part="key" type="button" @click=${() => void host.sendDtmf(key)}>
+                    ${key}
+                  </button>`,
+              )}
+            </div>`
+          : nothing
+      }
+    `;
+  }
+}
+
+if (!customElements.get('voip-call-panel')) customElements.define('voip-call-panel', VoipCallPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voip-call-panel': VoipCallPanel;
+  }
+}
+
+/** Formats a call duration as `m:ss`, or `h:mm:ss` from one hour on. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const s = String(total % 60).padStart(2, '0');
+  const m = Math.floor(total / 60) % 60;
+  const h = Math.floor(total / 3600);
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}

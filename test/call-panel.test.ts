@@ -1,0 +1,257 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/voip-call-button.js';
+import type { VoipCallButton } from '../src/voip-call-button.js';
+import type { VoipCallPanel } from '../src/call-panel.js';
+import { resolveRingback, ringbackForLanguage } from '../src/ringback.js';
+import { FakeConnector, until } from './support/fake-connector.js';
+
+interface Logged {
+  type: string;
+  detail: Record<string, unknown>;
+}
+
+async function inCall(attrs: Record<string, string> = {}) {
+  const connector = new FakeConnector();
+  const el = await fixture<VoipCallButton>(html`
+    <voip-call-button
+      server="ws://127.0.0.1:8188"
+      sip-domain="127.0.0.1:5060"
+      number="2000"
+      .connector=${connector}
+    ></voip-call-button>
+  `);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  const log: Logged[] = [];
+  for (const type of ['voip-mute', 'voip-hold', 'voip-dtmf', 'voip-error', 'voip-ended']) {
+    el.addEventListener(type, (e) =>
+      log.push({ type, detail: (e as CustomEvent).detail as Record<string, unknown> }),
+    );
+  }
+  el.call();
+  await until(() => el.state === 'calling');
+  return {
+    el,
+    connector,
+    log,
+    answer: async () => {
+      connector.last.emit({ type: 'accepted' });
+      await until(() => el.state === 'in-call');
+      await el.updateComplete;
+    },
+    panel: () => el.shadowRoot!.querySelector<VoipCallPanel>('voip-call-panel')!,
+    part: (name: string) =>
+      el
+        .shadowRoot!.querySelector<VoipCallPanel>('voip-call-panel')!
+        .shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${name}"]`),
+    errors: () => log.filter((e) => e.type === 'voip-error').map((e) => e.detail['code']),
+  };
+}
+
+async function done(el: VoipCallButton) {
+  el.hangup();
+  await until(() => el.state === 'idle');
+}
+
+describe('in-call controls', () => {
+  it('mute disables the microphone track (also before the answer) and unmute enables it', async () => {
+    const { el, log, answer, part } = await inCall();
+    await until(() => el.localStream !== null);
+    el.mute(true);
+    const track = el.localStream!.getAudioTracks()[0]!;
+    expect(track.enabled).to.equal(false);
+    expect(el.muted).to.equal(true);
+    await answer();
+    await until(() => part('mute')?.getAttribute('aria-pressed') === 'true');
+    part('mute')!.click();
+    expect(track.enabled).to.equal(true);
+    expect(el.muted).to.equal(false);
+    expect(track.readyState).to.equal('live');
+    expect(log.filter((e) => e.type === 'voip-mute').map((e) => e.detail)).to.deep.equal([
+      { muted: true },
+      { muted: false },
+    ]);
+    await done(el);
+  });
+
+  it('hold re-INVITEs through the session, says "On hold", silences the microphone; resume undoes it', async () => {
+    const { el, connector, log, answer, part } = await inCall();
+    await answer();
+    await until(() => part('hold') !== null);
+    part('hold')!.click();
+    await until(() => el.onHold);
+    await el.updateComplete;
+    expect(connector.last.holds).to.deep.equal([true]);
+    expect(el.state).to.equal('in-call');
+    expect(el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim()).to.equal(
+      'On hold',
+    );
+    expect(el.localStream!.getAudioTracks()[0]!.enabled).to.equal(false);
+    await until(() => part('hold')?.getAttribute('aria-pressed') === 'true');
+    await el.hold(false);
+    expect(connector.last.holds).to.deep.equal([true, false]);
+    expect(el.localStream!.getAudioTracks()[0]!.enabled).to.equal(true);
+    expect(log.filter((e) => e.type === 'voip-hold').map((e) => e.detail)).to.deep.equal([
+      { onHold: true },
+      { onHold: false },
+    ]);
+    await done(el);
+  });
+
+  it('refuses hold and tones before the answer (not-in-call), sending nothing', async () => {
+    const { el, connector, errors } = await inCall();
+    await el.hold(true);
+    await el.sendDtmf('1');
+    expect(errors()).to.deep.equal(['not-in-call', 'not-in-call']);
+    expect(connector.last.holds).to.deep.equal([]);
+    expect(connector.last.dtmf).to.deep.equal([]);
+    expect(el.state).to.equal('calling');
+    await done(el);
+  });
+
+  it('sends keypad tones as RFC 4733 by default, SIP INFO with dtmf-mode="info"', async () => {
+    for (const [mode, expected] of [
+      ['', 'rfc4733'],
+      ['info', 'info'],
+    ] as const) {
+      const { el, connector, log, answer } = await inCall(mode ? { 'dtmf-mode': mode } : {});
+      await answer();
+      await el.sendDtmf('0123456789*#');
+      expect(connector.last.dtmf).to.deep.equal([{ digits: '0123456789*#', mode: expected }]);
+      expect(log.filter((e) => e.type === 'voip-dtmf').map((e) => e.detail)).to.deep.equal([
+        { digits: '0123456789*#' },
+      ]);
+      await done(el);
+    }
+  });
+
+  for (const digits of ['12a', '', '1 2', 'A', '１', '1'.repeat(33)]) {
+    it(`refuses ${JSON.stringify(digits)} with invalid-digits and sends nothing`, async () => {
+      const { el, connector, errors, answer } = await inCall();
+      await answer();
+      await el.sendDtmf(digits);
+      expect(errors()).to.deep.equal(['invalid-digits']);
+      expect(connector.last.dtmf).to.deep.equal([]);
+      expect(el.state).to.equal('in-call');
+      await done(el);
+    });
+  }
+
+  it('the keypad sends a clicked key, and digits typed while the panel has focus', async () => {
+    const { el, connector, answer, part, panel } = await inCall();
+    await answer();
+    await until(() => part('keypad-toggle') !== null);
+    const toggle = part('keypad-toggle')!;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    toggle.click();
+    await panel().updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    const keys = [...panel().shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="key"]')];
+    expect(keys.map((k) => k.textContent!.trim())).to.deep.equal(
+      '1 2 3 4 5 6 7 8 9 * 0 #'.split(' '),
+    );
+    keys[4]!.click();
+    toggle.focus();
+    await sendKeys({ type: '7#' });
+    await until(() => connector.last.dtmf.length === 3);
+    expect(connector.last.dtmf.map((d) => d.digits)).to.deep.equal(['5', '7', '#']);
+    await expect(el).to.be.accessible();
+    await done(el);
+  });
+
+  it('controls="mute" shows only the mute toggle', async () => {
+    const { el, answer, part } = await inCall({ controls: 'mute' });
+    await answer();
+    await until(() => part('mute') !== null);
+    expect(part('hold')).to.equal(null);
+    expect(part('keypad-toggle')).to.equal(null);
+    await done(el);
+  });
+
+  it('does nothing when idle', async () => {
+    const { el, connector, log } = await inCall();
+    await done(el);
+    const events = log.length;
+    el.mute(true);
+    await el.hold(true);
+    await el.sendDtmf('1');
+    expect(log.length).to.equal(events);
+    expect(connector.last.holds).to.deep.equal([]);
+  });
+});
+
+describe('ringback', () => {
+  /** Counts oscillators started and stopped by the page (the ringback is made with them). */
+  function watchOscillators() {
+    const counts = { started: 0, stopped: 0 };
+    const proto = OscillatorNode.prototype;
+    const start = proto.start;
+    const stop = proto.stop;
+    proto.start = function (...args) {
+      counts.started += 1;
+      return start.apply(this, args);
+    };
+    proto.stop = function (...args) {
+      counts.stopped += 1;
+      return stop.apply(this, args);
+    };
+    return { counts, restore: () => Object.assign(proto, { start, stop }) };
+  }
+
+  it('plays while the far end rings (180) and stops at the answer', async () => {
+    const watch = watchOscillators();
+    try {
+      const { el, connector, answer } = await inCall({ ringback: 'uk' });
+      connector.last.emit({ type: 'ringing', sipCode: 180 });
+      await until(() => watch.counts.started === 2); // UK: 400 + 450 Hz
+      expect(watch.counts.stopped).to.equal(0);
+      await answer();
+      expect(watch.counts.stopped).to.equal(2);
+      await done(el);
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('stays silent with early media (183 with SDP) and with ringback="off"', async () => {
+    const watch = watchOscillators();
+    try {
+      const first = await inCall();
+      first.connector.last.emit({ type: 'ringing', sipCode: 183, earlyMedia: true });
+      await until(() => first.el.state === 'ringing');
+      await done(first.el);
+      const second = await inCall({ ringback: 'off' });
+      second.connector.last.emit({ type: 'ringing', sipCode: 180 });
+      await until(() => second.el.state === 'ringing');
+      await done(second.el);
+      expect(watch.counts.started).to.equal(0);
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('stops when early media follows a 180', async () => {
+    const watch = watchOscillators();
+    try {
+      const { el, connector } = await inCall({ ringback: 'eu' });
+      connector.last.emit({ type: 'ringing', sipCode: 180 });
+      await until(() => watch.counts.started === 1);
+      connector.last.emit({ type: 'ringing', sipCode: 183, earlyMedia: true });
+      expect(watch.counts.stopped).to.equal(1);
+      await done(el);
+    } finally {
+      watch.restore();
+    }
+  });
+
+  it('picks the preset from the attribute, else from the language', () => {
+    expect(resolveRingback('UK', 'en')).to.equal('uk');
+    expect(resolveRingback('off', 'en')).to.equal('off');
+    expect(resolveRingback('', 'en-US')).to.equal('us');
+    expect(resolveRingback('nonsense', 'en-GB')).to.equal('uk');
+    expect(ringbackForLanguage('id-ID')).to.equal('id');
+    expect(ringbackForLanguage('de')).to.equal('eu');
+    expect(ringbackForLanguage('ja')).to.equal('jp');
+    expect(ringbackForLanguage('en-AU')).to.equal('au');
+  });
+});
