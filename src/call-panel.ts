@@ -5,9 +5,12 @@ import { translate, type MessageKey } from './i18n/index.js';
 /** What the panel needs from the element that shows it. */
 export interface PanelHost {
   readonly state: CallState;
+  /** The far end's audio; the panel plays it. */
+  readonly remoteStream: MediaStream | null;
   readonly durationMs: number;
   readonly muted: boolean;
   readonly onHold: boolean;
+  readonly poorQuality: boolean;
   /** The `controls` attribute: which controls to show, separated by spaces; empty: all. */
   readonly controls: string;
   readonly language: string;
@@ -63,6 +66,11 @@ export class VoipCallPanel extends LitElement {
       outline: var(--voip-focus-ring, 3px solid #1a73e8);
       outline-offset: 2px;
     }
+    [part='quality-warning'] {
+      margin: 0 0 0.4em;
+      font-size: 0.875em;
+      color: var(--voip-error-color, #b3261e);
+    }
     [part='timer'] {
       align-self: center;
       min-width: 3.5em;
@@ -84,11 +92,15 @@ export class VoipCallPanel extends LitElement {
   static override properties = {
     owner: { attribute: false },
     keypadOpen: { state: true },
+    blocked: { state: true },
   };
 
   /** The element this panel controls; it asks the panel to update whenever it renders. */
   owner: PanelHost | undefined;
   private keypadOpen = false;
+  /** The browser refused to play the call audio without a gesture (autoplay policy). */
+  private blocked = false;
+  private playing: MediaStream | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -100,6 +112,32 @@ export class VoipCallPanel extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
+  }
+
+  protected override updated(): void {
+    const audio = this.renderRoot.querySelector('audio');
+    const stream = this.owner?.remoteStream ?? null;
+    if (!audio || stream === this.playing) return;
+    this.playing = stream;
+    audio.srcObject = stream;
+    if (stream) void this.play(audio);
+  }
+
+  /** The "tap to hear" button: a user gesture, so playback is allowed now. */
+  private readonly resume = (): void => {
+    const audio = this.renderRoot.querySelector('audio');
+    if (audio) void this.play(audio);
+  };
+
+  /** Plays the call audio; when autoplay is refused, offers a button (a user gesture) instead. */
+  private async play(audio: HTMLAudioElement): Promise<void> {
+    try {
+      await audio.play();
+      this.blocked = false;
+    } catch (error) {
+      // NotAllowedError: no user gesture yet. AbortError: a newer stream replaced this one.
+      if (error instanceof Error && error.name === 'NotAllowedError') this.blocked = true;
+    }
   }
 
   constructor() {
@@ -127,6 +165,19 @@ export class VoipCallPanel extends LitElement {
     const show = (control: PanelControl) => listed.length === 0 || listed.includes(control);
     // Mute applies from the start of a call; hold and the keypad once it is answered.
     return html`
+      <audio></audio>
+      ${
+        this.blocked
+          ? html`<button part="panel-button play" type="button" @click=${this.resume}>
+              ${this.t('panel.play')}
+            </button>`
+          : nothing
+      }
+      ${
+        inCall && host.poorQuality
+          ? html`<p part="quality-warning" role="status">${this.t('panel.poor-quality')}</p>`
+          : nothing
+      }
       <div part="panel" role="group" aria-label=${this.t('panel.label')}>
         ${
           inCall
@@ -192,7 +243,11 @@ export class VoipCallPanel extends LitElement {
   }
 }
 
-if (!customElements.get('voip-call-panel')) customElements.define('voip-call-panel', VoipCallPanel);
+/** Defines `<voip-call-panel>` once (the call chunk calls this before the first call). */
+export function definePanel(): void {
+  if (!customElements.get('voip-call-panel'))
+    customElements.define('voip-call-panel', VoipCallPanel);
+}
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -13,8 +13,8 @@ import { addBuiltInTranslation, type MessageKey } from './i18n/index.js';
 import type { CallController } from './call-controller.js';
 import { janusConnector } from './janus/janus-session.js';
 
-// The in-call panel element ships in this chunk: defining it here keeps it off the first load.
-import './call-panel.js';
+import { definePanel } from './call-panel.js';
+import { nextWarning, sampleQuality, type QualityCounters } from './quality.js';
 import { resolveRingback, startRingback } from './ringback.js';
 import { sanitizeDisplayName } from './sip/display-name.js';
 import type { DtmfMode, SessionEvent, SipConnector, SipSession } from './sip/session.js';
@@ -67,6 +67,8 @@ export interface CallHooks {
 export interface CallControls {
   readonly muted: boolean;
   readonly onHold: boolean;
+  /** Whether the "poor connection" warning is showing. */
+  readonly poorQuality: boolean;
   /** Mutes or unmutes the microphone: its track is disabled, the call stays up. Any time. */
   mute(on: boolean): void;
   /** Puts the call on hold (re-INVITE a=sendonly; the microphone is silenced) or resumes it. */
@@ -74,6 +76,9 @@ export interface CallControls {
   /** Sends keypad tones (0-9, *, #). */
   sendDtmf(digits: string): Promise<void>;
 }
+
+/** How often call quality is sampled while connected. */
+const QUALITY_INTERVAL_MS = 3000;
 
 /** Keypad digits a call can send: one or more of 0-9, * and #. */
 const DIGITS = /^[0-9*#]{1,32}$/;
@@ -106,6 +111,8 @@ export async function driveCall(
   plan: CallPlan,
   signal: AbortSignal,
 ): Promise<void> {
+  // The in-call panel ships in this chunk: defining it here keeps it off the first load.
+  definePanel();
   addBuiltInTranslation('en', enCall);
   const host = owner.host;
   const update = () => host.requestUpdate();
@@ -151,6 +158,8 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   let muted = false;
   let held = false;
   let earlyMedia = false;
+  let poorQuality = false;
+  let qualityTimer: ReturnType<typeof setInterval> | undefined;
   let stopTone: (() => void) | undefined;
   let answeredAt: number | undefined;
   let endedAt = 0;
@@ -190,6 +199,9 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     get onHold() {
       return held;
     },
+    get poorQuality() {
+      return poorQuality;
+    },
     mute(on) {
       if (muted === on) return;
       muted = on;
@@ -215,8 +227,29 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       }),
   });
 
+  /** Samples call quality every few seconds once answered: voip-quality, and the warning. */
+  const watchQuality = () => {
+    let counters: QualityCounters | undefined;
+    const recent: number[] = [];
+    qualityTimer = setInterval(() => {
+      void session?.getStats().then((report) => {
+        const result = report && !outcome ? sampleQuality(report, counters) : undefined;
+        if (!result) return;
+        counters = result.counters;
+        recent.push(result.sample.mos);
+        const warn = nextWarning(recent, poorQuality);
+        if (warn !== poorQuality) {
+          poorQuality = warn;
+          hooks.onUpdate();
+        }
+        hooks.emit(createVoipEvent('voip-quality', { ...result.sample, poor: poorQuality }));
+      });
+    }, QUALITY_INTERVAL_MS);
+  };
+
   const settle = (next: Outcome) => {
     if (outcome) return;
+    clearInterval(qualityTimer);
     silenceTone();
     outcome = next;
     endedAt = performance.now();
@@ -261,6 +294,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       case 'accepted':
         if (inviteSent && answeredAt === undefined) {
           silenceTone();
+          watchQuality();
           answeredAt = performance.now();
           hooks.onAnswered();
         }

@@ -50,8 +50,20 @@ export interface VoipDtmfDetail {
   readonly digits: string;
 }
 
+/** Detail of `voip-quality`: a call-quality sample, every few seconds while connected. */
+export interface VoipQualityDetail {
+  /** Estimated mean opinion score, 1.0 (bad) to 4.5 (best). */
+  readonly mos: number;
+  readonly rttMs: number;
+  readonly jitterMs: number;
+  readonly lossPct: number;
+  /** Whether the "poor connection" warning is showing. */
+  readonly poor: boolean;
+}
+
 /** Event name → event type, for every event of the element. */
 export interface VoipEventMap {
+  'voip-quality': CustomEvent<VoipQualityDetail>;
   'voip-mute': CustomEvent<VoipMuteDetail>;
   'voip-hold': CustomEvent<VoipHoldDetail>;
   'voip-dtmf': CustomEvent<VoipDtmfDetail>;

@@ -26,6 +26,7 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @fires voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
  * @fires voip-hold - The call was put on hold or resumed. Detail: `{ onHold }`.
  * @fires voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
+ * @fires voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor }`.
  *
  * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *
@@ -39,6 +40,8 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`.
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
+ * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
+ * @csspart quality-warning - The "poor connection" notice.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -152,6 +155,11 @@ export class VoipCallButton extends LitElement {
     return this.controller.durationMs;
   }
 
+  /** Whether the "poor connection" warning is showing (see `voip-quality`). */
+  get poorQuality(): boolean {
+    return this.controller.controls?.poorQuality ?? false;
+  }
+
   /** Whether the microphone is muted in the current call. */
   get muted(): boolean {
     return this.controller.muted;
@@ -255,11 +263,10 @@ export class VoipCallButton extends LitElement {
           idle
             ? nothing
             : html`<voip-call-panel
-                exportparts="panel,timer,panel-button,mute,hold,keypad-toggle,keypad,key"
+                exportparts="panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning"
                 .owner=${this}
               ></voip-call-panel>`
         }
-        <audio autoplay .srcObject=${this.controller.remoteStream}></audio>
       </div>
     `;
   }

@@ -8,7 +8,7 @@ export const CHROMIUM_PATH =
 /**
  * Command-line flags. `fakeMicrophone`: a fake capture device (playing `audioFile` when given);
  * `allowMicrophone`: answer the permission prompt with "allow" (without it headless Chromium
- * refuses); `autoplay`: let remote audio play without a user gesture.
+ * refuses); `autoplay`: let remote audio play without a user gesture (false: a browser's usual policy).
  */
 export function chromiumArgs({
   fakeMicrophone = true,
@@ -24,7 +24,9 @@ export function chromiumArgs({
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    ...(autoplay ? ['--autoplay-policy=no-user-gesture-required'] : []),
+    // Headless Chromium's own default lets pages play sound without a gesture; `autoplay: false`
+    // asks for the policy a visitor's browser applies.
+    `--autoplay-policy=${autoplay ? 'no-user-gesture-required' : 'user-gesture-required'}`,
     ...(fakeMicrophone ? ['--use-fake-device-for-media-stream'] : []),
     ...(fakeMicrophone && audioFile ? [`--use-file-for-fake-audio-capture=${audioFile}`] : []),
     ...(allowMicrophone ? ['--use-fake-ui-for-media-stream'] : []),

@@ -13,6 +13,7 @@ export const enCall = {
   'panel.keypad': 'Keypad',
   'panel.keypad-label': 'Keypad: type or press digits to send tones',
   'panel.play': 'Tap to hear the call',
+  'panel.poor-quality': 'Poor connection: you may hear gaps.',
   'ended.local-hangup': 'Call ended.',
   'ended.remote-hangup': 'The other side hung up.',
   'ended.busy': 'The line is busy. Please try again later.',

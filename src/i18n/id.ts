@@ -46,4 +46,5 @@ export const id: Messages = {
   'panel.keypad': 'Papan tombol',
   'panel.keypad-label': 'Papan tombol: ketik atau tekan angka untuk mengirim nada',
   'panel.play': 'Ketuk untuk mendengar panggilan',
+  'panel.poor-quality': 'Koneksi buruk: suara mungkin terputus-putus.',
 };

@@ -170,6 +170,12 @@ class JanusSipSession implements SipSession {
     });
   }
 
+  async getStats(): Promise<RTCStatsReport | null> {
+    // janus.js keeps the peer connection in its untyped per-handle state.
+    const pc = (this.handle?.webrtcStuff as { pc?: RTCPeerConnection | null } | undefined)?.pc;
+    return pc ? pc.getStats() : null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -56,6 +56,8 @@ export interface SipSession {
   sendDtmf(digits: string, mode: DtmfMode): Promise<void>;
   /** Replaces the microphone track mid-call without renegotiating. */
   replaceAudioTrack(track: MediaStreamTrack): Promise<void>;
+  /** The WebRTC statistics of the call's peer connection, or `null` when there is none. */
+  getStats(): Promise<RTCStatsReport | null>;
   /** Releases the plugin handle and the gateway session. Idempotent; never rejects. */
   close(): Promise<void>;
 }

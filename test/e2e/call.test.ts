@@ -4,9 +4,7 @@
  * element is the built CDN bundle, served by the demo server.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startDemoServer } from '../../demo/server.mjs';
+import { describe, it } from 'node:test';
 import {
   addButton,
   events,
@@ -17,51 +15,17 @@ import {
   waitForEvent,
   waitForState,
 } from './support/browser.js';
-import { Baresip, newestRecording, stack, untilNoJanusSessions } from './support/stack.js';
+import { AUDIBLE, useStackFixture } from './support/fixture.js';
+import { newestRecording, stack, untilNoJanusSessions } from './support/stack.js';
 import { wavRms } from './support/wav.js';
 
-/** Received audio louder than this is "not silence" (RMS, full scale = 1). */
-const AUDIBLE = 0.01;
-
-let demo: { url: string; close: () => Promise<void> };
-let browser: Browser;
-let baresip: Baresip;
-
-before(async () => {
-  demo = await startDemoServer({ port: 0 });
-  browser = await launchBrowser();
-  baresip = await Baresip.open();
-});
-
-after(async () => {
-  baresip?.close();
-  await browser?.close();
-  await demo?.close();
-});
-
-async function freshPage(b: Browser = browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await b.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error));
-  await page.goto(demo.url);
-  return { context, page };
-}
-
-/** A fresh page whose test element is in a call that baresip has answered. */
-async function connectedCall() {
-  const { context, page } = await freshPage();
-  const mark = baresip.mark();
-  await addButton(page);
-  await page.evaluate(() => window.vcbEl.call());
-  await waitForEvent(page, 'voip-connected');
-  await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
-  return { context, page, mark };
-}
+const fixture = useStackFixture();
+const { freshPage, connectedCall } = fixture;
 
 describe('a call from the page to a SIP phone', () => {
   it('connects, carries audio both ways, and hangs up cleanly', async (t) => {
     const { context, page } = await freshPage();
-    const mark = baresip.mark();
+    const mark = fixture.baresip.mark();
     const startedAt = Date.now();
     await addButton(page, { rawAudio: true });
     const clicked = await page.evaluate(() => {
@@ -71,7 +35,7 @@ describe('a call from the page to a SIP phone', () => {
     const connected = await waitForEvent(page, 'voip-connected');
     t.diagnostic(`call() to voip-connected: ${(connected.at - clicked).toFixed(0)} ms`);
     assert.deepEqual(await states(page), ['connecting', 'calling', 'ringing', 'in-call']);
-    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
 
     const heard = await receivedLevel(page, 2000);
     t.diagnostic(`received audio RMS ${heard.toFixed(4)}`);
@@ -85,7 +49,7 @@ describe('a call from the page to a SIP phone', () => {
       Number(ended.detail['durationMs']) > 2000,
       `durationMs ${ended.detail['durationMs']}`,
     );
-    const closed = await baresip.waitFor('CALL_CLOSED', 5000, mark);
+    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
     assert.match(String(closed.param), /reset by peer/i, 'baresip received the BYE');
     await waitForState(page, 'idle');
     assert.deepEqual(await states(page), [
@@ -134,7 +98,7 @@ describe('a call from the page to a SIP phone', () => {
   it('the callee hanging up ends the call with "remote-hangup" within 2 s', async (t) => {
     const { context, page } = await connectedCall();
     const before = await page.evaluate(() => performance.now());
-    baresip.command('hangup');
+    fixture.baresip.command('hangup');
     const ended = await waitForEvent(page, 'voip-ended', 5000);
     const took = ended.at - before;
     t.diagnostic(`voip-ended ${took.toFixed(0)} ms after baresip hung up`);
@@ -181,7 +145,7 @@ describe('a call from the page to a SIP phone', () => {
     const denying = await launchBrowser({ micPermission: 'denied' });
     try {
       const { page } = await freshPage(denying);
-      const mark = baresip.mark();
+      const mark = fixture.baresip.mark();
       await addButton(page, { lang: 'id' });
       await page.evaluate(() => window.vcbEl.call());
       const error = await waitForEvent(page, 'voip-error');
@@ -195,7 +159,7 @@ describe('a call from the page to a SIP phone', () => {
       await untilNoJanusSessions();
       await new Promise((r) => setTimeout(r, 500));
       assert.deepEqual(
-        baresip.events(mark).map((e) => e.type),
+        fixture.baresip.events(mark).map((e) => e.type),
         [],
         'baresip saw no call',
       );
@@ -217,7 +181,7 @@ describe('a call from the page to a SIP phone', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(sockets, []);
     assert.deepEqual(
-      requests.filter((u) => !u.startsWith(demo.url)),
+      requests.filter((u) => !u.startsWith(fixture.demoUrl)),
       [],
     );
     assert.deepEqual(await states(page), []);
@@ -227,7 +191,7 @@ describe('a call from the page to a SIP phone', () => {
   it('removing the element mid-call hangs up (baresip gets the BYE) and releases everything', async () => {
     const { context, page, mark } = await connectedCall();
     await page.evaluate(() => window.vcbEl.remove());
-    const closed = await baresip.waitFor('CALL_CLOSED', 5000, mark);
+    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
     assert.match(String(closed.param), /reset by peer/i);
     await page.waitForFunction(() => window.vcbLog.some((e) => e.type === 'voip-ended'));
     assert.ok(await micStopped(page));
@@ -257,15 +221,15 @@ describe('a call from the page to a SIP phone', () => {
 describe('the demo page, as npm start serves it', () => {
   it('a visitor clicks "Call reservations", hears the greeting, and hangs up', async () => {
     const { context, page } = await freshPage();
-    const mark = baresip.mark();
+    const mark = fixture.baresip.mark();
     await page.getByRole('button', { name: 'Call reservations' }).click();
     await waitForState(page, 'in-call', 15_000, '#sales');
-    await baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
     const level = await receivedLevel(page, 1500, '#sales');
     assert.ok(level > AUDIBLE, `the visitor hears the greeting (RMS ${level.toFixed(4)})`);
     await page.getByRole('button', { name: 'Hang up' }).click();
     await waitForState(page, 'idle', 10_000, '#sales');
-    await baresip.waitFor('CALL_CLOSED', 5000, mark);
+    await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
     assert.match((await page.locator('#sales [part="status"]').textContent()) ?? '', /Call ended/);
     await untilNoJanusSessions();
     await context.close();

@@ -57,6 +57,13 @@ export class FakeSession implements SipSession {
     this.replacedTracks.push(track);
   }
 
+  /** What getStats() returns; a test sets it to play network conditions. */
+  stats: RTCStatsReport | null = null;
+
+  async getStats(): Promise<RTCStatsReport | null> {
+    return this.stats;
+  }
+
   async close(): Promise<void> {
     this.closes += 1;
   }

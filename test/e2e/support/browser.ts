@@ -36,15 +36,21 @@ execFileSync('sox', [
 
 /**
  * Launches Chromium. `micPermission: 'granted'` answers the permission prompt (fake UI);
- * `'denied'` leaves it to headless Chromium, which refuses (NotAllowedError).
+ * `'denied'` leaves it to headless Chromium, which refuses (NotAllowedError). `autoplay: false`
+ * keeps Chromium's autoplay policy (sound needs a user gesture).
  */
 export function launchBrowser({
   micPermission = 'granted',
-}: { micPermission?: 'granted' | 'denied' } = {}): Promise<Browser> {
+  autoplay = true,
+}: { micPermission?: 'granted' | 'denied'; autoplay?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: chromiumArgs({ audioFile: TONE_WAV, allowMicrophone: micPermission === 'granted' }),
+    args: chromiumArgs({
+      audioFile: TONE_WAV,
+      allowMicrophone: micPermission === 'granted',
+      autoplay,
+    }),
   });
 }
 
@@ -95,7 +101,15 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       window.vcbEl = el;
       window.vcbLog = [];
       window.vcbMic = null;
-      for (const type of ['voip-state-change', 'voip-connected', 'voip-ended', 'voip-error']) {
+      for (const type of [
+        'voip-state-change',
+        'voip-connected',
+        'voip-ended',
+        'voip-error',
+        'voip-mute',
+        'voip-hold',
+        'voip-dtmf',
+      ]) {
         el.addEventListener(type, (e) => {
           window.vcbLog.push({ type, detail: (e as CustomEvent).detail, at: performance.now() });
           if (el.localStream) window.vcbMic = el.localStream;

@@ -1,8 +1,15 @@
 /** Reads 16-bit PCM WAV files and measures their loudness. */
 import { readFileSync } from 'node:fs';
 
-/** The RMS level (0..1) of a 16-bit PCM WAV file's samples, skipping the first `skipMs`. */
-export function wavRms(file: string, skipMs = 0): { rms: number; seconds: number } {
+/**
+ * The RMS level (0..1) of a 16-bit PCM WAV file's samples from `fromMs` to `toMs` (default: the
+ * end), and the file's whole length in seconds.
+ */
+export function wavRms(
+  file: string,
+  fromMs = 0,
+  toMs = Infinity,
+): { rms: number; seconds: number } {
   const buf = readFileSync(file);
   if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
     throw new Error(`${file} is not a WAV file`);
@@ -25,15 +32,17 @@ export function wavRms(file: string, skipMs = 0): { rms: number; seconds: number
         buf.length,
         body + (size === 0 || size === 0xffffffff ? buf.length : size),
       );
-      const start = body + Math.floor((skipMs / 1000) * rate) * channels * 2;
+      const at = (ms: number) => body + Math.floor((ms / 1000) * rate) * channels * 2;
+      const start = at(fromMs);
+      const stop = Math.min(end, at(Math.min(toMs, 1e9)));
       let sum = 0;
       let n = 0;
-      for (let i = start; i + 1 < end; i += 2) {
+      for (let i = start; i + 1 < stop; i += 2) {
         const v = buf.readInt16LE(i) / 32768;
         sum += v * v;
         n += 1;
       }
-      return { rms: n ? Math.sqrt(sum / n) : 0, seconds: n / channels / rate };
+      return { rms: n ? Math.sqrt(sum / n) : 0, seconds: (end - body) / 2 / channels / rate };
     }
     offset = body + size + (size % 2);
   }
