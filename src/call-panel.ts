@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { CallState } from './call-state.js';
+import { rememberDevice, rememberedDevices, type CallControls } from './call-runner.js';
 import { translate, type MessageKey } from './i18n/index.js';
 
 /** What the panel needs from the element that shows it. */
@@ -7,6 +8,8 @@ export interface PanelHost {
   readonly state: CallState;
   /** The far end's audio; the panel plays it. */
   readonly remoteStream: MediaStream | null;
+  readonly localStream: MediaStream | null;
+  readonly callControls: CallControls | undefined;
   readonly durationMs: number;
   readonly muted: boolean;
   readonly onHold: boolean;
@@ -20,7 +23,7 @@ export interface PanelHost {
 }
 
 /** The controls a `controls` attribute can list. */
-export const PANEL_CONTROLS = ['mute', 'hold', 'keypad'] as const;
+export const PANEL_CONTROLS = ['mute', 'hold', 'keypad', 'settings'] as const;
 /** One control of the panel. */
 export type PanelControl = (typeof PANEL_CONTROLS)[number];
 
@@ -76,6 +79,21 @@ export class VoipCallPanel extends LitElement {
       min-width: 3.5em;
       font-variant-numeric: tabular-nums;
     }
+    [part='settings'] {
+      display: grid;
+      gap: 0.3em;
+      margin-top: 0.4em;
+      font-size: 0.875em;
+    }
+    [part='settings'] select {
+      display: block;
+      max-width: 16em;
+      font: inherit;
+    }
+    [part='level'] {
+      width: 100%;
+      max-width: 16em;
+    }
     [part='keypad'] {
       display: grid;
       grid-template-columns: repeat(3, 3em);
@@ -93,6 +111,9 @@ export class VoipCallPanel extends LitElement {
     owner: { attribute: false },
     keypadOpen: { state: true },
     blocked: { state: true },
+    settingsOpen: { state: true },
+    devices: { state: true },
+    levels: { state: true },
   };
 
   /** The element this panel controls; it asks the panel to update whenever it renders. */
@@ -101,6 +122,11 @@ export class VoipCallPanel extends LitElement {
   /** The browser refused to play the call audio without a gesture (autoplay policy). */
   private blocked = false;
   private playing: MediaStream | null = null;
+  private settingsOpen = false;
+  private devices: MediaDeviceInfo[] = [];
+  /** Input and output levels, 0..1, while the settings are open. */
+  private levels = { input: 0, output: 0 };
+  private meters: { ctx: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -112,6 +138,67 @@ export class VoipCallPanel extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
+    this.stopMeters();
+  }
+
+  /** Opens or closes the audio settings: devices (listed after permission) and level meters. */
+  private readonly toggleSettings = async (): Promise<void> => {
+    this.settingsOpen = !this.settingsOpen;
+    if (!this.settingsOpen) {
+      this.stopMeters();
+      return;
+    }
+    this.devices = await navigator.mediaDevices.enumerateDevices();
+    this.startMeters();
+  };
+
+  private readonly chooseMicrophone = (event: Event): void => {
+    const id = (event.target as HTMLSelectElement).value;
+    void this.owner?.callControls?.useMicrophone(id).then(() => this.startMeters());
+  };
+
+  private readonly chooseSpeaker = (event: Event): void => {
+    const id = (event.target as HTMLSelectElement).value;
+    rememberDevice('speaker', id);
+    void this.applySpeaker(id);
+  };
+
+  /** Routes the call audio to a speaker where the browser can (`setSinkId`). */
+  private async applySpeaker(id: string | undefined): Promise<void> {
+    const audio: (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null =
+      this.renderRoot.querySelector('audio');
+    if (!id || !audio?.setSinkId) return;
+    await audio.setSinkId(id).catch(() => undefined); // a device that went away: keep the default
+  }
+
+  /** Level meters: an analyser on each stream, read a few times a second. */
+  private startMeters(): void {
+    this.stopMeters();
+    const ctx = new AudioContext();
+    const analyse = (stream: MediaStream | null | undefined) => {
+      if (!stream || stream.getAudioTracks().length === 0) return () => 0;
+      const analyser = ctx.createAnalyser();
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      return () => {
+        analyser.getFloatTimeDomainData(samples);
+        let sum = 0;
+        for (const v of samples) sum += v * v;
+        // RMS, scaled so that speech fills most of the meter.
+        return Math.min(1, Math.sqrt(sum / samples.length) * 4);
+      };
+    };
+    const input = analyse(this.owner?.localStream);
+    const output = analyse(this.owner?.remoteStream);
+    const timer = setInterval(() => (this.levels = { input: input(), output: output() }), 150);
+    this.meters = { ctx, timer };
+  }
+
+  private stopMeters(): void {
+    if (!this.meters) return;
+    clearInterval(this.meters.timer);
+    void this.meters.ctx.close().catch(() => undefined);
+    this.meters = undefined;
   }
 
   protected override updated(): void {
@@ -120,7 +207,10 @@ export class VoipCallPanel extends LitElement {
     if (!audio || stream === this.playing) return;
     this.playing = stream;
     audio.srcObject = stream;
-    if (stream) void this.play(audio);
+    if (stream) {
+      void this.applySpeaker(rememberedDevices().speaker);
+      void this.play(audio);
+    }
   }
 
   /** The "tap to hear" button: a user gesture, so playback is allowed now. */
@@ -151,6 +241,54 @@ export class VoipCallPanel extends LitElement {
         void owner.sendDtmf(event.key);
       }
     });
+  }
+
+  private renderSettings() {
+    const microphones = this.devices.filter((d) => d.kind === 'audioinput');
+    const speakers = this.devices.filter((d) => d.kind === 'audiooutput');
+    const canRoute = 'setSinkId' in HTMLMediaElement.prototype;
+    const current = this.owner?.localStream?.getAudioTracks().at(0)?.getSettings().deviceId;
+    const chosenSpeaker = rememberedDevices().speaker;
+    const option = (d: MediaDeviceInfo, i: number, selected: boolean, fallback: string) =>
+      html`<option value=${d.deviceId} ?selected=${selected}>
+        ${d.label || `${fallback} ${i + 1}`}
+      </option>`;
+    return html`<div id="settings" part="settings">
+      <label
+        >${this.t('panel.microphone')}
+        <select @change=${this.chooseMicrophone}>
+          ${microphones.map((d, i) =>
+            option(d, i, d.deviceId === current, this.t('panel.microphone')),
+          )}
+        </select></label
+      >
+      <meter
+        part="level"
+        min="0"
+        max="1"
+        .value=${this.levels.input}
+        aria-label=${this.t('panel.level-in')}
+      ></meter>
+      ${
+        canRoute && speakers.length > 0
+          ? html`<label
+              >${this.t('panel.speaker')}
+              <select @change=${this.chooseSpeaker}>
+                ${speakers.map((d, i) =>
+                  option(d, i, d.deviceId === chosenSpeaker, this.t('panel.speaker')),
+                )}
+              </select></label
+            >`
+          : nothing
+      }
+      <meter
+        part="level"
+        min="0"
+        max="1"
+        .value=${this.levels.output}
+        aria-label=${this.t('panel.level-out')}
+      ></meter>
+    </div>`;
   }
 
   private t(key: MessageKey): string {
@@ -221,7 +359,21 @@ export class VoipCallPanel extends LitElement {
               </button>`
             : nothing
         }
+        ${
+          inCall && show('settings')
+            ? html`<button
+                part="panel-button settings-toggle"
+                type="button"
+                aria-expanded=${this.settingsOpen ? 'true' : 'false'}
+                aria-controls="settings"
+                @click=${this.toggleSettings}
+              >
+                ${this.t('panel.settings')}
+              </button>`
+            : nothing
+        }
       </div>
+      ${inCall && show('settings') && this.settingsOpen ? this.renderSettings() : nothing}
       ${
         inCall && show('keypad') && this.keypadOpen
           ? html`<div

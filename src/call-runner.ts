@@ -75,6 +75,46 @@ export interface CallControls {
   hold(on: boolean): Promise<void>;
   /** Sends keypad tones (0-9, *, #). */
   sendDtmf(digits: string): Promise<void>;
+  /** Switches to another microphone mid-call (the track is replaced; the call stays up). */
+  useMicrophone(deviceId: string): Promise<void>;
+}
+
+/** Where the visitor's device choices are remembered for the site. */
+export const DEVICE_STORAGE_KEY = 'voip-call-button.audio-devices';
+
+/** The remembered device choices, if any. */
+export function rememberedDevices(): { microphone?: string; speaker?: string } {
+  try {
+    return JSON.parse(localStorage.getItem(DEVICE_STORAGE_KEY) ?? '{}') as {
+      microphone?: string;
+      speaker?: string;
+    };
+  } catch {
+    return {}; // storage blocked or unreadable: no memory, no failure
+  }
+}
+
+/** Remembers a device choice for the site. */
+export function rememberDevice(kind: 'microphone' | 'speaker', deviceId: string): void {
+  try {
+    localStorage.setItem(
+      DEVICE_STORAGE_KEY,
+      JSON.stringify({ ...rememberedDevices(), [kind]: deviceId }),
+    );
+  } catch {
+    // storage blocked: the choice lasts for this call only
+  }
+}
+
+/** The microphone constraints with a device: `exact` when chosen now, `ideal` when remembered. */
+function withDevice(
+  constraints: MediaTrackConstraints | boolean,
+  deviceId: string | undefined,
+  exact: boolean,
+): MediaTrackConstraints | boolean {
+  if (!deviceId || constraints === false) return constraints;
+  const base = constraints === true ? {} : constraints;
+  return { ...base, deviceId: exact ? { exact: deviceId } : { ideal: deviceId } };
 }
 
 /** How often call quality is sampled while connected. */
@@ -217,6 +257,25 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
         applyMicrophone();
         hooks.emit(createVoipEvent('voip-hold', { onHold: on }));
       }),
+    useMicrophone: (deviceId) =>
+      inCall(async (s) => {
+        const next = await navigator.mediaDevices.getUserMedia({
+          audio: withDevice(plan.audioConstraints, deviceId, true),
+          video: false,
+        });
+        const track = next.getAudioTracks().at(0);
+        if (!track || outcome) {
+          stopTracks(next);
+          return;
+        }
+        await s.replaceAudioTrack(track);
+        const old = stream;
+        stream = next;
+        applyMicrophone();
+        if (old) stopTracks(old);
+        rememberDevice('microphone', deviceId);
+        hooks.onMedia(stream, remote);
+      }),
     sendDtmf: (digits) =>
       inCall(async (s) => {
         if (!DIGITS.test(digits)) {
@@ -324,7 +383,10 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
 
   // Both in parallel: the gateway handshake hides behind the permission prompt.
   const microphone = navigator.mediaDevices
-    .getUserMedia({ audio: plan.audioConstraints, video: false })
+    .getUserMedia({
+      audio: withDevice(plan.audioConstraints, rememberedDevices().microphone, false),
+      video: false,
+    })
     .then(
       (s) => {
         if (released) stopTracks(s);

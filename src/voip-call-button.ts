@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { CallController, type CallOutcome } from './call-controller.js';
 import { CallState } from './call-state.js';
 import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
+import type { CallControls } from './call-runner.js';
 import type { SipConnector } from './sip/session.js';
 import { styles } from './voip-call-button.styles.js';
 
@@ -42,6 +43,8 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @csspart key - Each key of the keypad.
  * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
  * @csspart quality-warning - The "poor connection" notice.
+ * @csspart settings - The audio settings: microphone and speaker choice, level meters.
+ * @csspart level - The input and output level meters (`<meter>`).
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -155,6 +158,11 @@ export class VoipCallButton extends LitElement {
     return this.controller.durationMs;
   }
 
+  /** @internal The current call's controls, for the in-call panel. */
+  get callControls(): CallControls | undefined {
+    return this.controller.controls;
+  }
+
   /** Whether the "poor connection" warning is showing (see `voip-quality`). */
   get poorQuality(): boolean {
     return this.controller.controls?.poorQuality ?? false;
@@ -263,7 +271,7 @@ export class VoipCallButton extends LitElement {
           idle
             ? nothing
             : html`<voip-call-panel
-                exportparts="panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning"
+                exportparts="panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,settings-toggle,settings,level"
                 .owner=${this}
               ></voip-call-panel>`
         }

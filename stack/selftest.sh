@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stack/selftest.sh - prove the stack works, then prove it left nothing behind.
 #
-#   stack/selftest.sh [--keep-logs DIR]     (root; netns mode; about 7 s)
+#   stack/selftest.sh [--keep-logs DIR]     (root; netns mode; about 50 s)
 #
 # Runs stack/with-stack.sh with this script as the command (--inside). Inside, it starts a
 # temporary caller baresip (127.0.0.1:5070, ctrl_tcp 127.0.0.1:4445) that plays a 1 kHz tone,
@@ -18,7 +18,12 @@ if [[ ${1:-} == --inside ]]; then
   # ---------------------------------------------------------------- inside the stack
   CDIR=$VCB_STACK_DIR/selftest-caller
   mkdir -p "$CDIR/record"
-  sox -n -r 8000 -c 1 -b 16 "$CDIR/tone.wav" synth 30 sine 1000 vol 0.5
+  # 1 kHz, silent from 4.5 s to 6 s (the "mute window" check), then 1 kHz again
+  sox -n -r 8000 -c 1 -b 16 "$CDIR/tone1.wav" synth 4.5 sine 1000 vol 0.5
+  sox -n -r 8000 -c 1 -b 16 "$CDIR/tone2.wav" synth 25.5 sine 1000 vol 0.5
+  sox "$CDIR/tone1.wav" "$CDIR/tone.wav" pad 0 1.5
+  sox "$CDIR/tone.wav" "$CDIR/tone2.wav" "$CDIR/tone-full.wav"
+  mv "$CDIR/tone-full.wav" "$CDIR/tone.wav"
   render() { # TEMPLATE OUT KEY=VALUE...
     local text kv
     text=$(<"$1")

@@ -4,9 +4,19 @@
 #   stack/with-stack.sh [--network netns|host] [--keep-logs DIR] -- CMD [ARGS...]
 #
 # Starts, each by PID and with a bounded readiness wait:
-#   * Kamailio  "PBX front"  udp 127.0.0.1:5060  (2000 -> baresip, 2001 -> 486, other -> 404)
+#   * Kamailio  "PBX front"  udp 127.0.0.1:5060  (2000 -> baresip, 2001 -> 486,
+#                            2002 -> ringing, 2003 -> early media, other -> 404)
 #   * baresip   ext "2000"   udp 127.0.0.1:5062  auto-answer, plays a generated greeting,
 #                            records what it receives, ctrl_tcp on 127.0.0.1:4444
+#   * baresip   ext "2002"   udp 127.0.0.1:5066  "ringing": Kamailio replies 180 Ringing (no SDP,
+#                            no early media) at once and relays the INVITE only after
+#                            VCB_RINGING_SECONDS (default 3); this baresip then answers at once,
+#                            plays the greeting, records into VCB_RECORD_DIR_RINGING,
+#                            ctrl_tcp on 127.0.0.1:4446
+#   * early-media-uas.mjs (node) ext "2003" udp 127.0.0.1:5064  "early media": 183 Session
+#                            Progress with SDP, streams a generated announcement ("Please hold,
+#                            all our agents are busy" over a 600 Hz tone, VCB_EARLY_WAV) as
+#                            early media, never answers (CANCEL -> 487; 480 after 120 s)
 #   * Janus     SIP plugin only; ws 127.0.0.1:8188 (admin 7188), http 127.0.0.1:8088/janus
 #                            (admin 7088/admin)
 # then runs CMD in the foreground with the VCB_* variables below, and afterwards stops
@@ -19,7 +29,7 @@
 #   reach outside the namespace.
 # --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
 #   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
-# --keep-logs DIR: copy logs, recordings (DIR/record) and rendered configs (DIR/config) into
+# --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002) and rendered configs (DIR/config) into
 #   DIR before the temp dir is removed.
 #
 # Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
@@ -27,6 +37,26 @@
 # VCB_JANUS_ADMIN_HTTP, VCB_JANUS_ADMIN_SECRET, VCB_JANUS_PID, VCB_SIP_DOMAIN, VCB_EXT_ANSWER,
 # VCB_EXT_BUSY, VCB_EXT_UNKNOWN, VCB_BARESIP_CTRL, VCB_BARESIP_PID, VCB_KAMAILIO_PID,
 # VCB_CHROMIUM, and TMPDIR=<temp dir>/tmp (removed with the rest).
+# Also: VCB_EXT_RINGING (2002), VCB_EXT_EARLY (2003), VCB_RINGING_SECONDS, VCB_BARESIP_RINGING_CTRL
+# (127.0.0.1:4446), VCB_BARESIP_RINGING_PID, VCB_RECORD_DIR_RINGING (2002's dump-*-dec.wav; 2000
+# keeps VCB_RECORD_DIR to itself), VCB_EARLY_WAV (the announcement, one loop), VCB_EARLY_PID,
+# VCB_EARLY_LOG (one line per INVITE/CANCEL, see early-media-uas.mjs), VCB_IMPAIR (stack/impair.sh:
+# "$VCB_IMPAIR $VCB_NETNS on|off [netem args]", netns mode only).
+# Observables for tests (all verified by stack/selftest.sh):
+#   DTMF at 2000/2002, RFC 4733 and SIP INFO (application/dtmf-relay) alike: ctrl_tcp events
+#     {"event":true,"type":"CALL_DTMF_START",...,"param":"5"} then {"type":"CALL_DTMF_END"} (no
+#     param); SIP INFO also logs "call: received DTMF: '5' (duration=...)" in baresip-2000.log.
+#   Hold/resume: baresip reports only {"type":"CALL_REMOTE_SDP","param":"offer"} per re-INVITE;
+#     the direction is in kamailio.log: "vcb: re-INVITE call-id=ID from=USER to=2000
+#     sdp-direction=sendonly|sendrecv|inactive|recvonly"; SIP INFO: "vcb: INFO call-id=...".
+#   Ringing (2002): exactly one 180 without SDP at once (Janus: "ringing", "proceeding" 180), the
+#     200 after VCB_RINGING_SECONDS; a CANCEL before that gets 487 and 2002 never sees the call.
+#   Early media (2003): 183 with SDP (Janus: "progress" + jsep, "proceeding" 183), RTP at once;
+#     never 200; VCB_EARLY_LOG gets "early-uas: CANCEL call-id=ID after N ms, ... -> 487".
+#   Recordings (dump-*-dec.wav, 8 kHz mono s16) are written as packets are decoded: a muted
+#     source that keeps sending (silence) is a window of RMS ~0, but spans WITHOUT RTP (hold
+#     with a baresip caller, telephone-event-only time) are simply missing from the file.
+#   ctrl_tcp takes ONE client at a time: a new connection closes the previous one.
 # shellcheck disable=SC2317  # functions below are also called from traps / indirectly
 set -euo pipefail
 
@@ -81,6 +111,7 @@ NS_CREATED=0
 SVC_NAMES=()
 SVC_PIDS=()
 CMD_PID=""
+GEN_PID=""     # background generation of the early-media announcement
 CMD_FAILED=0   # 1: the command ran and failed -> show the end of each log
 CLEANED=0
 
@@ -125,6 +156,7 @@ cleanup() {
     log "stopping command (pid $CMD_PID)"
     stop_pids "$CMD_PID"
   fi
+  if [[ -n $GEN_PID ]] && alive "$GEN_PID"; then stop_pids "$GEN_PID"; fi
   if ((${#SVC_PIDS[@]})); then
     local i
     for i in "${!SVC_PIDS[@]}"; do
@@ -150,7 +182,9 @@ cleanup() {
       # logs at the top, plus record/ (WAVs) and config/ (the rendered configs)
       mkdir -p "$KEEP_LOGS/config" && cp -a "$STACK_DIR/logs/." "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record" "$KEEP_LOGS/" &&
-        cp -a "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" "$KEEP_LOGS/config/" &&
+        cp -a "$STACK_DIR/record-2002" "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
+          "$STACK_DIR/baresip-2002" "$KEEP_LOGS/config/" &&
         log "logs kept in $KEEP_LOGS"
     elif ((CMD_FAILED)); then
       print_log_tails
@@ -179,7 +213,9 @@ STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vcb-stack.XXXXXX")
 chmod 755 "$STACK_DIR"
 LOG_DIR=$STACK_DIR/logs
 RECORD_DIR=$STACK_DIR/record
-mkdir -p "$LOG_DIR" "$RECORD_DIR" "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000"
+RECORD_DIR_RINGING=$STACK_DIR/record-2002
+mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$STACK_DIR/janus" "$STACK_DIR/kamailio" \
+  "$STACK_DIR/baresip-2000" "$STACK_DIR/baresip-2002"
 
 IN_NS=()
 if [[ $NETWORK == netns ]]; then
@@ -196,7 +232,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :4444 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :4444 or sport = :4446 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -263,6 +299,25 @@ make_greeting() {
   rm -f "$speech" "$seg" "$bed" "$mixed"
 }
 
+# Early-media announcement for 2003 (a different sound from the greeting): speech over a
+# 600 Hz tone, one loop of about 8 s (the UAS repeats it), 8 kHz mono 16-bit, plus the raw
+# G.711 u-law / A-law files the UAS streams.
+EARLY_WAV=$STACK_DIR/announcement.wav
+make_announcement() {
+  local speech=$STACK_DIR/ann-speech.wav seg=$STACK_DIR/ann-speech-8k.wav bed=$STACK_DIR/ann-bed.wav len
+  {
+    espeak-ng -s 150 -w "$speech" \
+      "Please hold. All our agents are busy. Your call is important to us." &&
+      sox -v 0.9 "$speech" -r 8000 -c 1 -b 16 "$seg" pad 0.3 0.5 &&
+      len=$(soxi -D "$seg") &&
+      sox -n -r 8000 -c 1 -b 16 "$bed" synth "$len" sine 600 vol 0.08 &&
+      sox -D -m -v 0.8 "$seg" -v 1 "$bed" -e signed-integer "$EARLY_WAV" &&
+      sox "$EARLY_WAV" -t ul "$STACK_DIR/announcement.ul" &&
+      sox "$EARLY_WAV" -t al "$STACK_DIR/announcement.al"
+  } >>"$LOG_DIR/announcement.log" 2>&1 || return 1
+  rm -f "$speech" "$seg" "$bed"
+}
+
 # ---------------------------------------------------------------- services
 # start NAME LOGFILE CMD...: start in background (inside the namespace), remember PID.
 start() {
@@ -305,8 +360,10 @@ listening() { # PROTO(t|u) PORT: something in our namespace listens on 127.0.0.1
 # Kamailio, PBX front
 KLOG=$LOG_DIR/kamailio.log
 mkdir -p "$STACK_DIR/kamailio/run"
+RINGING_SECONDS=${VCB_RINGING_SECONDS:-3}
+[[ $RINGING_SECONDS =~ ^[0-9]+$ ]] || die "VCB_RINGING_SECONDS must be whole seconds (got '$RINGING_SECONDS')"
 start kamailio "$KLOG" kamailio -f "$STACK_DIR/kamailio/kamailio.cfg" -DD -E \
-  -Y "$STACK_DIR/kamailio/run" -m 32 -M 8
+  -Y "$STACK_DIR/kamailio/run" -m 32 -M 8 -A "RINGING_DELAY_MS=$((RINGING_SECONDS * 1000))"
 KAMAILIO_PID=$LAST_PID
 
 # Janus, SIP plugin only
@@ -314,7 +371,10 @@ JLOG=$LOG_DIR/janus.log
 start janus "$JLOG" janus -F "$JCONF" -C "$JCONF/janus.jcfg" -L "$JLOG" -N
 JANUS_PID=$LAST_PID
 
-# Greeting while Kamailio and Janus start (baresip needs the file at start-up).
+# Greeting while Kamailio and Janus start (baresip needs the file at start-up); the
+# announcement at the same time, in the background.
+make_announcement &
+GEN_PID=$!
 make_greeting || die "could not generate the greeting WAV; last lines of greeting.log:
 $(tail -n 10 "$LOG_DIR/greeting.log")"
 
@@ -329,15 +389,39 @@ render "$HERE/baresip/accounts" "$BDIR/accounts" \
 start baresip-2000 "$BLOG" baresip -f "$BDIR"
 BARESIP_PID=$LAST_PID
 
+# baresip, extension 2002 (ringing; Kamailio delays the INVITE, this one answers at once)
+RDIR=$STACK_DIR/baresip-2002
+RLOG=$LOG_DIR/baresip-2002.log
+render "$HERE/baresip/config" "$RDIR/config" \
+  "SIP_LISTEN=127.0.0.1:5066" "CTRL_LISTEN=127.0.0.1:4446" "RTP_PORTS=42200-42299" \
+  "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_RINGING"
+render "$HERE/baresip/accounts" "$RDIR/accounts" \
+  "SIP_USER=2002" "SIP_LISTEN=127.0.0.1:5066" "ANSWERMODE=auto"
+start baresip-2002 "$RLOG" baresip -f "$RDIR"
+BARESIP_RINGING_PID=$LAST_PID
+
+# early-media UAS, extension 2003
+wait "$GEN_PID" || die "could not generate the announcement WAV; last lines of announcement.log:
+$(tail -n 10 "$LOG_DIR/announcement.log")"
+GEN_PID=""
+ELOG=$LOG_DIR/early-2003.log
+start early-2003 "$ELOG" node "$HERE/early-media-uas.mjs" --sip 127.0.0.1:5064 \
+  --rtp-ports 42300-42399 --pcmu "$STACK_DIR/announcement.ul" --pcma "$STACK_DIR/announcement.al" \
+  --max-seconds 120
+EARLY_PID=$LAST_PID
+
 wait_ready kamailio "$KAMAILIO_PID" "$KLOG" listening u 5060
 baresip_ready() { listening u 5062 && listening t 4444; }
 wait_ready baresip-2000 "$BARESIP_PID" "$BLOG" baresip_ready
+baresip_ringing_ready() { listening u 5066 && listening t 4446; }
+wait_ready baresip-2002 "$BARESIP_RINGING_PID" "$RLOG" baresip_ringing_ready
+wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 wait_ready janus "$JANUS_PID" "$JLOG" \
   "${IN_NS[@]}" curl -fsS --max-time 1 --noproxy '*' http://127.0.0.1:8088/janus/info
 wait_ready janus-ws "$JANUS_PID" "$JLOG" listening t 8188
 
 T1=$(date +%s%N)
-log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID"
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID"
 
 # ---------------------------------------------------------------- the command
 export VCB_NETWORK=$NETWORK
@@ -359,6 +443,16 @@ export VCB_EXT_ANSWER=2000
 export VCB_EXT_BUSY=2001
 export VCB_EXT_UNKNOWN=2999
 export VCB_BARESIP_CTRL=127.0.0.1:4444
+export VCB_EXT_RINGING=2002
+export VCB_EXT_EARLY=2003
+export VCB_RINGING_SECONDS=$RINGING_SECONDS
+export VCB_BARESIP_RINGING_CTRL=127.0.0.1:4446
+export VCB_BARESIP_RINGING_PID=$BARESIP_RINGING_PID
+export VCB_RECORD_DIR_RINGING=$RECORD_DIR_RINGING
+export VCB_EARLY_WAV=$EARLY_WAV
+export VCB_EARLY_PID=$EARLY_PID
+export VCB_EARLY_LOG=$ELOG
+export VCB_IMPAIR=$HERE/impair.sh
 VCB_CHROMIUM=$(command -v chromium || true)
 export VCB_CHROMIUM
 # Temp files of the command (Chromium profiles, ...) go into the run's temp dir too.

@@ -46,5 +46,10 @@ export const id: Messages = {
   'panel.keypad': 'Papan tombol',
   'panel.keypad-label': 'Papan tombol: ketik atau tekan angka untuk mengirim nada',
   'panel.play': 'Ketuk untuk mendengar panggilan',
+  'panel.settings': 'Pengaturan audio',
+  'panel.microphone': 'Mikrofon',
+  'panel.speaker': 'Pengeras suara',
+  'panel.level-in': 'Level mikrofon',
+  'panel.level-out': 'Level suara panggilan',
   'panel.poor-quality': 'Koneksi buruk: suara mungkin terputus-putus.',
 };
