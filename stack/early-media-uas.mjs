@@ -49,7 +49,15 @@ function parse(buf) {
       if (c > 0) headers.push([line.slice(0, c).trim(), line.slice(c + 1).trim()]);
     }
   }
-  const compact = { v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type' };
+  const compact = {
+    v: 'via',
+    f: 'from',
+    t: 'to',
+    i: 'call-id',
+    m: 'contact',
+    l: 'content-length',
+    c: 'content-type',
+  };
   for (const h of headers) {
     const n = h[0].toLowerCase();
     h[0] = compact[n] || n;
@@ -65,8 +73,14 @@ function respond(req, code, reason, { toTag, body = '', extra = [] } = {}) {
   const vias = req.all('via').flatMap((v) => v.split(/,(?=\s*SIP\/)/i).map((x) => x.trim()));
   const lines = [`SIP/2.0 ${code} ${reason}`];
   for (const v of vias) lines.push(`Via: ${v}`);
-  if (code > 100 && code < 300) for (const rr of req.all('record-route')) lines.push(`Record-Route: ${rr}`);
-  lines.push(`From: ${req.one('from')}`, `To: ${to}`, `Call-ID: ${req.one('call-id')}`, `CSeq: ${req.one('cseq')}`);
+  if (code > 100 && code < 300)
+    for (const rr of req.all('record-route')) lines.push(`Record-Route: ${rr}`);
+  lines.push(
+    `From: ${req.one('from')}`,
+    `To: ${to}`,
+    `Call-ID: ${req.one('call-id')}`,
+    `CSeq: ${req.one('cseq')}`,
+  );
   if (code > 100 && code < 300) lines.push(`Contact: <sip:2003@${sipHost}:${sipPort}>`);
   lines.push('Server: vcb-stack early-media-uas', ...extra);
   if (body) lines.push('Content-Type: application/sdp');
@@ -231,7 +245,9 @@ async function onInvite(req) {
   );
   startRtp(call);
   call.maxTimer = setTimeout(() => {
-    log(`TIMEOUT call-id=${id} after ${Date.now() - call.t0} ms, ${call.sent} RTP packets sent -> 480`);
+    log(
+      `TIMEOUT call-id=${id} after ${Date.now() - call.t0} ms, ${call.sent} RTP packets sent -> 480`,
+    );
     endCall(call);
     finalReply(call, 480, 'Temporarily Unavailable');
   }, maxMs);
@@ -267,11 +283,16 @@ function onRequest(req) {
       }
       return;
     case 'OPTIONS':
-      respond(req, 200, 'OK', { toTag: randomBytes(6).toString('hex'), extra: ['Allow: INVITE, ACK, CANCEL, OPTIONS'] });
+      respond(req, 200, 'OK', {
+        toTag: randomBytes(6).toString('hex'),
+        extra: ['Allow: INVITE, ACK, CANCEL, OPTIONS'],
+      });
       return;
     default:
       // No dialog is ever confirmed here: BYE, INFO, re-INVITE ... do not match anything.
-      respond(req, 481, 'Call/Transaction Does Not Exist', { toTag: randomBytes(6).toString('hex') });
+      respond(req, 481, 'Call/Transaction Does Not Exist', {
+        toTag: randomBytes(6).toString('hex'),
+      });
   }
 }
 

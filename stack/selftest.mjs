@@ -340,10 +340,16 @@ async function janusChecks(callee) {
       await jpost(`/${sid}/${hid}`, { janus: 'message', body: req });
       const jev = await jevent(
         sid,
-        (e) => ['holding', 'resuming', 'updatingcall'].includes(e.plugindata?.data?.result?.event) || e.plugindata?.data?.error,
+        (e) =>
+          ['holding', 'resuming', 'updatingcall'].includes(e.plugindata?.data?.result?.event) ||
+          e.plugindata?.data?.error,
         3000,
       );
-      const sdp = await callee.waitEvent((e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer', 3000, m);
+      const sdp = await callee.waitEvent(
+        (e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer',
+        3000,
+        m,
+      );
       await sleep(100);
       const line = (kamailioLog().match(/vcb: re-INVITE call-id=.*/g) || []).pop() || '';
       ok(
@@ -366,12 +372,24 @@ async function janusChecks(callee) {
 
   // 2002 through Janus: ringing (no jsep), then accepted after VCB_RINGING_SECONDS
   const ringMs = Number(env.VCB_RINGING_SECONDS) * 1000;
-  let t = await janusTrace(sid, hid, env.VCB_EXT_RINGING, (ev) => ev === 'accepted' || ev === 'hangup', ringMs + 5000);
+  let t = await janusTrace(
+    sid,
+    hid,
+    env.VCB_EXT_RINGING,
+    (ev) => ev === 'accepted' || ev === 'hangup',
+    ringMs + 5000,
+  );
   const ringing = t.trace.find((x) => x.ev === 'ringing');
   const acc = t.trace.find((x) => x.ev === 'accepted');
-  console.log(`  Janus 2002 trace: ${t.trace.map((x) => `${x.ev}${x.d.result?.code ? ` ${x.d.result.code}` : ''}${x.jsep ? '+jsep' : ''}@${x.ms}ms`).join(', ')}`);
+  console.log(
+    `  Janus 2002 trace: ${t.trace.map((x) => `${x.ev}${x.d.result?.code ? ` ${x.d.result.code}` : ''}${x.jsep ? '+jsep' : ''}@${x.ms}ms`).join(', ')}`,
+  );
   ok(
-    ringing && !ringing.jsep && acc && acc.jsep && acc.ms >= ringMs - 50 &&
+    ringing &&
+      !ringing.jsep &&
+      acc &&
+      acc.jsep &&
+      acc.ms >= ringMs - 50 &&
       t.trace.filter((x) => x.ev === 'ringing').length === 1 &&
       !t.trace.some((x) => x.jsep && x.ms < acc.ms),
     `(c') Janus call to ${env.VCB_EXT_RINGING}: ringing at ${ringing?.ms} ms without jsep, accepted with answer at ${acc?.ms} ms`,
@@ -387,15 +405,21 @@ async function janusChecks(callee) {
   t = await janusTrace(sid, hid, env.VCB_EXT_EARLY, (ev) => ev === 'hangup', 12000, [
     [5000, { request: 'hangup' }],
   ]);
-  console.log(`  Janus 2003 trace: ${t.trace.map((x) => `${x.ev}${x.d.result?.code ? ` ${x.d.result.code}` : ''}${x.jsep ? '+jsep' : ''}@${x.ms}ms`).join(', ')}`);
+  console.log(
+    `  Janus 2003 trace: ${t.trace.map((x) => `${x.ev}${x.d.result?.code ? ` ${x.d.result.code}` : ''}${x.jsep ? '+jsep' : ''}@${x.ms}ms`).join(', ')}`,
+  );
   const prog = t.trace.find((x) => x.ev === 'progress');
   const hung = t.trace.find((x) => x.ev === 'hangup');
   await sleep(300);
   const elog = readFileSync(env.VCB_EARLY_LOG, 'utf8').slice(elog0);
   console.log(`  early-2003.log: ${elog.trim().split('\n').join(' | ')}`);
   ok(
-    prog && /m=audio/.test(prog.jsep?.sdp || '') && !t.trace.some((x) => x.ev === 'accepted') &&
-      hung && hung.ms >= 5000 && /CANCEL call-id=.*-> 487/.test(elog),
+    prog &&
+      /m=audio/.test(prog.jsep?.sdp || '') &&
+      !t.trace.some((x) => x.ev === 'accepted') &&
+      hung &&
+      hung.ms >= 5000 &&
+      /CANCEL call-id=.*-> 487/.test(elog),
     `(c') Janus call to ${env.VCB_EXT_EARLY}: progress with SDP at ${prog?.ms} ms, no accepted, hangup ${hung?.d.result?.code} ${hung?.d.result?.reason} at ${hung?.ms} ms, UAS got CANCEL`,
   );
   await jevent(sid, (e) => e.janus === 'hangup', 3000);
@@ -416,13 +440,18 @@ async function ringingCheck(caller) {
   const est = await caller.waitEvent((m) => m.type === 'CALL_ESTABLISHED', ringMs + 3000, km);
   const early = caller.events
     .slice(km)
-    .filter((m) => m.type === 'CALL_PROGRESS' || (m.type === 'CALL_REMOTE_SDP' && m.t < t0 + ringMs - 300));
+    .filter(
+      (m) =>
+        m.type === 'CALL_PROGRESS' || (m.type === 'CALL_REMOTE_SDP' && m.t < t0 + ringMs - 300),
+    );
   ok(
     ring && ring.t - t0 < 1000 && early.length === 0,
     `(e) ${env.VCB_EXT_RINGING}: CALL_RINGING after ${ring ? ring.t - t0 : '-'} ms, no CALL_PROGRESS / early SDP (180 without SDP)`,
   );
   ok(
-    est && est.t - t0 >= ringMs - 50 && est.t - t0 < ringMs + 1000 &&
+    est &&
+      est.t - t0 >= ringMs - 50 &&
+      est.t - t0 < ringMs + 1000 &&
       caller.events.slice(km).filter((m) => m.type === 'CALL_RINGING').length === 1,
     `(e) ${env.VCB_EXT_RINGING}: answered (CALL_ESTABLISHED) after ${est ? est.t - t0 : '-'} ms (VCB_RINGING_SECONDS=${env.VCB_RINGING_SECONDS})`,
   );
@@ -454,7 +483,9 @@ async function ringingCheck(caller) {
   await sleep(ringMs);
   const klog = kamailioLog();
   ok(
-    ring3 && cc && r.events.length === rm3 &&
+    ring3 &&
+      cc &&
+      r.events.length === rm3 &&
       klog.includes(`ext 2002: sent 180 Ringing, INVITE held (call-id ${ring3.id})`) &&
       !klog.includes(`ext 2002: relaying to sip:2002@127.0.0.1:5066 (call-id ${ring3.id})`),
     `(e) hang up while 2002 rings: caller CALL_CLOSED "${cc?.param}" (Kamailio 487), 2002 saw nothing, INVITE never relayed`,
@@ -526,7 +557,11 @@ async function dtmfHoldMuteCheck(callee, caller) {
   ]) {
     const m = callee.events.length;
     const resp = await caller.send(cmd);
-    const sdp = await callee.waitEvent((e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer', 3000, m);
+    const sdp = await callee.waitEvent(
+      (e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer',
+      3000,
+      m,
+    );
     await sleep(100);
     const lines = kamailioLog().match(new RegExp(`vcb: re-INVITE call-id=${callId} .*`, 'g')) || [];
     const line = lines.pop() || '';
