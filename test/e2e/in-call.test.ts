@@ -1,17 +1,47 @@
 /**
- * End to end, during a call: mute, hold, keypad tones, autoplay, on the real stack (Chromium,
- * Janus, Kamailio, baresip). What the callee receives is read from baresip's recording and
- * control-socket events.
+ * End to end, during a call, on the real stack (Chromium, Janus, Kamailio, baresip): mute, hold,
+ * keypad tones, ringback, early media, call quality under packet loss, microphone switching and
+ * autoplay. What the callee receives is read from baresip's recording and control events, and
+ * from Kamailio's log.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { events, waitForState } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { addButton, events, receivedLevel, waitForEvent, waitForState } from './support/browser.js';
 import { AUDIBLE, useStackFixture } from './support/fixture.js';
-import { newestRecording } from './support/stack.js';
+import { impairMedia, kamailioLog, newestRecording, stack } from './support/stack.js';
 import { wavRms } from './support/wav.js';
 
 const fixture = useStackFixture();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A locator inside the element's in-call panel (Playwright pierces the shadow roots). */
+const panel = (page: Page, selector: string) =>
+  page.locator(`#under-test voip-call-panel ${selector}`);
+
+/** Counts the oscillators the page starts and stops: the ringback tone is made with them. */
+async function watchOscillators(
+  page: Page,
+): Promise<() => Promise<{ started: number; stopped: number }>> {
+  await page.evaluate(() => {
+    const counts = { started: 0, stopped: 0 };
+    (window as unknown as { vcbOsc: typeof counts }).vcbOsc = counts;
+    const proto = OscillatorNode.prototype;
+    const { start, stop } = proto;
+    proto.start = function (...args) {
+      counts.started += 1;
+      return start.apply(this, args);
+    };
+    proto.stop = function (...args) {
+      counts.stopped += 1;
+      return stop.apply(this, args);
+    };
+  });
+  return () =>
+    page.evaluate(() => ({
+      ...(window as unknown as { vcbOsc: { started: number; stopped: number } }).vcbOsc,
+    }));
+}
 
 describe('during a call', () => {
   it('mute silences what the callee hears, and unmute brings it back; the call stays up', async (t) => {
@@ -45,6 +75,232 @@ describe('during a call', () => {
     assert.ok(before > AUDIBLE, `the callee hears the caller before the mute (${before})`);
     assert.ok(muted < AUDIBLE / 5, `the callee hears silence while muted (${muted})`);
     assert.ok(after > AUDIBLE, `the callee hears the caller again after unmute (${after})`);
+    await context.close();
+  });
+
+  it('hold sends a re-INVITE with sendonly and resume one with sendrecv; "On hold" shows meanwhile', async () => {
+    const { context, page } = await fixture.connectedCall();
+    await page.locator('#under-test').getByRole('button', { name: 'Hold' }).click();
+    await waitForEvent(page, 'voip-hold');
+    assert.equal(await page.locator('#under-test [part="status"]').textContent(), 'On hold');
+    assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+    assert.equal(
+      await page
+        .locator('#under-test')
+        .getByRole('button', { name: 'Hold' })
+        .getAttribute('aria-pressed'),
+      'true',
+    );
+    await page.evaluate(() => window.vcbEl.hold(false));
+    await waitForEvent(page, 'voip-hold', 5000, 2);
+    const holds = (await events(page)).filter((e) => e.type === 'voip-hold').map((e) => e.detail);
+    assert.deepEqual(holds, [{ onHold: true }, { onHold: false }]);
+    const reinvites = kamailioLog(/re-INVITE .*to=2000/).slice(-2);
+    assert.match(reinvites[0] ?? '', /sdp-direction=sendonly/, 'the callee was put on hold');
+    assert.match(reinvites[1] ?? '', /sdp-direction=sendrecv/, 'the callee was taken off hold');
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
+    await context.close();
+  });
+
+  for (const mode of ['rfc4733', 'info'] as const) {
+    it(`keypad tones reach the callee in order (${mode === 'info' ? 'SIP INFO' : 'RFC 4733'})`, async (t) => {
+      const { context, page, mark } = await fixture.connectedCall({ dtmfMode: mode });
+      const digits = '0123456789*#';
+      const started = Date.now();
+      await page.evaluate((d) => window.vcbEl.sendDtmf(d), digits);
+      const deadline = Date.now() + 10_000;
+      const received = () =>
+        fixture.baresip
+          .events(mark)
+          .filter((e) => e.type === 'CALL_DTMF_START')
+          .map((e) => e.param)
+          .join('');
+      while (received().length < digits.length && Date.now() < deadline) await sleep(100);
+      t.diagnostic(`${digits.length} tones received in ${Date.now() - started} ms`);
+      assert.equal(received(), digits);
+      const sent = (await events(page)).filter((e) => e.type === 'voip-dtmf').map((e) => e.detail);
+      assert.deepEqual(sent, [{ digits }]);
+      if (mode === 'info') assert.ok(kamailioLog(/INFO .*dtmf-relay/).length >= digits.length);
+      await page.evaluate(() => window.vcbEl.hangup());
+      await waitForState(page, 'idle');
+      await context.close();
+    });
+  }
+
+  it('invalid digits are refused with invalid-digits and nothing reaches the callee', async () => {
+    const { context, page, mark } = await fixture.connectedCall();
+    await page.evaluate(() => window.vcbEl.sendDtmf('12a'));
+    const error = await waitForEvent(page, 'voip-error');
+    assert.equal(error.detail['code'], 'invalid-digits');
+    await sleep(1000);
+    assert.deepEqual(
+      fixture.baresip.events(mark).filter((e) => e.type === 'CALL_DTMF_START'),
+      [],
+    );
+    assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
+    await context.close();
+  });
+
+  it('a ringing line plays a ringback tone until the answer; the timer starts at the answer', async () => {
+    const { context, page } = await fixture.freshPage();
+    const oscillators = await watchOscillators(page);
+    await addButton(page, { number: stack.extRinging });
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForState(page, 'ringing');
+    await sleep(1000);
+    const ringing = await oscillators();
+    assert.ok(
+      ringing.started > 0 && ringing.stopped === 0,
+      `ringback plays: ${JSON.stringify(ringing)}`,
+    );
+    assert.equal(await page.evaluate(() => window.vcbEl.durationMs), 0);
+    await waitForEvent(page, 'voip-connected', 10_000);
+    const answered = await oscillators();
+    assert.equal(answered.stopped, answered.started, 'ringback stops at the answer');
+    const level = await receivedLevel(page, 1500);
+    assert.ok(level > AUDIBLE, `then the visitor hears the callee (${level})`);
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
+    await context.close();
+  });
+
+  it('early media (183 with audio) is heard before the answer, with no ringback and no timer', async (t) => {
+    const { context, page } = await fixture.freshPage();
+    const oscillators = await watchOscillators(page);
+    await addButton(page, { number: stack.extEarly });
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForState(page, 'ringing');
+    const level = await receivedLevel(page, 2000);
+    t.diagnostic(`early media RMS ${level.toFixed(4)}`);
+    assert.ok(level > AUDIBLE, `the announcement is heard before the answer (${level})`);
+    assert.deepEqual(await oscillators(), { started: 0, stopped: 0 });
+    assert.equal(await page.evaluate(() => window.vcbEl.state), 'ringing');
+    assert.equal(await page.evaluate(() => window.vcbEl.durationMs), 0);
+    assert.equal((await events(page)).filter((e) => e.type === 'voip-connected').length, 0);
+    await page.evaluate(() => window.vcbEl.hangup());
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'cancelled');
+    assert.equal(ended.detail['durationMs'], 0);
+    await context.close();
+  });
+
+  it('packet loss raises the poor-connection warning, which clears once the loss stops', async (t) => {
+    const { context, page } = await fixture.connectedCall();
+    const samples = () => events(page).then((all) => all.filter((e) => e.type === 'voip-quality'));
+    await waitForEvent(page, 'voip-quality', 10_000);
+    const clean = (await samples()).at(-1)!.detail;
+    t.diagnostic(`clean: ${JSON.stringify(clean)}`);
+    assert.equal(clean['poor'], false);
+    const warning = page.locator('#under-test voip-call-panel [part="quality-warning"]');
+    impairMedia(30);
+    try {
+      await warning.waitFor({ timeout: 20_000 });
+      const lossy = (await samples()).at(-1)!.detail;
+      t.diagnostic(`30% loss: ${JSON.stringify(lossy)}`);
+      assert.equal(lossy['poor'], true);
+      assert.ok(Number(lossy['mos']) < 3.5);
+    } finally {
+      impairMedia('off');
+    }
+    await warning.waitFor({ state: 'detached', timeout: 20_000 });
+    const healed = (await samples()).at(-1)!.detail;
+    t.diagnostic(`after: ${JSON.stringify(healed)}`);
+    assert.equal(healed['poor'], false);
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
+    await context.close();
+  });
+
+  it('the audio settings switch the microphone mid-call without dropping it, and remember it', async (t) => {
+    const startedAt = Date.now();
+    const { context, page } = await fixture.connectedCall({ rawAudio: true });
+    const answeredAt = (await events(page)).find((e) => e.type === 'voip-connected')!.at;
+    await panel(page, '[part~="settings-toggle"]').click();
+    const select = panel(page, '#settings select').first();
+    await select.locator('option').first().waitFor({ state: 'attached' });
+    const options = await select
+      .locator('option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    t.diagnostic(`${options.length} microphones listed`);
+    assert.ok(options.length >= 2, 'Chromium offers several fake microphones');
+    const before = await page.evaluate(
+      () => window.vcbEl.localStream!.getAudioTracks()[0]!.getSettings().deviceId,
+    );
+    const other = options.find((id) => id !== before)!;
+    await select.selectOption(other);
+    await page.waitForFunction(
+      (id) => window.vcbEl.localStream?.getAudioTracks()[0]?.getSettings().deviceId === id,
+      other,
+    );
+    const switchedAt = await page.evaluate(() => performance.now());
+    await sleep(2500);
+    assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+    const inputLevel = await panel(page, 'meter[part="level"]')
+      .first()
+      .evaluate((m) => (m as HTMLMeterElement).value);
+    assert.ok(inputLevel > 0, `the microphone meter moves (${inputLevel})`);
+    const remembered = await page.evaluate(() =>
+      localStorage.getItem('voip-call-button.audio-devices'),
+    );
+    assert.equal((JSON.parse(remembered ?? '{}') as { microphone?: string }).microphone, other);
+    const endedAt = await page.evaluate(() => {
+      window.vcbEl.hangup();
+      return performance.now();
+    });
+    await waitForState(page, 'idle');
+    await sleep(300);
+    const recording = newestRecording(startedAt)!;
+    const callSeconds = (endedAt - answeredAt) / 1000;
+    const { rms, seconds } = wavRms(
+      recording,
+      switchedAt - answeredAt + 500,
+      endedAt - answeredAt - 300,
+    );
+    t.diagnostic(
+      `after the switch the callee hears RMS ${rms.toFixed(4)} (${seconds.toFixed(1)} s recorded of a ${callSeconds.toFixed(1)} s call)`,
+    );
+    assert.ok(Math.abs(seconds - callSeconds) < 1.5, 'the recording is this call');
+    assert.ok(rms > AUDIBLE, 'the callee still hears the caller after the switch');
+    await context.close();
+  });
+
+  it('when playback needs a gesture, the call goes on and "Tap to hear" resumes the audio', async () => {
+    // Chromium lets a page play a call's MediaStream without a gesture (and Playwright's
+    // evaluate() counts as one); other browsers may refuse. This page gets the stricter rule:
+    // play() is refused unless a real (trusted) click happened in the last second.
+    const { context, page } = await fixture.freshPage();
+    await page.evaluate(() => {
+      let clickedAt = -Infinity;
+      document.addEventListener(
+        'click',
+        (e) => {
+          if (e.isTrusted) clickedAt = performance.now();
+        },
+        true,
+      );
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function () {
+        if (performance.now() - clickedAt > 1000) {
+          return Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+        }
+        return play.call(this);
+      };
+    });
+    await addButton(page);
+    await page.evaluate(() => window.vcbEl.call()); // from script: no user gesture
+    await waitForEvent(page, 'voip-connected');
+    const tap = page.locator('#under-test').getByRole('button', { name: 'Tap to hear the call' });
+    await tap.waitFor({ timeout: 5000 });
+    assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+    await tap.click(); // a real user gesture
+    await tap.waitFor({ state: 'detached', timeout: 5000 });
+    const paused = await panel(page, 'audio').evaluate((a) => (a as HTMLAudioElement).paused);
+    assert.equal(paused, false, 'the call audio plays');
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
     await context.close();
   });
 });

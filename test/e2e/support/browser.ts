@@ -62,6 +62,8 @@ export interface ButtonOptions {
   lang?: string;
   /** Turn off echo cancellation, noise suppression and gain control so the tone reaches the callee unchanged. */
   rawAudio?: boolean;
+  /** The `dtmf-mode` attribute. */
+  dtmfMode?: string;
 }
 
 /** One event the element fired, with the page's clock. */
@@ -84,13 +86,14 @@ declare global {
 export async function addButton(page: Page, options: ButtonOptions = {}): Promise<void> {
   await page.waitForFunction(() => customElements.get('voip-call-button') !== undefined);
   await page.evaluate(
-    ({ server, number, sipDomain, lang, rawAudio }) => {
+    ({ server, number, sipDomain, lang, rawAudio, dtmfMode }) => {
       const el = document.createElement('voip-call-button');
       el.id = 'under-test';
       el.setAttribute('server', server);
       el.setAttribute('number', number);
       el.setAttribute('sip-domain', sipDomain);
       if (lang) el.setAttribute('lang', lang);
+      if (dtmfMode) el.setAttribute('dtmf-mode', dtmfMode);
       if (rawAudio)
         el.audioConstraints = {
           echoCancellation: false,
@@ -109,6 +112,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
         'voip-mute',
         'voip-hold',
         'voip-dtmf',
+        'voip-quality',
       ]) {
         el.addEventListener(type, (e) => {
           window.vcbLog.push({ type, detail: (e as CustomEvent).detail, at: performance.now() });
@@ -123,6 +127,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       sipDomain: options.sipDomain ?? stack.sipDomain,
       lang: options.lang ?? '',
       rawAudio: options.rawAudio ?? false,
+      dtmfMode: options.dtmfMode ?? '',
     },
   );
 }
@@ -177,6 +182,11 @@ export function receivedLevel(page: Page, ms = 1500, selector = '#under-test'): 
   return page.evaluate(
     async ([sel, duration]) => {
       const el = document.querySelector(sel as string) as HTMLElementTagNameMap['voip-call-button'];
+      // The far end's track arrives once janus.js has applied its SDP, just after the event.
+      const waitUntil = performance.now() + 5000;
+      while (!el.remoteStream && performance.now() < waitUntil) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const stream = el.remoteStream;
       if (!stream) return -1;
       const ctx = new AudioContext();

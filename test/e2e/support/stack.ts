@@ -3,7 +3,8 @@
  * probes the tests use to see its side of a call: baresip's control socket (events such as
  * CALL_INCOMING and CALL_CLOSED, commands such as hangup), Janus's admin API, and recordings.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 
@@ -25,6 +26,11 @@ export const stack = {
   extUnknown: need('VCB_EXT_UNKNOWN'),
   baresipCtrl: need('VCB_BARESIP_CTRL'),
   recordDir: need('VCB_RECORD_DIR'),
+  logDir: need('VCB_LOG_DIR'),
+  extRinging: need('VCB_EXT_RINGING'),
+  extEarly: need('VCB_EXT_EARLY'),
+  netns: process.env.VCB_NETNS ?? '',
+  impair: process.env.VCB_IMPAIR ?? '',
 };
 
 /** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */
@@ -160,4 +166,18 @@ export function newestRecording(sinceMs: number): string | undefined {
     .filter((f) => statSync(f).mtimeMs >= sinceMs)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   return files[0];
+}
+
+/** Lines of Kamailio's log that match `pattern` (the stack logs re-INVITE directions and INFO). */
+export function kamailioLog(pattern: RegExp): string[] {
+  return readFileSync(path.join(stack.logDir, 'kamailio.log'), 'utf8')
+    .split('\n')
+    .filter((line) => pattern.test(line));
+}
+
+/** Drops a share of the media packets inside the stack's namespace (nftables), or stops it. */
+export function impairMedia(lossPct: number | 'off'): void {
+  if (!stack.impair || !stack.netns) throw new Error('packet loss needs the netns stack');
+  const args = lossPct === 'off' ? ['off'] : ['on', 'loss', `${lossPct}%`, '--scope', 'webrtc'];
+  execFileSync('bash', [stack.impair, stack.netns, ...args], { stdio: 'inherit' });
 }
