@@ -1,4 +1,5 @@
-// npm run screenshot: docs/demo.png, the demo page with one call connected and one busy line.
+// npm run screenshot: docs/demo.png, the demo page with one call connected (its in-call panel and
+// keypad open) and one busy line.
 // Builds when dist/ is missing, then runs itself (--inside) in the local stack
 // (stack/with-stack.sh), where headless Chromium places a real call to extension 2000 and one
 // to the busy extension 2001 before taking the picture.
@@ -35,6 +36,8 @@ if (!process.argv.includes('--inside')) {
 
     await page.getByRole('button', { name: 'Call reservations' }).click();
     await inState('sales', 'in-call');
+    // The in-call panel: open its keypad so the picture shows every control.
+    await page.locator('#sales').getByRole('button', { name: 'Keypad' }).click();
     await page.waitForTimeout(2500); // let the call timer run
 
     await page.getByRole('button', { name: 'Call support' }).click();

@@ -157,6 +157,9 @@ describe('during a call', () => {
       `ringback plays: ${JSON.stringify(ringing)}`,
     );
     assert.equal(await page.evaluate(() => window.vcbEl.durationMs), 0);
+    // Nothing is sent before the answer: tones are refused.
+    await page.evaluate(() => window.vcbEl.sendDtmf('1'));
+    assert.equal((await waitForEvent(page, 'voip-error')).detail['code'], 'not-in-call');
     await waitForEvent(page, 'voip-connected', 10_000);
     const answered = await oscillators();
     assert.equal(answered.stopped, answered.started, 'ringback stops at the answer');
@@ -242,6 +245,28 @@ describe('during a call', () => {
       .first()
       .evaluate((m) => (m as HTMLMeterElement).value);
     assert.ok(inputLevel > 0, `the microphone meter moves (${inputLevel})`);
+    const outputLevel = await panel(page, 'meter[part="level"]')
+      .last()
+      .evaluate((m) => (m as HTMLMeterElement).value);
+    assert.ok(outputLevel > 0, `the call audio meter moves (${outputLevel})`);
+    const speakers = panel(page, '#settings select').nth(1);
+    const outputs = (await speakers.count())
+      ? await speakers
+          .locator('option')
+          .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))
+      : [];
+    t.diagnostic(`${outputs.length} speakers listed`);
+    if (outputs.length > 1) {
+      const chosen = outputs.at(-1)!;
+      await speakers.selectOption(chosen);
+      await panel(page, 'audio').evaluate(async (audio, id) => {
+        const end = performance.now() + 3000;
+        while ((audio as HTMLAudioElement & { sinkId: string }).sinkId !== id) {
+          if (performance.now() > end) throw new Error(`sinkId is not ${id}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }, chosen);
+    }
     const remembered = await page.evaluate(() =>
       localStorage.getItem('voip-call-button.audio-devices'),
     );
