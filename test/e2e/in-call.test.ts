@@ -79,7 +79,7 @@ describe('during a call', () => {
   });
 
   it('hold sends a re-INVITE with sendonly and resume one with sendrecv; "On hold" shows meanwhile', async () => {
-    const { context, page } = await fixture.connectedCall();
+    const { context, page, mark } = await fixture.connectedCall();
     await page.locator('#under-test').getByRole('button', { name: 'Hold' }).click();
     await waitForEvent(page, 'voip-hold');
     assert.equal(await page.locator('#under-test [part="status"]').textContent(), 'On hold');
@@ -98,6 +98,14 @@ describe('during a call', () => {
     const reinvites = kamailioLog(/re-INVITE .*to=2000/).slice(-2);
     assert.match(reinvites[0] ?? '', /sdp-direction=sendonly/, 'the callee was put on hold');
     assert.match(reinvites[1] ?? '', /sdp-direction=sendrecv/, 'the callee was taken off hold');
+    // baresip reports no hold state of its own; it does report each re-INVITE's new offer.
+    const offers = fixture.baresip
+      .events(mark)
+      .filter((e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer');
+    assert.ok(
+      offers.length >= 3,
+      `the callee got the INVITE and two re-INVITEs (${offers.length})`,
+    );
     await page.evaluate(() => window.vcbEl.hangup());
     await waitForState(page, 'idle');
     await context.close();
