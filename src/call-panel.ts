@@ -118,13 +118,17 @@ export class VoipCallPanel extends LitElement {
 
   /** The element this panel controls; it asks the panel to update whenever it renders. */
   owner: PanelHost | undefined;
+  /** @internal */
   private keypadOpen = false;
   /** The browser refused to play the call audio without a gesture (autoplay policy). */
+  /** @internal */
   private blocked = false;
   private playing: MediaStream | null = null;
+  /** @internal */
   private settingsOpen = false;
+  /** @internal */
   private devices: MediaDeviceInfo[] = [];
-  /** Input and output levels, 0..1, while the settings are open. */
+  /** @internal Input and output levels, 0..1, while the settings are open. */
   private levels = { input: 0, output: 0 };
   private meters: { ctx: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
@@ -236,7 +240,11 @@ export class VoipCallPanel extends LitElement {
     this.addEventListener('keydown', (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const owner = this.owner;
-      if (owner?.state === CallState.InCall && /^[0-9*#]$/.test(event.key)) {
+      if (
+        owner?.state === CallState.InCall &&
+        this.shows(owner, 'keypad') &&
+        /^[0-9*#]$/.test(event.key)
+      ) {
         event.preventDefault();
         void owner.sendDtmf(event.key);
       }
@@ -291,6 +299,12 @@ export class VoipCallPanel extends LitElement {
     </div>`;
   }
 
+  /** Whether the owner's `controls` attribute lets `control` show (empty: all). */
+  private shows(owner: PanelHost, control: PanelControl): boolean {
+    const listed = owner.controls.trim().split(/\s+/).filter(Boolean);
+    return listed.length === 0 || listed.includes(control);
+  }
+
   private t(key: MessageKey): string {
     return translate(this.owner?.language, key);
   }
@@ -299,8 +313,7 @@ export class VoipCallPanel extends LitElement {
     const host = this.owner;
     if (!host) return nothing;
     const inCall = host.state === CallState.InCall;
-    const listed = host.controls.trim().split(/\s+/).filter(Boolean);
-    const show = (control: PanelControl) => listed.length === 0 || listed.includes(control);
+    const show = (control: PanelControl) => this.shows(host, control);
     // Mute applies from the start of a call; hold and the keypad once it is answered.
     return html`
       <audio></audio>

@@ -3,8 +3,8 @@
  * and releases everything before reporting how it ended. It holds no state between calls and
  * knows nothing of the element: the controller gives it a plan and hooks, and moves the state
  * machine when the hooks fire. Loaded with `import()` on the first call, together with the Janus
- * adapter and the English text of call outcomes, so a page that only shows the button never
- * downloads any of them.
+ * adapter, the in-call panel, the ringback and quality code and the English text shown during
+ * and after a call, so a page that only shows the button never downloads any of them.
  */
 import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
 import { createVoipEvent } from './events.js';
@@ -224,7 +224,12 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       }
       await action(session);
     } catch (error) {
-      const e = toVoipError(error);
+      const cause = toVoipError(error);
+      // A refusal keeps its code; anything else that went wrong mid-call is `action-failed`.
+      const e =
+        cause.code === 'not-in-call' || cause.code === 'invalid-digits'
+          ? cause
+          : new VoipError('action-failed', cause.message, { cause });
       console.warn(`<voip-call-button> ${e.code}: ${e.message}`);
       hooks.emit(
         createVoipEvent('voip-error', { code: e.code, message: hooks.localize(`error.${e.code}`) }),

@@ -5,8 +5,8 @@
  */
 
 /**
- * Codes carried by `voip-error`: why a call could not start, or (the last two) why an in-call
- * action was refused; those two do not end the call.
+ * Codes carried by `voip-error`: why a call could not start, or (the last three) why an in-call
+ * action (hold, tones, a device switch) was refused or failed; those do not end the call.
  */
 export const ERROR_CODES = [
   'invalid-number',
@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'failed',
   'invalid-digits',
   'not-in-call',
+  'action-failed',
 ] as const;
 
 /** A code carried by `voip-error`. */

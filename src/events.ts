@@ -27,7 +27,11 @@ export interface VoipEndedDetail {
   readonly durationMs: number;
 }
 
-/** Detail of `voip-error`: why a call could not start (misconfiguration, microphone, gateway). */
+/**
+ * Detail of `voip-error`: why a call could not start (misconfiguration, microphone, gateway), or
+ * why an in-call action was refused or failed (`not-in-call`, `invalid-digits`,
+ * `action-failed`; those do not end the call).
+ */
 export interface VoipErrorDetail {
   /** A stable code to branch on. */
   readonly code: VoipErrorCode;

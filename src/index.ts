@@ -24,6 +24,10 @@ export type {
   VoipConnectedDetail,
   VoipEndedDetail,
   VoipErrorDetail,
+  VoipMuteDetail,
+  VoipHoldDetail,
+  VoipDtmfDetail,
+  VoipQualityDetail,
 } from './events.js';
 export { parseDialString, parseSipDomain, toSipUri, type DialTarget } from './dial-target.js';
 export { registerTranslation, type Messages, type MessageKey } from './i18n/index.js';

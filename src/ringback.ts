@@ -1,5 +1,6 @@
 /**
- * The ringback tone a caller hears while the far end rings (180 without early media), made in the
+ * The ringback tone a caller hears while the far end rings (180, or 183 without SDP: no early
+ * media), made in the
  * browser with WebAudio oscillators: no audio files to host. Loaded with the call chunk.
  */
 

@@ -43,6 +43,7 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @csspart key - Each key of the keypad.
  * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
  * @csspart quality-warning - The "poor connection" notice.
+ * @csspart settings-toggle - The panel's "Audio" toggle.
  * @csspart settings - The audio settings: microphone and speaker choice, level meters.
  * @csspart level - The input and output level meters (`<meter>`).
  *
@@ -57,6 +58,11 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
  * @cssproperty --voip-font-size - Font size. Default `1rem`.
  * @cssproperty --voip-status-color - Status line color. Default `#444`.
  * @cssproperty --voip-error-color - Status line color after a failure. Default `#b3261e`.
+ * @cssproperty --voip-panel-border - Border of the panel's buttons. Default `#c4c7c5`.
+ * @cssproperty --voip-panel-background - Background of the panel's buttons. Default `#fff`.
+ * @cssproperty --voip-panel-color - Text color of the panel's buttons. Default `#1f1f1f`.
+ * @cssproperty --voip-panel-active-background - A pressed toggle's background. Default `#1f1f1f`.
+ * @cssproperty --voip-panel-active-color - A pressed toggle's text color. Default `#fff`.
  */
 export class VoipCallButton extends LitElement {
   static override styles = styles;
@@ -92,8 +98,8 @@ export class VoipCallButton extends LitElement {
   disabled = false;
 
   /**
-   * Which in-call controls to show, separated by spaces: `mute`, `hold`, `keypad`. Default: all
-   * that apply (mute from the start of a call, hold and the keypad once it is answered).
+   * Which in-call controls to show, separated by spaces: `mute`, `hold`, `keypad`, `settings`.
+   * Default: all that apply (mute from the start of a call, the others once it is answered).
    */
   controls = '';
 

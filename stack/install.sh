@@ -2,7 +2,7 @@
 # stack/install.sh - make sure the tools of the local voice stack are installed.
 #
 # Idempotent: checks for janus, baresip, kamailio, sox, espeak-ng, chromium, ip/ss
-# (iproute2), curl and node; when something is missing it runs `apt-get update` and
+# (iproute2), curl, node and nft (nftables, for impair.sh); when something is missing it runs `apt-get update` and
 # `apt-get install -y` for just the missing Debian packages (non-interactive).
 # When everything is present it returns immediately. Needs root only to install.
 set -euo pipefail
@@ -20,6 +20,7 @@ declare -A PKG_OF=(
   [ip]=iproute2
   [ss]=iproute2
   [curl]=curl
+  [nft]=nftables
   [node]=nodejs   # stack/early-media-uas.mjs (extension 2003)
 )
 # files that must exist besides the commands (plugin / modules used by the stack);

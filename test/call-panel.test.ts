@@ -168,6 +168,28 @@ describe('in-call controls', () => {
     await done(el);
   });
 
+  it('a hold that fails gives action-failed, and the call goes on', async () => {
+    const { el, connector, errors, answer } = await inCall();
+    await answer();
+    connector.last.hold = () => Promise.reject(new Error('re-INVITE timed out'));
+    await el.hold(true);
+    expect(errors()).to.deep.equal(['action-failed']);
+    expect(el.onHold).to.equal(false);
+    expect(el.state).to.equal('in-call');
+    await done(el);
+  });
+
+  it('typed digits are not sent when controls hide the keypad', async () => {
+    const { el, connector, answer, part } = await inCall({ controls: 'mute hold' });
+    await answer();
+    await until(() => part('hold') !== null);
+    part('hold')!.focus();
+    await sendKeys({ type: '12' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(connector.last.dtmf).to.deep.equal([]);
+    await done(el);
+  });
+
   it('does nothing when idle', async () => {
     const { el, connector, log } = await inCall();
     await done(el);

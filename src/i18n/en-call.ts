@@ -7,6 +7,7 @@ export const enCall = {
   'state.on-hold': 'On hold',
   'error.invalid-digits': 'Only the digits 0-9, * and # can be sent.',
   'error.not-in-call': 'This works only while the call is connected.',
+  'error.action-failed': 'That did not work. Please try again.',
   'panel.label': 'Call controls',
   'panel.mute': 'Mute',
   'panel.hold': 'Hold',

@@ -39,6 +39,7 @@ export const id: Messages = {
   'error.failed': 'Panggilan tidak dapat dimulai. Silakan coba lagi.',
   'error.invalid-digits': 'Hanya angka 0-9, * dan # yang dapat dikirim.',
   'error.not-in-call': 'Ini hanya berfungsi saat panggilan tersambung.',
+  'error.action-failed': 'Itu tidak berhasil. Silakan coba lagi.',
   'state.on-hold': 'Ditahan',
   'panel.label': 'Kontrol panggilan',
   'panel.mute': 'Bisukan',
