@@ -19,7 +19,10 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-/** The page may talk to itself and to the local Janus (websockets and http transports). */
+/**
+ * The page may talk to itself and to the local Janus (websockets and http transports); no inline
+ * script, no eval, and Trusted Types for every DOM sink, with Lit's own policy the only one.
+ */
 export function contentSecurityPolicy(janusOrigins) {
   return [
     "default-src 'self'",
@@ -32,6 +35,8 @@ export function contentSecurityPolicy(janusOrigins) {
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
+    "require-trusted-types-for 'script'",
+    'trusted-types lit-html',
   ].join('; ');
 }
 

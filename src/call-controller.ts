@@ -23,7 +23,9 @@ export interface CallConfig {
   readonly displayName: string | null;
   readonly disabled: boolean;
   /** Microphone constraints passed to `getUserMedia`. */
-  readonly audioConstraints: MediaTrackConstraints | boolean;
+  readonly audioConstraints: MediaTrackConstraints | boolean | undefined;
+  /** The name of an attribute on the host that looks like a credential, if any. */
+  readonly credentialAttribute: string | undefined;
   /** STUN/TURN servers for the browser's peer connection. */
   readonly iceServers: readonly RTCIceServer[];
   /** Replaces the built-in Janus connector (tests, other gateways). */
@@ -158,6 +160,10 @@ export class CallController implements ReactiveController {
       throw new VoipError('unsupported-browser');
     }
     /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+    if (config.credentialAttribute) {
+      // The name only: the value may be a secret and must not reach the console.
+      throw new VoipError('invalid-config', `remove the "${config.credentialAttribute}" attribute`);
+    }
     const target = parseDialString(config.number);
     if (!target)
       throw new VoipError('invalid-number', '"number" is not a phone number or extension');

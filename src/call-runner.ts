@@ -26,7 +26,8 @@ export interface CallPlan {
   readonly sipDomain: string;
   /** As the page gave it; made safe for a SIP header here. */
   readonly displayName?: string;
-  readonly audioConstraints: MediaTrackConstraints | boolean;
+  /** Microphone constraints; `undefined`: echo cancellation, noise suppression, auto gain. */
+  readonly audioConstraints: MediaTrackConstraints | boolean | undefined;
   readonly iceServers: readonly RTCIceServer[];
   /** The `ringback` attribute (a preset, `off`, or empty for the language's preset). */
   readonly ringback: string;
@@ -106,12 +107,20 @@ export function rememberDevice(kind: 'microphone' | 'speaker', deviceId: string)
   }
 }
 
+/** Default microphone processing: what a phone call wants (echo, noise, gain). */
+const DEFAULT_AUDIO: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
 /** The microphone constraints with a device: `exact` when chosen now, `ideal` when remembered. */
 function withDevice(
-  constraints: MediaTrackConstraints | boolean,
+  given: MediaTrackConstraints | boolean | undefined,
   deviceId: string | undefined,
   exact: boolean,
 ): MediaTrackConstraints | boolean {
+  const constraints = given ?? DEFAULT_AUDIO;
   if (!deviceId || constraints === false) return constraints;
   const base = constraints === true ? {} : constraints;
   return { ...base, deviceId: exact ? { exact: deviceId } : { ideal: deviceId } };

@@ -104,7 +104,8 @@ export function toSipUri(target: DialTarget, domain: string): string {
 
 /**
  * Parses a `server` attribute: one or more gateway URLs separated by white space. Each must be
- * `ws:`, `wss:`, `http:` or `https:` with no credentials in it. Returns `null` when any is invalid.
+ * `wss:` or `https:` (`ws:` and `http:` only for localhost, 127.0.0.0/8 and [::1]) with no
+ * credentials in it. Returns `null` when any is invalid.
  */
 export function parseServers(input: string | null | undefined): string[] | null {
   if (typeof input !== 'string') return null;
@@ -119,6 +120,13 @@ export function parseServers(input: string | null | undefined): string[] | null 
       return null;
     }
     if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol)) return null;
+    // Unencrypted transports only for this machine; anything else needs TLS.
+    if (
+      (url.protocol === 'ws:' || url.protocol === 'http:') &&
+      !/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname)
+    ) {
+      return null;
+    }
     if (url.username !== '' || url.password !== '' || url.hash !== '') return null;
     out.push(url.href);
   }

@@ -6,13 +6,6 @@ import type { CallControls } from './call-runner.js';
 import type { SipConnector } from './sip/session.js';
 import { styles } from './voip-call-button.styles.js';
 
-/** Default microphone processing: what a phone call wants (echo cancellation, noise, gain). */
-const DEFAULT_AUDIO: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
-
 /**
  * A button that places a phone call from the browser through a Janus WebRTC Server's SIP plugin.
  *
@@ -116,7 +109,7 @@ export class VoipCallButton extends LitElement {
   declare lang: string;
 
   /** Microphone constraints for `getUserMedia` (a property only). Default: echo cancellation, noise suppression, auto gain. */
-  audioConstraints: MediaTrackConstraints | boolean = DEFAULT_AUDIO;
+  audioConstraints: MediaTrackConstraints | boolean | undefined = undefined;
 
   /**
    * ICE servers (STUN/TURN) for the browser's side of the media path (a property only). Default
@@ -137,6 +130,8 @@ export class VoipCallButton extends LitElement {
       audioConstraints: this.audioConstraints,
       iceServers: this.iceServers,
       connector: this.connector,
+      // A SIP password must never be in the page: attributes named like one are refused.
+      credentialAttribute: this.getAttributeNames().find((name) => /secret|passw|ha1/i.test(name)),
       dtmfMode: this.dtmfMode === 'info' ? 'info' : 'rfc4733',
       ringback: this.ringback,
       language: this.language,
@@ -263,7 +258,7 @@ export class VoipCallButton extends LitElement {
         >
           <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
             <path
-              d="M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"
+              d="M4 3h5l2 5-3 2a12 12 0 0 0 6 6l2-3 5 2v5a2 2 0 0 1-2 2A18 18 0 0 1 2 5a2 2 0 0 1 2-2z"
             />
           </svg>
           <span part="label"

@@ -115,6 +115,28 @@ describe('parseServers', () => {
   }
 });
 
+describe('parseServers transport rule', () => {
+  it('accepts ws: and http: only for this machine', () => {
+    expect(parseServers('ws://localhost:8188')).to.deep.equal(['ws://localhost:8188/']);
+    expect(parseServers('http://127.0.0.2:8088/janus')).to.deep.equal([
+      'http://127.0.0.2:8088/janus',
+    ]);
+    expect(parseServers('ws://[::1]:8188')).to.deep.equal(['ws://[::1]:8188/']);
+  });
+
+  for (const input of [
+    'ws://janus.example.com/ws',
+    'http://janus.example.com/janus',
+    'ws://10.0.0.5:8188',
+    'ws://localhost.evil.example',
+    'wss://janus.example.com/ws ws://janus2.example.com/ws',
+  ]) {
+    it(`refuses ${JSON.stringify(input)}: TLS is required off this machine`, () => {
+      expect(parseServers(input)).to.equal(null);
+    });
+  }
+});
+
 describe('toSipUri', () => {
   it('builds the request URI and escapes #', () => {
     expect(toSipUri({ kind: 'extension', digits: '*21#' }, 'pbx.example.com')).to.equal(

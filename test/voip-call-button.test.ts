@@ -370,6 +370,40 @@ describe('<voip-call-button>', () => {
       });
     }
 
+    for (const name of ['secret', 'password', 'sip-password', 'ha1']) {
+      it(`refuses to call with a "${name}" attribute, without echoing its value`, async () => {
+        const { el, connector, log } = await mount();
+        el.setAttribute(name, 'hunter2-value');
+        const warnings: string[] = [];
+        const warn = console.warn;
+        console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+        try {
+          el.call();
+        } finally {
+          console.warn = warn;
+        }
+        expect(log.detail<VoipErrorDetail>('voip-error').code).to.equal('invalid-config');
+        expect(connector.connects).to.equal(0);
+        expect(warnings.join('\n')).to.contain(name);
+        expect(warnings.join('\n')).to.not.contain('hunter2');
+      });
+    }
+
+    it('a SIP reason phrase with HTML never reaches the page: the status comes from the table', async () => {
+      const { el, connector, log } = await mount();
+      el.call();
+      await until(() => el.state === 'calling');
+      connector.last.emit({
+        type: 'hangup',
+        sipCode: 486,
+        reason: '<img src=x onerror=alert(1)>Busy',
+      });
+      await until(() => log.count('voip-ended') === 1);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+      expect(statusText(el)).to.equal('The line is busy. Please try again later.');
+    });
+
     it('server unreachable → one voip-error, microphone released, back to idle', async () => {
       const { el, connector, log } = await mount();
       connector.connectError = new VoipError('server-unreachable', 'refused');

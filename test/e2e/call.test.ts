@@ -15,7 +15,7 @@ import {
   waitForEvent,
   waitForState,
 } from './support/browser.js';
-import { AUDIBLE, useStackFixture } from './support/fixture.js';
+import { AUDIBLE, cspViolations, useStackFixture } from './support/fixture.js';
 import { newestRecording, stack, untilNoJanusSessions } from './support/stack.js';
 import { wavRms } from './support/wav.js';
 
@@ -168,6 +168,30 @@ describe('a call from the page to a SIP phone', () => {
     }
   });
 
+  it('an insecure page (http on a non-local host) gets "insecure-context" before anything else', async () => {
+    // insecure.test resolves to this machine's loopback, but the page is not a secure context.
+    const port = new URL(fixture.demoUrl).port;
+    const insecure = await launchBrowser({
+      extraArgs: ['--host-resolver-rules=MAP insecure.test 127.0.0.1'],
+    });
+    try {
+      const page = await (await insecure.newContext()).newPage();
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      await page.goto(`http://insecure.test:${port}/`);
+      assert.equal(await page.evaluate(() => window.isSecureContext), false);
+      await addButton(page);
+      await page.evaluate(() => window.vcbEl.call());
+      const error = await waitForEvent(page, 'voip-error');
+      assert.equal(error.detail['code'], 'insecure-context');
+      assert.match(String(error.detail['message']), /secure \(https\)/);
+      assert.deepEqual(await states(page), []);
+      assert.deepEqual(sockets, []);
+    } finally {
+      await insecure.close();
+    }
+  });
+
   it('an invalid "number" gives "invalid-number" and opens no WebSocket', async () => {
     const { context, page } = await freshPage();
     const sockets: string[] = [];
@@ -221,6 +245,9 @@ describe('a call from the page to a SIP phone', () => {
 describe('the demo page, as npm start serves it', () => {
   it('a visitor clicks "Call reservations", hears the greeting, and hangs up', async () => {
     const { context, page } = await freshPage();
+    const csp = (await page.request.get(fixture.demoUrl)).headers()['content-security-policy'];
+    assert.match(csp ?? '', /script-src 'self';/);
+    assert.match(csp ?? '', /require-trusted-types-for 'script'/);
     const mark = fixture.baresip.mark();
     await page.getByRole('button', { name: 'Call reservations' }).click();
     await waitForState(page, 'in-call', 15_000, '#sales');
@@ -231,6 +258,11 @@ describe('the demo page, as npm start serves it', () => {
     await waitForState(page, 'idle', 10_000, '#sales');
     await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
     assert.match((await page.locator('#sales [part="status"]').textContent()) ?? '', /Call ended/);
+    assert.deepEqual(
+      await cspViolations(page),
+      [],
+      'no CSP or Trusted Types violation during the call',
+    );
     await untilNoJanusSessions();
     await context.close();
   });

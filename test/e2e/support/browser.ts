@@ -42,15 +42,23 @@ execFileSync('sox', [
 export function launchBrowser({
   micPermission = 'granted',
   autoplay = true,
-}: { micPermission?: 'granted' | 'denied'; autoplay?: boolean } = {}): Promise<Browser> {
+  extraArgs = [],
+}: {
+  micPermission?: 'granted' | 'denied';
+  autoplay?: boolean;
+  extraArgs?: string[];
+} = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: chromiumArgs({
-      audioFile: TONE_WAV,
-      allowMicrophone: micPermission === 'granted',
-      autoplay,
-    }),
+    args: [
+      ...chromiumArgs({
+        audioFile: TONE_WAV,
+        allowMicrophone: micPermission === 'granted',
+        autoplay,
+      }),
+      ...extraArgs,
+    ],
   });
 }
 

@@ -50,6 +50,14 @@ export function useStackFixture(): StackFixture {
     },
     async freshPage(other) {
       const context = await (other ?? browser!).newContext();
+      // Every Content-Security-Policy or Trusted Types violation the page reports.
+      await context.addInitScript(() => {
+        const found: string[] = [];
+        (window as unknown as { vcbViolations: string[] }).vcbViolations = found;
+        document.addEventListener('securitypolicyviolation', (e) =>
+          found.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
+        );
+      });
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error('[page error]', error));
       await page.goto(demo!.url);
@@ -66,4 +74,9 @@ export function useStackFixture(): StackFixture {
     },
   };
   return fixture;
+}
+
+/** The Content-Security-Policy and Trusted Types violations the page has reported. */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { vcbViolations: string[] }).vcbViolations);
 }
