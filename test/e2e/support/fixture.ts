@@ -3,7 +3,7 @@
  * built bundle), a Chromium with a fake microphone, and a connection to the answering baresip's
  * control socket. Call `useStackFixture()` at the top of a test file.
  */
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer } from '../../../demo/server.mjs';
 import { addButton, launchBrowser, waitForEvent, type ButtonOptions } from './browser.js';
@@ -28,6 +28,14 @@ export function useStackFixture(): StackFixture {
   let demo: { url: string; close: () => Promise<void> } | undefined;
   let browser: Browser | undefined;
   let baresip: Baresip | undefined;
+  /** Contexts opened by the running test; closed after it, pass or fail. */
+  const open = new Set<BrowserContext>();
+  afterEach(async () => {
+    // A failed test must not leave its call up for the next one: closing the page closes its
+    // WebSocket, and Janus then destroys the session (and hangs up the call).
+    await Promise.all([...open].map((c) => c.close().catch(() => undefined)));
+    open.clear();
+  });
   before(async () => {
     demo = await startDemoServer({ port: 0 });
     browser = await launchBrowser();
@@ -50,6 +58,7 @@ export function useStackFixture(): StackFixture {
     },
     async freshPage(other) {
       const context = await (other ?? browser!).newContext();
+      open.add(context);
       // Every Content-Security-Policy or Trusted Types violation the page reports.
       await context.addInitScript(() => {
         const found: string[] = [];
