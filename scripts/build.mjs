@@ -5,6 +5,7 @@ import { run } from './lib/run.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 await run('tsc', ['-p', 'tsconfig.build.json']);
+await run('tsc', ['-p', 'tsconfig.server.json']);
 await run('rollup', ['-c', 'rollup.config.mjs', '--silent']);
 await run('cem', [
   'analyze',

@@ -67,6 +67,25 @@ if (!only || only === 'unit') {
   });
 }
 
+if (!only || only === 'unit') {
+  await step('node unit tests (the server helper)', async () => {
+    const { ok, out } = await runCounted(process.execPath, [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      ...readdirSync('test/node')
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => `test/node/${f}`),
+    ]);
+    const pass = out.match(/ℹ pass (\d+)/);
+    const fail = out.match(/ℹ fail (\d+)/);
+    counts.passed += Number(pass?.[1] ?? 0);
+    counts.failed += Number(fail?.[1] ?? 0);
+    if (!ok || !pass) throw new Error('node unit tests failed');
+  });
+}
+
 if (!only || only === 'e2e') {
   await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', async () => {
     const { ok, out } = await runCounted('bash', [

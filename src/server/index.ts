@@ -1,0 +1,73 @@
+/**
+ * `voip-call-button/server`: mints short-lived Janus tokens on the site's backend, so the page
+ * never holds a long-lived secret. Node only; no dependency beyond `node:crypto`.
+ *
+ * Janus (`general.token_auth = true`, `token_auth_secret = S`) accepts a token
+ * `EXPIRY,janus,PLUGIN[,PLUGIN...]:SIGNATURE`, where EXPIRY is a Unix time in seconds and
+ * SIGNATURE is base64(HMAC-SHA1(S, "EXPIRY,janus,PLUGIN...")). It checks the token on every
+ * request, keepalives included, and allows only the plugins the token lists.
+ */
+import { createHmac } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** How to mint a token. */
+export interface JanusTokenOptions {
+  /** Janus's `token_auth_secret`. */
+  readonly secret: string;
+  /** How long the token is valid, in seconds. Default 600 (10 minutes). */
+  readonly ttlSeconds?: number;
+  /** Plugins the token allows. Default: only the SIP plugin. */
+  readonly plugins?: readonly string[];
+  /** The clock, in milliseconds since the epoch (for tests). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** What a token endpoint returns to the element: the token and when it expires (ms epoch). */
+export interface JanusToken {
+  readonly token: string;
+  readonly expiresAt: number;
+}
+
+/** Mints a signed Janus token limited to `plugins` and valid for `ttlSeconds`. */
+export function createJanusToken(options: JanusTokenOptions): JanusToken {
+  const { secret, ttlSeconds = 600, plugins = ['janus.plugin.sip'], now = Date.now } = options;
+  if (!secret) throw new Error('createJanusToken: a secret is required');
+  if (!(ttlSeconds > 0)) throw new Error('createJanusToken: ttlSeconds must be positive');
+  if (plugins.length === 0 || plugins.some((p) => !/^[a-z0-9._-]+$/i.test(p))) {
+    throw new Error('createJanusToken: plugins must be plugin package names');
+  }
+  const expiry = Math.floor(now() / 1000) + Math.floor(ttlSeconds);
+  const data = `${expiry},janus,${plugins.join(',')}`;
+  const signature = createHmac('sha1', secret).update(data).digest('base64');
+  return { token: `${data}:${signature}`, expiresAt: expiry * 1000 };
+}
+
+/** Options of {@link janusTokenHandler}. */
+export interface JanusTokenHandlerOptions extends JanusTokenOptions {
+  /**
+   * Decides whether this request may have a token (your own authentication, rate limits per
+   * visitor). Default: every request. Return `false` to answer 403.
+   */
+  readonly allow?: (request: IncomingMessage) => boolean | Promise<boolean>;
+}
+
+/**
+ * A Node `http` request handler for the element's `token-url`: answers `GET` (or `POST`) with
+ * `{ token, expiresAt }` as JSON, never cached; 403 when `allow` refuses, 405 for other methods.
+ */
+export function janusTokenHandler(
+  options: JanusTokenHandlerOptions,
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  return async (request, response) => {
+    const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      response.writeHead(405, { ...headers, allow: 'GET, POST' }).end('{"error":"method"}');
+      return;
+    }
+    if (options.allow && !(await options.allow(request))) {
+      response.writeHead(403, headers).end('{"error":"forbidden"}');
+      return;
+    }
+    response.writeHead(200, headers).end(JSON.stringify(createJanusToken(options)));
+  };
+}
