@@ -32,6 +32,8 @@ export interface CallConfig {
   readonly connector: SipConnector | undefined;
   /** How keypad tones travel. */
   readonly dtmfMode: DtmfMode;
+  /** The `token-url` attribute. */
+  readonly tokenUrl: string;
   /** The `ringback` attribute, resolved by the call chunk. */
   readonly ringback: string;
   /** The host's language. */
@@ -180,6 +182,7 @@ export class CallController implements ReactiveController {
       audioConstraints: config.audioConstraints,
       iceServers: config.iceServers,
       ringback: config.ringback,
+      ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
       language: config.language,
       dtmfMode: config.dtmfMode,
       ...(config.connector ? { connector: config.connector } : {}),

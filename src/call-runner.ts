@@ -35,6 +35,8 @@ export interface CallPlan {
   readonly language: string;
   /** How keypad tones travel. */
   readonly dtmfMode: DtmfMode;
+  /** Where to fetch a Janus token before connecting (the `token-url` attribute). */
+  readonly tokenUrl?: string;
   /** Replaces the built-in Janus connector. */
   readonly connector?: SipConnector;
 }
@@ -78,6 +80,33 @@ export interface CallControls {
   sendDtmf(digits: string): Promise<void>;
   /** Switches to another microphone mid-call (the track is replaced; the call stays up). */
   useMicrophone(deviceId: string): Promise<void>;
+}
+
+/** Tokens fetched from a `token-url`, by URL: in memory only, never in storage or events. */
+const tokens = new Map<string, { token: string; expiresAt: number }>();
+/** A token is fetched again when less than this is left of its life. */
+const TOKEN_MARGIN_MS = 60_000;
+
+/** The Janus token for a call: the one in memory while it is fresh, else a new one. */
+async function fetchToken(url: string): Promise<string> {
+  const held = tokens.get(url);
+  if (held && held.expiresAt - Date.now() > TOKEN_MARGIN_MS) return held.token;
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+  } catch (error) {
+    throw new VoipError('server-unreachable', `token-url: ${String(error)}`);
+  }
+  if (!response.ok) throw new VoipError('unauthorized', `token-url answered ${response.status}`);
+  const body = (await response.json().catch(() => null)) as {
+    token?: unknown;
+    expiresAt?: unknown;
+  } | null;
+  if (typeof body?.token !== 'string' || typeof body.expiresAt !== 'number') {
+    throw new VoipError('unauthorized', 'token-url did not answer { token, expiresAt }');
+  }
+  tokens.set(url, { token: body.token, expiresAt: body.expiresAt });
+  return body.token;
 }
 
 /** Where the visitor's device choices are remembered for the site. */
@@ -416,15 +445,18 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       },
     );
   const displayName = sanitizeDisplayName(plan.displayName);
-  const connecting = (plan.connector ?? janusConnector)
-    .connect({
-      servers: plan.servers,
-      sipDomain: plan.sipDomain,
-      iceServers: plan.iceServers,
-      ...(displayName ? { displayName } : {}),
-      signal: gaveUp.signal,
-      onEvent,
-    })
+  const connecting = (plan.tokenUrl ? fetchToken(plan.tokenUrl) : Promise.resolve(undefined))
+    .then((token) =>
+      (plan.connector ?? janusConnector).connect({
+        ...(token ? { token } : {}),
+        servers: plan.servers,
+        sipDomain: plan.sipDomain,
+        iceServers: plan.iceServers,
+        ...(displayName ? { displayName } : {}),
+        signal: gaveUp.signal,
+        onEvent,
+      }),
+    )
     .then((s) => {
       if (released) void s.close();
       else session = s;

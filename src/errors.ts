@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'load-failed',
   'server-unreachable',
   'server-error',
+  'unauthorized',
   'mic-denied',
   'no-microphone',
   'mic-unavailable',

@@ -69,6 +69,7 @@ export class VoipCallButton extends LitElement {
     controls: {},
     dtmfMode: { attribute: 'dtmf-mode' },
     ringback: {},
+    tokenUrl: { attribute: 'token-url' },
     lang: {},
     audioConstraints: { attribute: false },
     iceServers: { attribute: false },
@@ -105,6 +106,13 @@ export class VoipCallButton extends LitElement {
    */
   ringback = '';
 
+  /**
+   * Where to fetch a short-lived Janus token (`{ token, expiresAt }`, see
+   * `voip-call-button/server`) before connecting. Fetched with same-origin credentials; kept in
+   * memory only.
+   */
+  tokenUrl = '';
+
   /** Language of the visitor-facing text. Default: the document's language, then English. */
   declare lang: string;
 
@@ -134,6 +142,7 @@ export class VoipCallButton extends LitElement {
       credentialAttribute: this.getAttributeNames().find((name) => /secret|passw|ha1/i.test(name)),
       dtmfMode: this.dtmfMode === 'info' ? 'info' : 'rfc4733',
       ringback: this.ringback,
+      tokenUrl: this.tokenUrl,
       language: this.language,
     }),
     localize: (key) => this.t(key),

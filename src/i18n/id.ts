@@ -40,6 +40,8 @@ export const id: Messages = {
   'error.invalid-digits': 'Hanya angka 0-9, * dan # yang dapat dikirim.',
   'error.not-in-call': 'Ini hanya berfungsi saat panggilan tersambung.',
   'error.action-failed': 'Itu tidak berhasil. Silakan coba lagi.',
+  'error.unauthorized':
+    'Layanan panggilan tidak menerima halaman ini. Muat ulang halaman lalu coba lagi.',
   'state.on-hold': 'Ditahan',
   'panel.label': 'Kontrol panggilan',
   'panel.mute': 'Bisukan',

@@ -88,7 +88,7 @@ class JanusSipSession implements SipSession {
         this.janus.attach({
           plugin: SIP_PLUGIN,
           success: resolve,
-          error: (error: string) => reject(new VoipError('server-error', `attach: ${error}`)),
+          error: (error: string) => reject(janusError(`attach: ${error}`, 'server-error')),
           onmessage: (message, jsep) => this.onMessage(message, jsep),
           onremotetrack: (track, _mid, on) => {
             if (on && track.kind === 'audio') {
@@ -318,10 +318,11 @@ export const janusConnector: SipConnector = {
           const created: JanusJS.Janus = new Janus({
             server: [...options.servers],
             iceServers: [...options.iceServers],
+            ...(options.token ? { token: options.token } : {}),
             destroyOnUnload: true,
             success: () => resolve(created),
             error: (error: unknown) => {
-              if (!ready) reject(new VoipError('server-unreachable', String(error)));
+              if (!ready) reject(janusError(String(error), 'server-unreachable'));
               else session?.lost();
             },
           });
@@ -346,6 +347,14 @@ export const janusConnector: SipConnector = {
     return session;
   },
 };
+
+/**
+ * A Janus error as a VoipError: refusals for a missing, wrong, expired or too narrow token
+ * (403 "Unauthorized request", 405 "Unauthorized access to plugin") are `unauthorized`.
+ */
+function janusError(detail: string, otherwise: 'server-error' | 'server-unreachable'): VoipError {
+  return new VoipError(/unauthori[sz]ed/i.test(detail) ? 'unauthorized' : otherwise, detail);
+}
 
 function withTimeout<T>(
   promise: Promise<T>,

@@ -28,6 +28,8 @@ export interface ConnectOptions {
   readonly servers: readonly string[];
   /** The SIP domain the guest identity belongs to. */
   readonly sipDomain: string;
+  /** A Janus token (`token_auth`), when the page has a token endpoint. */
+  readonly token?: string;
   /** STUN/TURN servers for the browser's peer connection (none by default). */
   readonly iceServers: readonly RTCIceServer[];
   /** Already made safe for a SIP header (see `sanitizeDisplayName`). */
