@@ -52,15 +52,50 @@ function resolveFile(urlPath) {
 }
 
 /**
- * Starts the demo server on 127.0.0.1:`port` (0 picks a free port). Resolves with
- * `{ url, close() }`.
+ * The token endpoint for the element's `token-url`, with voip-call-button/server: tokens for the
+ * SIP plugin, valid 10 minutes, signed with the stack's Janus secret (VCB_JANUS_TOKEN_SECRET).
+ * With `testTokens`, also bad tokens for the tests: expired, tampered, for another plugin.
  */
-export function startDemoServer({
+async function tokenRoutes(secret, testTokens) {
+  const { createJanusToken, janusTokenHandler } = await import('../dist/lib/server/index.js');
+  const send = (res, body) =>
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(body));
+  const routes = new Map([['/token', janusTokenHandler({ secret, ttlSeconds: 600 })]]);
+  if (testTokens) {
+    routes.set('/token/expired', (req, res) =>
+      send(res, createJanusToken({ secret, ttlSeconds: 60, now: () => Date.now() - 3_600_000 })),
+    );
+    routes.set('/token/tampered', (req, res) => {
+      const { token, expiresAt } = createJanusToken({ secret });
+      send(res, { token: token.replace(/^(\d+)/, (n) => String(Number(n) + 3600)), expiresAt });
+    });
+    routes.set('/token/other-plugin', (req, res) =>
+      send(res, createJanusToken({ secret, plugins: ['janus.plugin.echotest'] })),
+    );
+  }
+  return routes;
+}
+
+/**
+ * Starts the demo server on 127.0.0.1:`port` (0 picks a free port). Resolves with
+ * `{ url, close() }`. It serves `/token` when VCB_JANUS_TOKEN_SECRET is set (inside the stack).
+ */
+export async function startDemoServer({
   port = 8080,
   janusOrigins = ['ws://127.0.0.1:8188', 'http://127.0.0.1:8088'],
+  testTokens = false,
 } = {}) {
   const csp = contentSecurityPolicy(janusOrigins);
+  const secret = process.env.VCB_JANUS_TOKEN_SECRET;
+  const tokens = secret ? await tokenRoutes(secret, testTokens) : new Map();
   const server = createServer((req, res) => {
+    const token = tokens.get((req.url ?? '/').split('?')[0]);
+    if (token) {
+      void token(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;

@@ -19,6 +19,7 @@
 //   (c') through Janus: SIP INFO DTMF (dtmf_info) -> CALL_DTMF_START at 2000; hold/unhold;
 //       2002 -> ringing then accepted; 2003 -> progress with SDP, no accepted, hangup -> CANCEL
 // Prints every ctrl_tcp event it sees, so the event format is visible in the output.
+import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -141,17 +142,25 @@ const decFiles = (dir) =>
 // ---------------------------------------------------------------- Janus HTTP API
 const JH = env.VCB_JANUS_HTTP;
 const tx = () => Math.random().toString(36).slice(2);
+// Janus runs with token_auth: every request carries a token signed with the run's secret.
+const TOKEN = (() => {
+  const data = `${Math.floor(Date.now() / 1000) + 3600},janus,janus.plugin.sip`;
+  const sig = createHmac('sha1', env.VCB_JANUS_TOKEN_SECRET).update(data).digest('base64');
+  return `${data}:${sig}`;
+})();
 async function jpost(path, body) {
   const r = await fetch(`${JH}${path}`, {
     method: 'POST',
-    body: JSON.stringify({ transaction: tx(), ...body }),
+    body: JSON.stringify({ transaction: tx(), token: TOKEN, ...body }),
   });
   return r.json();
 }
 async function jevent(sid, pred, ms) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    const r = await fetch(`${JH}/${sid}?maxev=1&rid=${Date.now()}`);
+    const r = await fetch(
+      `${JH}/${sid}?maxev=1&rid=${Date.now()}&token=${encodeURIComponent(TOKEN)}`,
+    );
     const ev = await r.json();
     const list = Array.isArray(ev) ? ev : [ev];
     for (const e of list) {

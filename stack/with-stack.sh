@@ -34,7 +34,7 @@
 #
 # Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
 # VCB_RECORD_DIR, VCB_GREETING_WAV, VCB_JANUS_WS, VCB_JANUS_HTTP, VCB_JANUS_ADMIN_WS,
-# VCB_JANUS_ADMIN_HTTP, VCB_JANUS_ADMIN_SECRET, VCB_JANUS_PID, VCB_SIP_DOMAIN, VCB_EXT_ANSWER,
+# VCB_JANUS_ADMIN_HTTP, VCB_JANUS_ADMIN_SECRET, VCB_JANUS_TOKEN_SECRET (Janus runs with token_auth), VCB_JANUS_PID, VCB_SIP_DOMAIN, VCB_EXT_ANSWER,
 # VCB_EXT_BUSY, VCB_EXT_UNKNOWN, VCB_BARESIP_CTRL, VCB_BARESIP_PID, VCB_KAMAILIO_PID,
 # VCB_CHROMIUM, and TMPDIR=<temp dir>/tmp (removed with the rest).
 # Also: VCB_EXT_RINGING (2002), VCB_EXT_EARLY (2003), VCB_RINGING_SECONDS, VCB_BARESIP_RINGING_CTRL
@@ -255,6 +255,7 @@ render() {
 }
 
 ADMIN_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+TOKEN_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 plugins_disable=()
 for so in "$JANUS_LIB_DIR"/plugins/*.so; do
   [[ ${so##*/} == libjanus_sip.so ]] || plugins_disable+=("${so##*/}")
@@ -268,7 +269,7 @@ else
 fi
 JCONF=$STACK_DIR/janus
 render "$HERE/janus/janus.jcfg" "$JCONF/janus.jcfg" \
-  "JANUS_CONF_DIR=$JCONF" "JANUS_LIB_DIR=$JANUS_LIB_DIR" "ADMIN_SECRET=$ADMIN_SECRET" \
+  "JANUS_CONF_DIR=$JCONF" "JANUS_LIB_DIR=$JANUS_LIB_DIR" "ADMIN_SECRET=$ADMIN_SECRET" "TOKEN_SECRET=$TOKEN_SECRET" \
   "JANUS_RTP_RANGE=40000-40999" "ICE_ENFORCE_LINE=$ice_line" \
   "PLUGINS_DISABLE=$(IFS=,; echo "${plugins_disable[*]}")"
 render "$HERE/janus/janus.plugin.sip.jcfg" "$JCONF/janus.plugin.sip.jcfg" "SIP_RTP_RANGE=41000-41999"
@@ -435,6 +436,7 @@ export VCB_JANUS_HTTP=http://127.0.0.1:8088/janus
 export VCB_JANUS_ADMIN_WS=ws://127.0.0.1:7188
 export VCB_JANUS_ADMIN_HTTP=http://127.0.0.1:7088/admin
 export VCB_JANUS_ADMIN_SECRET=$ADMIN_SECRET
+export VCB_JANUS_TOKEN_SECRET=$TOKEN_SECRET
 export VCB_JANUS_PID=$JANUS_PID
 export VCB_KAMAILIO_PID=$KAMAILIO_PID
 export VCB_BARESIP_PID=$BARESIP_PID

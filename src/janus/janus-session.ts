@@ -349,11 +349,13 @@ export const janusConnector: SipConnector = {
 };
 
 /**
- * A Janus error as a VoipError: refusals for a missing, wrong, expired or too narrow token
- * (403 "Unauthorized request", 405 "Unauthorized access to plugin") are `unauthorized`.
+ * A Janus error as a VoipError: refusals for a missing, wrong or expired token (403
+ * "Unauthorized request") and for a token that does not list the SIP plugin (405 "Provided
+ * token can't access plugin") are `unauthorized`. janus.js puts the code in the text.
  */
 function janusError(detail: string, otherwise: 'server-error' | 'server-unreachable'): VoipError {
-  return new VoipError(/unauthori[sz]ed/i.test(detail) ? 'unauthorized' : otherwise, detail);
+  const refused = /unauthori[sz]ed|can't access plugin|\b40[35]\b/i.test(detail);
+  return new VoipError(refused ? 'unauthorized' : otherwise, detail);
 }
 
 function withTimeout<T>(

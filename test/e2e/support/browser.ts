@@ -72,6 +72,8 @@ export interface ButtonOptions {
   rawAudio?: boolean;
   /** The `dtmf-mode` attribute. */
   dtmfMode?: string;
+  /** The `token-url` attribute; default the demo server's `/token`, `null` for none. */
+  tokenUrl?: string | null;
 }
 
 /** One event the element fired, with the page's clock. */
@@ -94,7 +96,7 @@ declare global {
 export async function addButton(page: Page, options: ButtonOptions = {}): Promise<void> {
   await page.waitForFunction(() => customElements.get('voip-call-button') !== undefined);
   await page.evaluate(
-    ({ server, number, sipDomain, lang, rawAudio, dtmfMode }) => {
+    ({ server, number, sipDomain, lang, rawAudio, dtmfMode, tokenUrl }) => {
       const el = document.createElement('voip-call-button');
       el.id = 'under-test';
       el.setAttribute('server', server);
@@ -102,6 +104,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       el.setAttribute('sip-domain', sipDomain);
       if (lang) el.setAttribute('lang', lang);
       if (dtmfMode) el.setAttribute('dtmf-mode', dtmfMode);
+      if (tokenUrl) el.setAttribute('token-url', tokenUrl);
       if (rawAudio)
         el.audioConstraints = {
           echoCancellation: false,
@@ -136,6 +139,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       lang: options.lang ?? '',
       rawAudio: options.rawAudio ?? false,
       dtmfMode: options.dtmfMode ?? '',
+      tokenUrl: options.tokenUrl === undefined ? '/token' : options.tokenUrl,
     },
   );
 }

@@ -37,7 +37,7 @@ export function useStackFixture(): StackFixture {
     open.clear();
   });
   before(async () => {
-    demo = await startDemoServer({ port: 0 });
+    demo = await startDemoServer({ port: 0, testTokens: true });
     browser = await launchBrowser();
     baresip = await Baresip.open();
   });

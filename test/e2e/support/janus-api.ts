@@ -4,6 +4,7 @@
  * create a session, attach `janus.plugin.sip`, send requests (with an optional JSEP), read the
  * session's events by long poll, destroy the session.
  */
+import { createJanusToken } from '../../../src/server/index.js';
 import { randomBytes } from 'node:crypto';
 
 /** A JSEP offer or answer, as Janus carries it next to a plugin message or event. */
@@ -43,11 +44,17 @@ export interface JanusMessage {
 let transactions = 0;
 const transaction = (): string => `t${process.pid}-${++transactions}`;
 
+/** The stack's Janus runs with token_auth: every request carries a token for the SIP plugin. */
+const TOKEN = createJanusToken({
+  secret: process.env.VCB_JANUS_TOKEN_SECRET ?? '',
+  ttlSeconds: 3600,
+}).token;
+
 async function post(url: string, body: Record<string, unknown>): Promise<JanusMessage> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ transaction: transaction(), ...body }),
+    body: JSON.stringify({ transaction: transaction(), token: TOKEN, ...body }),
   });
   if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status}`);
   return (await res.json()) as JanusMessage;
@@ -147,9 +154,12 @@ export class JanusSession {
   private async poll(): Promise<void> {
     while (!this.destroyed) {
       try {
-        const res = await fetch(`${this.url}?maxev=10&rid=${Date.now()}`, {
-          signal: this.poller.signal,
-        });
+        const res = await fetch(
+          `${this.url}?maxev=10&rid=${Date.now()}&token=${encodeURIComponent(TOKEN)}`,
+          {
+            signal: this.poller.signal,
+          },
+        );
         const body = (await res.json()) as JanusMessage | JanusMessage[];
         for (const event of Array.isArray(body) ? body : [body]) {
           if (event.janus === 'keepalive') continue;

@@ -1,0 +1,53 @@
+/**
+ * End to end: the stack's Janus runs with token_auth. Without a valid token for the SIP plugin
+ * the element gets `unauthorized`; with one (every other end-to-end test) calls connect.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
+import { useStackFixture } from './support/fixture.js';
+import { untilNoJanusSessions } from './support/stack.js';
+
+const fixture = useStackFixture();
+
+describe('Janus tokens', () => {
+  for (const [what, tokenUrl] of [
+    ['no token at all', null],
+    ['an expired token', '/token/expired'],
+    ['a tampered token', '/token/tampered'],
+    ['a token for another plugin', '/token/other-plugin'],
+  ] as const) {
+    it(`${what} gives "unauthorized", and no call`, async () => {
+      const { page } = await fixture.freshPage();
+      const mark = fixture.baresip.mark();
+      await addButton(page, { tokenUrl });
+      await page.evaluate(() => window.vcbEl.call());
+      const error = await waitForEvent(page, 'voip-error', 15_000);
+      assert.equal(error.detail['code'], 'unauthorized');
+      assert.match(String(error.detail['message']), /did not accept this page/);
+      await waitForState(page, 'idle');
+      assert.equal((await events(page)).filter((e) => e.type === 'voip-ended').length, 0);
+      assert.deepEqual(fixture.baresip.events(mark), [], 'nothing reached the callee');
+      await untilNoJanusSessions();
+    });
+  }
+
+  it('the token never reaches an attribute, an event or storage', async () => {
+    const { page } = await fixture.connectedCall();
+    const token = await page.evaluate(async () => {
+      const res = await fetch('/token');
+      return ((await res.json()) as { token: string }).token.split(':')[1]!;
+    });
+    const seen = await page.evaluate(
+      (needle) => ({
+        html: document.documentElement.outerHTML.includes(needle),
+        events: JSON.stringify(window.vcbLog).includes(needle),
+        storage: JSON.stringify({ ...localStorage, ...sessionStorage }).includes(needle),
+      }),
+      token,
+    );
+    assert.deepEqual(seen, { html: false, events: false, storage: false });
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
+  });
+});
