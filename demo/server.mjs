@@ -54,7 +54,8 @@ function resolveFile(urlPath) {
 /**
  * The token endpoint for the element's `token-url`, with voip-call-button/server: tokens for the
  * SIP plugin, valid 10 minutes, signed with the stack's Janus secret (VCB_JANUS_TOKEN_SECRET).
- * With `testTokens`, also bad tokens for the tests: expired, tampered, for another plugin.
+ * With `testTokens`, also tokens for the tests: expired, tampered, for another plugin, and one
+ * that lives only 15 s.
  */
 async function tokenRoutes(secret, testTokens) {
   const { createJanusToken, janusTokenHandler } = await import('../dist/lib/server/index.js');
@@ -71,6 +72,9 @@ async function tokenRoutes(secret, testTokens) {
       const { token, expiresAt } = createJanusToken({ secret });
       send(res, { token: token.replace(/^(\d+)/, (n) => String(Number(n) + 3600)), expiresAt });
     });
+    routes.set('/token/short', (req, res) =>
+      send(res, createJanusToken({ secret, ttlSeconds: 15 })),
+    );
     routes.set('/token/other-plugin', (req, res) =>
       send(res, createJanusToken({ secret, plugins: ['janus.plugin.echotest'] })),
     );

@@ -37,6 +37,8 @@ export interface CallPlan {
   readonly dtmfMode: DtmfMode;
   /** Where to fetch a Janus token before connecting (the `token-url` attribute). */
   readonly tokenUrl?: string;
+  /** The longest a call may last, ms (the `max-duration` attribute, in seconds). */
+  readonly maxDurationMs?: number;
   /** Replaces the built-in Janus connector. */
   readonly connector?: SipConnector;
 }
@@ -84,13 +86,24 @@ export interface CallControls {
 
 /** Tokens fetched from a `token-url`, by URL: in memory only, never in storage or events. */
 const tokens = new Map<string, { token: string; expiresAt: number }>();
-/** A token is fetched again when less than this is left of its life. */
+/** A token is fetched again when less than this is left of its life (or of max-duration). */
 const TOKEN_MARGIN_MS = 60_000;
+/** A call ends this long before its token expires, while Janus still accepts the hangup. */
+const TOKEN_END_MARGIN_MS = 5_000;
+/** Below this, a token with no max-duration set earns the site owner a console warning. */
+const SHORT_TOKEN_MS = 3_600_000;
 
-/** The Janus token for a call: the one in memory while it is fresh, else a new one. */
-async function fetchToken(url: string): Promise<string> {
+/**
+ * The Janus token for a call: the one in memory while it will outlive the call's limit, else a
+ * new one. Janus checks the token on every request, keepalives included, so a call must end
+ * before its token does.
+ */
+async function fetchToken(
+  url: string,
+  maxDurationMs = 0,
+): Promise<{ token: string; expiresAt: number }> {
   const held = tokens.get(url);
-  if (held && held.expiresAt - Date.now() > TOKEN_MARGIN_MS) return held.token;
+  if (held && held.expiresAt - Date.now() > Math.max(TOKEN_MARGIN_MS, maxDurationMs)) return held;
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
@@ -105,8 +118,21 @@ async function fetchToken(url: string): Promise<string> {
   if (typeof body?.token !== 'string' || typeof body.expiresAt !== 'number') {
     throw new VoipError('unauthorized', 'token-url did not answer { token, expiresAt }');
   }
-  tokens.set(url, { token: body.token, expiresAt: body.expiresAt });
-  return body.token;
+  if (body.expiresAt - Date.now() <= TOKEN_END_MARGIN_MS) {
+    throw new VoipError('unauthorized', 'token-url gave a token that has expired');
+  }
+  const fetched = { token: body.token, expiresAt: body.expiresAt };
+  tokens.set(url, fetched);
+  const life = fetched.expiresAt - Date.now();
+  if (maxDurationMs ? life < maxDurationMs : life < SHORT_TOKEN_MS) {
+    // For the site owner: never the token itself.
+    console.warn(
+      `<voip-call-button> token-url gave a token that expires in ${Math.round(life / 1000)} s` +
+        (maxDurationMs ? `, less than max-duration (${maxDurationMs / 1000} s)` : '') +
+        ': calls will end before it does (reason "max-duration"). Mint longer tokens.',
+    );
+  }
+  return fetched;
 }
 
 /** Where the visitor's device choices are remembered for the site. */
@@ -191,6 +217,9 @@ export async function driveCall(
 ): Promise<void> {
   // The in-call panel ships in this chunk: defining it here keeps it off the first load.
   definePanel();
+  // max-duration (seconds) is read here, at the start of each call, to keep it off the first load.
+  const maxDuration = Number(owner.host.getAttribute('max-duration'));
+  if (maxDuration > 0) plan = { ...plan, maxDurationMs: maxDuration * 1000 };
   addBuiltInTranslation('en', enCall);
   const host = owner.host;
   const update = () => host.requestUpdate();
@@ -352,6 +381,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   const settle = (next: Outcome) => {
     if (outcome) return;
     clearInterval(qualityTimer);
+    clearTimeout(limitTimer);
     silenceTone();
     outcome = next;
     endedAt = performance.now();
@@ -445,7 +475,26 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       },
     );
   const displayName = sanitizeDisplayName(plan.displayName);
-  const connecting = (plan.tokenUrl ? fetchToken(plan.tokenUrl) : Promise.resolve(undefined))
+  let limitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The call ends (BYE or CANCEL) at `at` (epoch ms): max-duration, or before its token expires. */
+  const limitAt = (at: number) => {
+    clearTimeout(limitTimer);
+    limitTimer = setTimeout(
+      () => settle({ kind: 'ended', reason: 'max-duration' }),
+      Math.max(0, at - Date.now()),
+    );
+  };
+  if (plan.maxDurationMs) limitAt(Date.now() + plan.maxDurationMs);
+  const connecting = (
+    plan.tokenUrl ? fetchToken(plan.tokenUrl, plan.maxDurationMs) : Promise.resolve(undefined)
+  )
+    .then((held) => {
+      if (held) {
+        const tokenEnd = held.expiresAt - TOKEN_END_MARGIN_MS;
+        if (!plan.maxDurationMs || tokenEnd < Date.now() + plan.maxDurationMs) limitAt(tokenEnd);
+      }
+      return held?.token;
+    })
     .then((token) =>
       (plan.connector ?? janusConnector).connect({
         ...(token ? { token } : {}),
@@ -481,7 +530,10 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   const final = outcome ?? { kind: 'ended', reason: 'failed' };
   if (session) {
     const weEnded =
-      final.kind === 'ended' && (final.reason === 'local-hangup' || final.reason === 'cancelled');
+      final.kind === 'ended' &&
+      (final.reason === 'local-hangup' ||
+        final.reason === 'cancelled' ||
+        final.reason === 'max-duration');
     if (weEnded && inviteSent) await withTimeout(session.hangup(), HANGUP_CONFIRM_MS);
     await session.close();
   }

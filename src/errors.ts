@@ -41,6 +41,7 @@ export const END_REASONS = [
   'cancelled',
   'service-unavailable',
   'connection-lost',
+  'max-duration',
   'failed',
 ] as const;
 

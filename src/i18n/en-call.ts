@@ -30,6 +30,7 @@ export const enCall = {
   'ended.no-answer': 'No answer. Please try again later.',
   'ended.cancelled': 'Call cancelled.',
   'ended.service-unavailable': 'The phone service is unavailable. Please try again later.',
+  'ended.max-duration': 'The call reached its time limit.',
   'ended.connection-lost': 'The connection was lost. Please call again.',
   'ended.failed': 'The call failed. Please try again.',
   'error.server-unreachable': 'Cannot reach the call service. Check your connection and try again.',

@@ -21,6 +21,7 @@ export const id: Messages = {
   'ended.no-answer': 'Tidak ada jawaban. Silakan coba lagi nanti.',
   'ended.cancelled': 'Panggilan dibatalkan.',
   'ended.service-unavailable': 'Layanan telepon sedang tidak tersedia. Silakan coba lagi nanti.',
+  'ended.max-duration': 'Panggilan mencapai batas waktunya.',
   'ended.connection-lost': 'Koneksi terputus. Silakan hubungi kembali.',
   'ended.failed': 'Panggilan gagal. Silakan coba lagi.',
   'error.invalid-number': 'Tombol panggilan ini memiliki nomor yang tidak valid.',

@@ -32,6 +32,44 @@ describe('Janus tokens', () => {
     });
   }
 
+  it('a call never outlives its token: it ends ("max-duration") just before, with a BYE and a warning', async (t) => {
+    const { page } = await fixture.freshPage();
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    const mark = fixture.baresip.mark();
+    await addButton(page, { tokenUrl: '/token/short' }); // a token that lives 15 s
+    const start = await page.evaluate(() => {
+      window.vcbEl.call();
+      return performance.now();
+    });
+    await waitForEvent(page, 'voip-connected');
+    const ended = await waitForEvent(page, 'voip-ended', 20_000);
+    t.diagnostic(
+      `ended ${((ended.at - start) / 1000).toFixed(1)} s after call() with a 15 s token`,
+    );
+    assert.equal(ended.detail['reason'], 'max-duration');
+    assert.ok(ended.at - start < 15_000, 'before the token expired');
+    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
+    assert.match(String(closed.param), /reset by peer/i, 'the callee got a BYE');
+    await untilNoJanusSessions();
+    const warning = warnings.find((w) => w.includes('token-url gave a token that expires in'));
+    assert.ok(warning, 'the site owner is told the token is short');
+    assert.doesNotMatch(warning, /janus\.plugin\.sip:/, 'without the token');
+  });
+
+  it('max-duration ends a call after that many seconds', async () => {
+    const { page } = await fixture.freshPage();
+    await addButton(page, { maxDuration: 3 });
+    await page.evaluate(() => window.vcbEl.call());
+    const connected = await waitForEvent(page, 'voip-connected');
+    const ended = await waitForEvent(page, 'voip-ended', 10_000);
+    assert.equal(ended.detail['reason'], 'max-duration');
+    assert.ok(ended.at - connected.at < 3500);
+    await waitForState(page, 'idle');
+  });
+
   it('the token never reaches an attribute, an event or storage', async () => {
     const { page } = await fixture.connectedCall();
     const token = await page.evaluate(async () => {

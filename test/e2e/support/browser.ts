@@ -74,6 +74,8 @@ export interface ButtonOptions {
   dtmfMode?: string;
   /** The `token-url` attribute; default the demo server's `/token`, `null` for none. */
   tokenUrl?: string | null;
+  /** The `max-duration` attribute, in seconds. */
+  maxDuration?: number;
 }
 
 /** One event the element fired, with the page's clock. */
@@ -96,7 +98,7 @@ declare global {
 export async function addButton(page: Page, options: ButtonOptions = {}): Promise<void> {
   await page.waitForFunction(() => customElements.get('voip-call-button') !== undefined);
   await page.evaluate(
-    ({ server, number, sipDomain, lang, rawAudio, dtmfMode, tokenUrl }) => {
+    ({ server, number, sipDomain, lang, rawAudio, dtmfMode, tokenUrl, maxDuration }) => {
       const el = document.createElement('voip-call-button');
       el.id = 'under-test';
       el.setAttribute('server', server);
@@ -105,6 +107,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       if (lang) el.setAttribute('lang', lang);
       if (dtmfMode) el.setAttribute('dtmf-mode', dtmfMode);
       if (tokenUrl) el.setAttribute('token-url', tokenUrl);
+      if (maxDuration) el.setAttribute('max-duration', String(maxDuration));
       if (rawAudio)
         el.audioConstraints = {
           echoCancellation: false,
@@ -140,6 +143,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       rawAudio: options.rawAudio ?? false,
       dtmfMode: options.dtmfMode ?? '',
       tokenUrl: options.tokenUrl === undefined ? '/token' : options.tokenUrl,
+      maxDuration: options.maxDuration ?? 0,
     },
   );
 }
