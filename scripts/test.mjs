@@ -67,46 +67,32 @@ if (!only || only === 'unit') {
   });
 }
 
+/**
+ * Runs the node:test files of `dir` (optionally through `wrapper`, e.g. the stack) and adds their
+ * counts; throws when any failed.
+ */
+async function nodeTests(dir, wrapper = [], extra = []) {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => `${dir}/${f}`);
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...extra, ...files];
+  const [cmd, ...rest] = [...wrapper, process.execPath, ...args];
+  const { ok, out } = await runCounted(cmd, rest);
+  const pass = out.match(/ℹ pass (\d+)/);
+  const fail = out.match(/ℹ fail (\d+)/);
+  counts.passed += Number(pass?.[1] ?? 0);
+  counts.failed += Number(fail?.[1] ?? 0);
+  if (!ok || !pass) throw new Error(`${dir}: tests failed`);
+}
+
 if (!only || only === 'unit') {
-  await step('node unit tests (the server helper)', async () => {
-    const { ok, out } = await runCounted(process.execPath, [
-      '--import',
-      'tsx',
-      '--test',
-      '--test-reporter=spec',
-      ...readdirSync('test/node')
-        .filter((f) => f.endsWith('.test.ts'))
-        .map((f) => `test/node/${f}`),
-    ]);
-    const pass = out.match(/ℹ pass (\d+)/);
-    const fail = out.match(/ℹ fail (\d+)/);
-    counts.passed += Number(pass?.[1] ?? 0);
-    counts.failed += Number(fail?.[1] ?? 0);
-    if (!ok || !pass) throw new Error('node unit tests failed');
-  });
+  await step('node unit tests (the server helper)', () => nodeTests('test/node'));
 }
 
 if (!only || only === 'e2e') {
-  await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', async () => {
-    const { ok, out } = await runCounted('bash', [
-      'stack/with-stack.sh',
-      '--',
-      process.execPath,
-      '--import',
-      'tsx',
-      '--test',
-      '--test-concurrency=1',
-      '--test-reporter=spec',
-      ...readdirSync('test/e2e')
-        .filter((f) => f.endsWith('.test.ts'))
-        .map((f) => `test/e2e/${f}`),
-    ]);
-    const pass = out.match(/ℹ pass (\d+)/);
-    const fail = out.match(/ℹ fail (\d+)/);
-    counts.passed += Number(pass?.[1] ?? 0);
-    counts.failed += Number(fail?.[1] ?? 0);
-    if (!ok || !pass) throw new Error('end-to-end tests failed');
-  });
+  await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', () =>
+    nodeTests('test/e2e', ['bash', 'stack/with-stack.sh', '--'], ['--test-concurrency=1']),
+  );
 }
 
 console.log('');

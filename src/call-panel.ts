@@ -299,6 +299,38 @@ export class VoipCallPanel extends LitElement {
     </div>`;
   }
 
+  /**
+   * A toggle of the panel: a native button whose state is `aria-pressed`, or `aria-expanded`
+   * when it opens the view `controls` names.
+   */
+  private toggle(
+    part: string,
+    label: MessageKey,
+    on: boolean,
+    onClick: () => void,
+    controls?: string,
+  ) {
+    const state = on ? 'true' : 'false';
+    return controls
+      ? html`<button
+          part="panel-button ${part}"
+          type="button"
+          aria-expanded=${state}
+          aria-controls=${controls}
+          @click=${onClick}
+        >
+          ${this.t(label)}
+        </button>`
+      : html`<button
+          part="panel-button ${part}"
+          type="button"
+          aria-pressed=${state}
+          @click=${onClick}
+        >
+          ${this.t(label)}
+        </button>`;
+  }
+
   /** Whether the owner's `controls` attribute lets `control` show (empty: all). */
   private shows(owner: PanelHost, control: PanelControl): boolean {
     const listed = owner.controls.trim().split(/\s+/).filter(Boolean);
@@ -337,52 +369,34 @@ export class VoipCallPanel extends LitElement {
         }
         ${
           show('mute')
-            ? html`<button
-                part="panel-button mute"
-                type="button"
-                aria-pressed=${host.muted ? 'true' : 'false'}
-                @click=${() => host.mute(!host.muted)}
-              >
-                ${this.t('panel.mute')}
-              </button>`
+            ? this.toggle('mute', 'panel.mute', host.muted, () => host.mute(!host.muted))
             : nothing
         }
         ${
           inCall && show('hold')
-            ? html`<button
-                part="panel-button hold"
-                type="button"
-                aria-pressed=${host.onHold ? 'true' : 'false'}
-                @click=${() => void host.hold(!host.onHold)}
-              >
-                ${this.t('panel.hold')}
-              </button>`
+            ? this.toggle('hold', 'panel.hold', host.onHold, () => void host.hold(!host.onHold))
             : nothing
         }
         ${
           inCall && show('keypad')
-            ? html`<button
-                part="panel-button keypad-toggle"
-                type="button"
-                aria-expanded=${this.keypadOpen ? 'true' : 'false'}
-                aria-controls="keypad"
-                @click=${() => (this.keypadOpen = !this.keypadOpen)}
-              >
-                ${this.t('panel.keypad')}
-              </button>`
+            ? this.toggle(
+                'keypad-toggle',
+                'panel.keypad',
+                this.keypadOpen,
+                () => (this.keypadOpen = !this.keypadOpen),
+                'keypad',
+              )
             : nothing
         }
         ${
           inCall && show('settings')
-            ? html`<button
-                part="panel-button settings-toggle"
-                type="button"
-                aria-expanded=${this.settingsOpen ? 'true' : 'false'}
-                aria-controls="settings"
-                @click=${this.toggleSettings}
-              >
-                ${this.t('panel.settings')}
-              </button>`
+            ? this.toggle(
+                'settings-toggle',
+                'panel.settings',
+                this.settingsOpen,
+                () => void this.toggleSettings(),
+                'settings',
+              )
             : nothing
         }
       </div>
