@@ -39,6 +39,8 @@ export interface CallPlan {
   readonly tokenUrl?: string;
   /** The longest a call may last, ms (the `max-duration` attribute, in seconds). */
   readonly maxDurationMs?: number;
+  /** How long an unanswered call may ring, ms (the `ring-timeout` attribute, in seconds). */
+  readonly ringTimeoutMs?: number;
   /** Replaces the built-in Janus connector. */
   readonly connector?: SipConnector;
 }
@@ -181,6 +183,9 @@ function withDevice(
   return { ...base, deviceId: exact ? { exact: deviceId } : { ideal: deviceId } };
 }
 
+/** How long an unanswered call rings before the element cancels it (`ring-timeout`). */
+const DEFAULT_RING_TIMEOUT_MS = 60_000;
+
 /** How often call quality is sampled while connected. */
 const QUALITY_INTERVAL_MS = 3000;
 
@@ -220,6 +225,8 @@ export async function driveCall(
   // max-duration (seconds) is read here, at the start of each call, to keep it off the first load.
   const maxDuration = Number(owner.host.getAttribute('max-duration'));
   if (maxDuration > 0) plan = { ...plan, maxDurationMs: maxDuration * 1000 };
+  const ringTimeout = Number(owner.host.getAttribute('ring-timeout'));
+  if (ringTimeout > 0) plan = { ...plan, ringTimeoutMs: ringTimeout * 1000 };
   addBuiltInTranslation('en', enCall);
   const host = owner.host;
   const update = () => host.requestUpdate();
@@ -271,6 +278,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   let answeredAt: number | undefined;
   let endedAt = 0;
   let outcome: Outcome | undefined;
+  let endedByUs = false as boolean; // set in settle(), from callbacks
   let settled!: () => void;
   const done = new Promise<void>((resolve) => (settled = resolve));
   const gaveUp = new AbortController();
@@ -378,10 +386,13 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     }, QUALITY_INTERVAL_MS);
   };
 
-  const settle = (next: Outcome) => {
+  /** Records the first outcome; `byUs` when the element ends the call (it sends BYE/CANCEL). */
+  const settle = (next: Outcome, byUs = false) => {
     if (outcome) return;
+    endedByUs = byUs;
     clearInterval(qualityTimer);
     clearTimeout(limitTimer);
+    clearTimeout(ringTimer);
     silenceTone();
     outcome = next;
     endedAt = performance.now();
@@ -399,7 +410,10 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   };
 
   const onAbort = () =>
-    settle({ kind: 'ended', reason: answeredAt !== undefined ? 'local-hangup' : 'cancelled' });
+    settle(
+      { kind: 'ended', reason: answeredAt !== undefined ? 'local-hangup' : 'cancelled' },
+      true,
+    );
   if (hooks.signal.aborted) onAbort();
   else hooks.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -409,6 +423,11 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       case 'calling':
         if (!inviteSent) {
           inviteSent = true;
+          // Nobody answers: give up after ring-timeout, with a CANCEL.
+          ringTimer = setTimeout(
+            () => settle({ kind: 'ended', reason: 'no-answer' }, true),
+            plan.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS,
+          );
           hooks.onInviteSent();
         }
         break;
@@ -425,6 +444,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
         break;
       case 'accepted':
         if (inviteSent && answeredAt === undefined) {
+          clearTimeout(ringTimer);
           silenceTone();
           watchQuality();
           answeredAt = performance.now();
@@ -476,11 +496,12 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     );
   const displayName = sanitizeDisplayName(plan.displayName);
   let limitTimer: ReturnType<typeof setTimeout> | undefined;
+  let ringTimer: ReturnType<typeof setTimeout> | undefined;
   /** The call ends (BYE or CANCEL) at `at` (epoch ms): max-duration, or before its token expires. */
   const limitAt = (at: number) => {
     clearTimeout(limitTimer);
     limitTimer = setTimeout(
-      () => settle({ kind: 'ended', reason: 'max-duration' }),
+      () => settle({ kind: 'ended', reason: 'max-duration' }, true),
       Math.max(0, at - Date.now()),
     );
   };
@@ -529,12 +550,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   await withTimeout(Promise.allSettled(pending), SETTLE_MS);
   const final = outcome ?? { kind: 'ended', reason: 'failed' };
   if (session) {
-    const weEnded =
-      final.kind === 'ended' &&
-      (final.reason === 'local-hangup' ||
-        final.reason === 'cancelled' ||
-        final.reason === 'max-duration');
-    if (weEnded && inviteSent) await withTimeout(session.hangup(), HANGUP_CONFIRM_MS);
+    if (endedByUs && inviteSent) await withTimeout(session.hangup(), HANGUP_CONFIRM_MS);
     await session.close();
   }
   if (stream) stopTracks(stream);

@@ -29,6 +29,9 @@ export const stack = {
   logDir: need('VCB_LOG_DIR'),
   extRinging: need('VCB_EXT_RINGING'),
   extEarly: need('VCB_EXT_EARLY'),
+  extDeclined: need('VCB_EXT_DECLINED'),
+  extUnavailable: need('VCB_EXT_UNAVAILABLE'),
+  extServiceUnavailable: need('VCB_EXT_SERVICE_UNAVAILABLE'),
   netns: process.env.VCB_NETNS ?? '',
   impair: process.env.VCB_IMPAIR ?? '',
 };

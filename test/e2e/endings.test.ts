@@ -1,0 +1,77 @@
+/**
+ * End to end: how calls end when the far end refuses or never answers, on the real stack.
+ * Each ends with one voip-ended carrying its documented reason, back to idle, nothing left.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
+import { useStackFixture } from './support/fixture.js';
+import { kamailioLog, stack, untilNoJanusSessions } from './support/stack.js';
+
+const fixture = useStackFixture();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('how calls end', () => {
+  for (const [what, number, reason, sipCode, text] of [
+    ['a declined call', stack.extDeclined, 'declined', 603, /declined/],
+    ['an unavailable line', stack.extUnavailable, 'unavailable', 480, /Nobody is available/],
+    [
+      'an unavailable service',
+      stack.extServiceUnavailable,
+      'service-unavailable',
+      503,
+      /unavailable/,
+    ],
+  ] as const) {
+    it(`${what} (SIP ${sipCode}) ends with "${reason}"`, async () => {
+      const { page } = await fixture.freshPage();
+      await addButton(page, { number });
+      await page.evaluate(() => window.vcbEl.call());
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.deepEqual(ended.detail, { reason, sipCode, durationMs: 0 });
+      await waitForState(page, 'idle');
+      assert.match((await page.locator('#under-test [part="status"]').textContent()) ?? '', text);
+      const terminal = (await events(page)).filter(
+        (e) => e.type === 'voip-ended' || e.type === 'voip-error',
+      );
+      assert.equal(terminal.length, 1);
+      await untilNoJanusSessions();
+    });
+  }
+
+  it('ring-timeout cancels a call nobody answers: "no-answer", and the callee side sees the CANCEL', async (t) => {
+    const { page } = await fixture.freshPage();
+    await addButton(page, { number: stack.extRinging });
+    await page.evaluate(() => window.vcbEl.setAttribute('ring-timeout', '1'));
+    await page.evaluate(() => window.vcbEl.call());
+    const calling = await waitForEvent(page, 'voip-state-change');
+    const ended = await waitForEvent(page, 'voip-ended', 10_000);
+    t.diagnostic(
+      `no-answer ${((ended.at - calling.at) / 1000).toFixed(1)} s after call() with ring-timeout=1`,
+    );
+    assert.equal(ended.detail['reason'], 'no-answer');
+    assert.ok(ended.at - calling.at < 3000, 'before 2002 would have answered (3 s)');
+    await waitForState(page, 'idle');
+    await sleep(3500); // the held INVITE resumes after 3 s and finds the CANCEL
+    assert.ok(kamailioLog(/vcb: CANCEL .*to '2002'/).length > 0, 'the CANCEL reached the SIP side');
+    await untilNoJanusSessions();
+  });
+
+  it('hanging up while it rings ends with "cancelled", with a CANCEL', async () => {
+    const before = kamailioLog(/vcb: CANCEL .*to '2002'/).length;
+    const { page } = await fixture.freshPage();
+    await addButton(page, { number: stack.extRinging });
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForState(page, 'ringing');
+    await page.evaluate(() => window.vcbEl.hangup());
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'cancelled');
+    await waitForState(page, 'idle');
+    await sleep(3500);
+    assert.ok(
+      kamailioLog(/vcb: CANCEL .*to '2002'/).length > before,
+      'the CANCEL reached the SIP side',
+    );
+    await untilNoJanusSessions();
+  });
+});
