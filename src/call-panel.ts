@@ -270,13 +270,7 @@ export class VoipCallPanel extends LitElement {
           )}
         </select></label
       >
-      <meter
-        part="level"
-        min="0"
-        max="1"
-        .value=${this.levels.input}
-        aria-label=${this.t('panel.level-in')}
-      ></meter>
+      ${this.meter(this.levels.input, 'panel.level-in')}
       ${
         canRoute && speakers.length > 0
           ? html`<label
@@ -289,13 +283,7 @@ export class VoipCallPanel extends LitElement {
             >`
           : nothing
       }
-      <meter
-        part="level"
-        min="0"
-        max="1"
-        .value=${this.levels.output}
-        aria-label=${this.t('panel.level-out')}
-      ></meter>
+      ${this.meter(this.levels.output, 'panel.level-out')}
     </div>`;
   }
 
@@ -335,6 +323,17 @@ export class VoipCallPanel extends LitElement {
   private shows(owner: PanelHost, control: PanelControl): boolean {
     const listed = owner.controls.trim().split(/\s+/).filter(Boolean);
     return listed.length === 0 || listed.includes(control);
+  }
+
+  /** A level meter, 0..1. */
+  private meter(value: number, label: MessageKey) {
+    return html`<meter
+      part="level"
+      min="0"
+      max="1"
+      .value=${value}
+      aria-label=${this.t(label)}
+    ></meter>`;
   }
 
   private t(key: MessageKey): string {

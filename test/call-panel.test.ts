@@ -1,10 +1,10 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
 import type { VoipCallPanel } from '../src/call-panel.js';
 import { resolveRingback, ringbackForLanguage } from '../src/ringback.js';
-import { FakeConnector, until } from './support/fake-connector.js';
+import { mountWithFake, until } from './support/fake-connector.js';
 
 interface Logged {
   type: string;
@@ -12,16 +12,7 @@ interface Logged {
 }
 
 async function inCall(attrs: Record<string, string> = {}) {
-  const connector = new FakeConnector();
-  const el = await fixture<VoipCallButton>(html`
-    <voip-call-button
-      server="ws://127.0.0.1:8188"
-      sip-domain="127.0.0.1:5060"
-      number="2000"
-      .connector=${connector}
-    ></voip-call-button>
-  `);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  const { el, connector } = await mountWithFake(attrs);
   const log: Logged[] = [];
   for (const type of ['voip-mute', 'voip-hold', 'voip-dtmf', 'voip-error', 'voip-ended']) {
     el.addEventListener(type, (e) =>

@@ -1,7 +1,7 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
-import { FakeConnector, until } from './support/fake-connector.js';
+import { FakeConnector, mountWithFake, until } from './support/fake-connector.js';
 
 /** Replaces fetch for token URLs with `answer`, counting requests; other URLs pass through. */
 function stubTokenEndpoint(answer: (url: string) => Response | Promise<Response>) {
@@ -20,16 +20,7 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 async function mount(tokenUrl: string) {
-  const connector = new FakeConnector();
-  const el = await fixture<VoipCallButton>(html`
-    <voip-call-button
-      server="ws://127.0.0.1:8188"
-      sip-domain="127.0.0.1:5060"
-      number="2000"
-      token-url=${tokenUrl}
-      .connector=${connector}
-    ></voip-call-button>
-  `);
+  const { el, connector } = await mountWithFake({ 'token-url': tokenUrl });
   const seen: unknown[] = [];
   for (const type of ['voip-error', 'voip-ended', 'voip-state-change', 'voip-connected']) {
     el.addEventListener(type, (e) => seen.push({ type, detail: (e as CustomEvent).detail }));

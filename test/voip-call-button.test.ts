@@ -4,7 +4,7 @@ import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
 import { VoipError } from '../src/errors.js';
 import type { VoipEndedDetail, VoipErrorDetail, VoipStateChangeDetail } from '../src/events.js';
-import { FakeConnector, until } from './support/fake-connector.js';
+import { FakeConnector, mountWithFake, until } from './support/fake-connector.js';
 
 /** Records every voip-* event an element fires. */
 function record(el: HTMLElement) {
@@ -24,16 +24,7 @@ function record(el: HTMLElement) {
 }
 
 async function mount(attrs = '') {
-  const connector = new FakeConnector();
-  const el = await fixture<VoipCallButton>(html`
-    <voip-call-button
-      server="ws://127.0.0.1:8188"
-      sip-domain="127.0.0.1:5060"
-      number="2000"
-      display-name='Eve "the" visitor'
-      .connector=${connector}
-    ></voip-call-button>
-  `);
+  const { el, connector } = await mountWithFake({ 'display-name': 'Eve "the" visitor' });
   if (attrs) for (const [k, v] of new URLSearchParams(attrs)) el.setAttribute(k, v);
   await el.updateComplete;
   return { el, connector, log: record(el) };

@@ -10,6 +10,9 @@ import type {
   SipSession,
 } from '../../src/sip/session.js';
 import { VoipError } from '../../src/errors.js';
+import { fixture, html } from '@open-wc/testing';
+import '../../src/voip-call-button.js';
+import type { VoipCallButton } from '../../src/voip-call-button.js';
 
 export class FakeSession implements SipSession {
   calledUri: string | undefined;
@@ -103,4 +106,25 @@ export async function until(predicate: () => boolean, ms = 3000): Promise<void> 
     if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A `<voip-call-button>` set up to call 2000 at the local stack's addresses through a new
+ * FakeConnector, with `attributes` added.
+ */
+export async function mountWithFake(
+  attributes: Record<string, string> = {},
+): Promise<{ el: VoipCallButton; connector: FakeConnector }> {
+  const connector = new FakeConnector();
+  const el = await fixture<VoipCallButton>(html`
+    <voip-call-button
+      server="ws://127.0.0.1:8188"
+      sip-domain="127.0.0.1:5060"
+      number="2000"
+      .connector=${connector}
+    ></voip-call-button>
+  `);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  await el.updateComplete;
+  return { el, connector };
 }
