@@ -54,8 +54,8 @@ function resolveFile(urlPath) {
 /**
  * The token endpoint for the element's `token-url`, with voip-call-button/server: tokens for the
  * SIP plugin, valid 10 minutes, signed with the stack's Janus secret (VCB_JANUS_TOKEN_SECRET).
- * With `testTokens`, also tokens for the tests: expired, tampered, for another plugin, and one
- * that lives only 15 s.
+ * With `testTokens`, also tokens for the tests: expired, tampered, for another plugin, one that
+ * lives only 15 s, and one that lives an hour (the soak test's long call).
  */
 async function tokenRoutes(secret, testTokens) {
   const { createJanusToken, janusTokenHandler } = await import('../dist/lib/server/index.js');
@@ -75,6 +75,9 @@ async function tokenRoutes(secret, testTokens) {
     routes.set('/token/short', (req, res) =>
       send(res, createJanusToken({ secret, ttlSeconds: 15 })),
     );
+    routes.set('/token/hour', (req, res) =>
+      send(res, createJanusToken({ secret, ttlSeconds: 3600 })),
+    );
     routes.set('/token/other-plugin', (req, res) =>
       send(res, createJanusToken({ secret, plugins: ['janus.plugin.echotest'] })),
     );
@@ -88,7 +91,13 @@ async function tokenRoutes(secret, testTokens) {
  */
 export async function startDemoServer({
   port = 8080,
-  janusOrigins = ['ws://127.0.0.1:8188', 'http://127.0.0.1:8088'],
+  // Both Janus instances of the local stack (the second one for failover).
+  janusOrigins = [
+    'ws://127.0.0.1:8188',
+    'http://127.0.0.1:8088',
+    'ws://127.0.0.1:8189',
+    'http://127.0.0.1:8089',
+  ],
   testTokens = false,
 } = {}) {
   const csp = contentSecurityPolicy(janusOrigins);

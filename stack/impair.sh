@@ -2,8 +2,14 @@
 # stack/impair.sh - impair the media of a running stack (netns mode only), idempotently.
 #
 #   stack/impair.sh NETNS on [loss P%] [delay Dms [Jms]] [...other netem args] [--scope S]
+#   stack/impair.sh NETNS drop-tcp PORT
 #   stack/impair.sh NETNS off
 #   stack/impair.sh NETNS status
+#
+# drop-tcp breaks the signalling path instead: it resets every established TCP connection to
+# or from 127.0.0.1:PORT inside the namespace (both ends see the connection close, as when a
+# network goes away) and then silently drops every new packet to PORT (connection attempts
+# hang), until "off".
 #
 # NETNS is the stack's namespace (VCB_NETNS, "vcb-..."); the root namespace is refused.
 # Inside it ALL traffic is local, so the kernel routes it through `lo`, never the veth:
@@ -27,7 +33,7 @@ set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
 
 die() { printf '[impair] ERROR: %s\n' "$1" >&2; exit "${2:-1}"; }
-usage() { sed -n '4,6p' "$0" | sed 's/^# */usage: /' >&2; exit 2; }
+usage() { sed -n '4,7p' "$0" | sed 's/^# */usage: /' >&2; exit 2; }
 
 (($# >= 2)) || usage
 NS=$1 ACTION=$2
@@ -37,6 +43,7 @@ shift 2
 [[ $EUID -eq 0 ]] || die "needs root"
 IN_NS=(ip netns exec "$NS")
 TABLE=vcb_impair
+TCP_TABLE=vcb_drop_tcp
 
 has_netem() {
   # Probe on a throw-away veth pair inside the namespace, so lo is never touched by the probe.
@@ -49,6 +56,7 @@ has_netem() {
 
 remove_all() {
   "${IN_NS[@]}" nft delete table inet "$TABLE" 2>/dev/null || true
+  "${IN_NS[@]}" nft delete table inet "$TCP_TABLE" 2>/dev/null || true
   if "${IN_NS[@]}" tc qdisc show dev lo | grep -q netem; then
     "${IN_NS[@]}" tc qdisc del dev lo root 2>/dev/null || true
   fi
@@ -62,6 +70,17 @@ case $ACTION in
   status)
     "${IN_NS[@]}" tc qdisc show dev lo
     "${IN_NS[@]}" nft list table inet "$TABLE" 2>/dev/null || echo "(no nftables impairment)"
+    "${IN_NS[@]}" nft list table inet "$TCP_TABLE" 2>/dev/null || echo "(no TCP drop)"
+    ;;
+  drop-tcp)
+    port=${1:-}
+    [[ $port =~ ^[0-9]+$ ]] || die "drop-tcp needs a port number" 2
+    # Drop first (a reconnect would otherwise beat the rule), but let the resets through.
+    "${IN_NS[@]}" nft delete table inet "$TCP_TABLE" 2>/dev/null || true
+    printf 'table inet %s {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    tcp dport %s tcp flags rst accept\n    tcp dport %s counter drop\n  }\n}\n' \
+      "$TCP_TABLE" "$port" "$port" | "${IN_NS[@]}" nft -f - || die "nft failed"
+    "${IN_NS[@]}" ss -K -t state established "( dport = :$port or sport = :$port )" >/dev/null
+    printf '[impair] %s: TCP connections to port %s reset, new ones dropped\n' "$NS" "$port" >&2
     ;;
   on)
     scope=media
@@ -86,13 +105,15 @@ case $ACTION in
       die "this kernel has no netem (sch_netem); only 'loss P%' is supported here (asked: ${args[*]})" 3
     # numgen gives 0..9999; drop when below P*100.
     thr=$(awk -v p="${BASH_REMATCH[1]}" 'BEGIN { t = int(p * 100 + 0.5); if (t > 10000) t = 10000; print t }')
+    # 100 %: every packet (numgen's range ends at 9999).
+    if ((thr >= 10000)); then pick=""; else pick="numgen random mod 10000 < $thr "; fi
     rules=()
     if [[ $scope == webrtc || $scope == media ]]; then
-      rules+=("ip saddr 127.0.0.2 ip daddr 127.0.0.2 meta l4proto udp numgen random mod 10000 < $thr counter drop")
+      rules+=("ip saddr 127.0.0.2 ip daddr 127.0.0.2 meta l4proto udp ${pick}counter drop")
     fi
     if [[ $scope == rtp || $scope == media ]]; then
-      rules+=("ip daddr 127.0.0.1 udp sport 41000-41999 numgen random mod 10000 < $thr counter drop")
-      rules+=("ip daddr 127.0.0.1 udp dport 41000-41999 numgen random mod 10000 < $thr counter drop")
+      rules+=("ip daddr 127.0.0.1 udp sport 41000-41999 ${pick}counter drop")
+      rules+=("ip daddr 127.0.0.1 udp dport 41000-41999 ${pick}counter drop")
     fi
     {
       printf 'table inet %s {\n  chain out {\n    type filter hook output priority 0; policy accept;\n' "$TABLE"

@@ -2,7 +2,7 @@
 # stack/install.sh - make sure the tools of the local voice stack are installed.
 #
 # Idempotent: checks for janus, baresip, kamailio, sox, espeak-ng, chromium, ip/ss
-# (iproute2), curl, node and nft (nftables, for impair.sh); when something is missing it runs `apt-get update` and
+# (iproute2), curl, node, nft (nftables, for impair.sh) and Xvfb; when something is missing it runs `apt-get update` and
 # `apt-get install -y` for just the missing Debian packages (non-interactive).
 # When everything is present it returns immediately. Needs root only to install.
 set -euo pipefail
@@ -21,6 +21,7 @@ declare -A PKG_OF=(
   [ss]=iproute2
   [curl]=curl
   [nft]=nftables
+  [Xvfb]=xvfb     # a virtual display: a real, unanswered microphone prompt (test/e2e)
   [node]=nodejs   # stack/early-media-uas.mjs (extension 2003)
 )
 # files that must exist besides the commands (plugin / modules used by the stack);

@@ -18,7 +18,12 @@
 #                            all our agents are busy" over a 600 Hz tone, VCB_EARLY_WAV) as
 #                            early media, never answers (CANCEL -> 487; 480 after 120 s)
 #   * Janus     SIP plugin only; ws 127.0.0.1:8188 (admin 7188), http 127.0.0.1:8088/janus
-#                            (admin 7088/admin)
+#                            (admin 7088/admin); keeps a session whose WebSocket closed for
+#                            VCB_RECLAIM_SECONDS (default 20) so the page can reclaim it
+#   * Janus #2  "janus2", the same on ws 8189 (admin 7189), http 8089 (admin 7089), for
+#                            failover; reclaim_session_timeout 0 (a closed WebSocket ends the
+#                            session and its call at once). Both Janus instances can be stopped, killed and started
+#                            again by the command: stack/service.sh janus|janus2 stop|kill|start
 # then runs CMD in the foreground with the VCB_* variables below, and afterwards stops
 # everything it started (TERM, ~3 s grace, KILL), deletes the namespace and the temp dir,
 # and exits with CMD's exit status (130/143/129 on SIGINT/TERM/HUP, 1 when the stack fails).
@@ -37,8 +42,11 @@
 # VCB_JANUS_ADMIN_HTTP, VCB_JANUS_ADMIN_SECRET, VCB_JANUS_TOKEN_SECRET (Janus runs with token_auth), VCB_JANUS_PID, VCB_SIP_DOMAIN, VCB_EXT_ANSWER,
 # VCB_EXT_BUSY, VCB_EXT_UNKNOWN, VCB_BARESIP_CTRL, VCB_BARESIP_PID, VCB_KAMAILIO_PID,
 # VCB_CHROMIUM, and TMPDIR=<temp dir>/tmp (removed with the rest).
+# Janus #2 and restarts: VCB_JANUS2_WS, VCB_JANUS2_HTTP, VCB_JANUS2_ADMIN_HTTP (same admin secret
+# and token secret), VCB_RECLAIM_SECONDS, VCB_SERVICE (stack/service.sh) and VCB_SERVICE_DIR
+# (VCB_JANUS_PID is the first PID only: after a restart, "stack/service.sh janus pid").
 # Also: VCB_EXT_RINGING (2002), VCB_EXT_EARLY (2003), VCB_EXT_DECLINED (2004, 603),
-# VCB_EXT_UNAVAILABLE (2005, 480), VCB_EXT_SERVICE_UNAVAILABLE (2006, 503), VCB_RINGING_SECONDS, VCB_BARESIP_RINGING_CTRL
+# VCB_EXT_UNAVAILABLE (2005, 480), VCB_EXT_SERVICE_UNAVAILABLE (2006, 503), VCB_EXT_TIMEOUT (2007, 408), VCB_RINGING_SECONDS, VCB_BARESIP_RINGING_CTRL
 # (127.0.0.1:4446), VCB_BARESIP_RINGING_PID, VCB_RECORD_DIR_RINGING (2002's dump-*-dec.wav; 2000
 # keeps VCB_RECORD_DIR to itself), VCB_EARLY_WAV (the announcement, one loop), VCB_EARLY_PID,
 # VCB_EARLY_LOG (one line per INVITE/CANCEL, see early-media-uas.mjs), VCB_IMPAIR (stack/impair.sh:
@@ -158,6 +166,17 @@ cleanup() {
     stop_pids "$CMD_PID"
   fi
   if [[ -n $GEN_PID ]] && alive "$GEN_PID"; then stop_pids "$GEN_PID"; fi
+  # Restartable services (the Janus instances): whatever PID their pidfile holds now.
+  local f svc_pid restartable=()
+  for f in "$STACK_DIR"/svc/*.pid; do
+    [[ -f $f ]] || continue
+    svc_pid=$(<"$f")
+    [[ $svc_pid =~ ^[0-9]+$ ]] && alive "$svc_pid" && restartable+=("$svc_pid")
+  done
+  if ((${#restartable[@]})); then
+    log "stopping janus instances (pids ${restartable[*]})"
+    stop_pids "${restartable[@]}"
+  fi
   if ((${#SVC_PIDS[@]})); then
     local i
     for i in "${!SVC_PIDS[@]}"; do
@@ -184,7 +203,7 @@ cleanup() {
       mkdir -p "$KEEP_LOGS/config" && cp -a "$STACK_DIR/logs/." "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2002" "$KEEP_LOGS/" &&
-        cp -a "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
+        cp -a "$STACK_DIR/janus" "$STACK_DIR/janus2" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
           "$STACK_DIR/baresip-2002" "$KEEP_LOGS/config/" &&
         log "logs kept in $KEEP_LOGS"
     elif ((CMD_FAILED)); then
@@ -233,7 +252,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :4444 or sport = :4446 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :4444 or sport = :4446 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -268,14 +287,37 @@ if [[ $NETWORK == netns ]]; then
 else
   ice_line='# ice_enforce_list: not set (host mode, all interfaces)'
 fi
-JCONF=$STACK_DIR/janus
-render "$HERE/janus/janus.jcfg" "$JCONF/janus.jcfg" \
-  "JANUS_CONF_DIR=$JCONF" "JANUS_LIB_DIR=$JANUS_LIB_DIR" "ADMIN_SECRET=$ADMIN_SECRET" "TOKEN_SECRET=$TOKEN_SECRET" \
-  "JANUS_RTP_RANGE=40000-40999" "ICE_ENFORCE_LINE=$ice_line" \
-  "PLUGINS_DISABLE=$(IFS=,; echo "${plugins_disable[*]}")"
-render "$HERE/janus/janus.plugin.sip.jcfg" "$JCONF/janus.plugin.sip.jcfg" "SIP_RTP_RANGE=41000-41999"
-render "$HERE/janus/janus.transport.http.jcfg" "$JCONF/janus.transport.http.jcfg"
-render "$HERE/janus/janus.transport.websockets.jcfg" "$JCONF/janus.transport.websockets.jcfg"
+RECLAIM_SECONDS=${VCB_RECLAIM_SECONDS:-20}
+[[ $RECLAIM_SECONDS =~ ^[0-9]+$ ]] || die "VCB_RECLAIM_SECONDS must be whole seconds (got '$RECLAIM_SECONDS')"
+SERVICE_DIR=$STACK_DIR/svc
+mkdir -p "$SERVICE_DIR"
+# render_janus NAME WS HTTP ADMIN_WS ADMIN_HTTP WEBRTC_RTP SIP_RTP RECLAIM: one Janus instance's
+# configuration in $STACK_DIR/NAME, and its service description for stack/service.sh.
+render_janus() {
+  local name=$1 conf=$STACK_DIR/$1 reclaim=$8
+  mkdir -p "$conf"
+  render "$HERE/janus/janus.jcfg" "$conf/janus.jcfg" \
+    "JANUS_CONF_DIR=$conf" "JANUS_LIB_DIR=$JANUS_LIB_DIR" "ADMIN_SECRET=$ADMIN_SECRET" "TOKEN_SECRET=$TOKEN_SECRET" \
+    "SERVER_NAME=vcb-$name" "RECLAIM_SECONDS=$reclaim" \
+    "JANUS_RTP_RANGE=$6" "ICE_ENFORCE_LINE=$ice_line" \
+    "PLUGINS_DISABLE=$(IFS=,; echo "${plugins_disable[*]}")"
+  render "$HERE/janus/janus.plugin.sip.jcfg" "$conf/janus.plugin.sip.jcfg" "SIP_RTP_RANGE=$7"
+  render "$HERE/janus/janus.transport.http.jcfg" "$conf/janus.transport.http.jcfg" \
+    "HTTP_PORT=$3" "ADMIN_HTTP_PORT=$5"
+  render "$HERE/janus/janus.transport.websockets.jcfg" "$conf/janus.transport.websockets.jcfg" \
+    "WS_PORT=$2" "ADMIN_WS_PORT=$4"
+  # How stack/service.sh starts it (again); both logs go to logs/NAME.log.
+  printf '%q ' "${IN_NS[@]}" janus -F "$conf" -C "$conf/janus.jcfg" -L "$LOG_DIR/$name.log" -N \
+    >"$SERVICE_DIR/$name.cmd"
+  printf '%q ' "${IN_NS[@]}" curl -fsS --max-time 1 --noproxy '*' "http://127.0.0.1:$3/janus/info" \
+    >"$SERVICE_DIR/$name.probe"
+  ln -sf "$LOG_DIR/$name.log" "$SERVICE_DIR/$name.log"
+}
+# Two gateways, for failover: "janus" (the default everywhere) keeps sessions for reclaiming;
+# "janus2" does not (reclaim 0), so that, stopped with TERM, it still hangs up its calls (Janus
+# 1.1 stops its session watchdog before it closes transports: kept sessions are never hung up).
+render_janus janus 8188 8088 7188 7088 40000-40499 41000-41499 "$RECLAIM_SECONDS"
+render_janus janus2 8189 8089 7189 7089 40500-40999 41500-41999 0
 
 cp "$HERE/kamailio/kamailio.cfg" "$STACK_DIR/kamailio/kamailio.cfg"
 
@@ -368,10 +410,13 @@ start kamailio "$KLOG" kamailio -f "$STACK_DIR/kamailio/kamailio.cfg" -DD -E \
   -Y "$STACK_DIR/kamailio/run" -m 32 -M 8 -A "RINGING_DELAY_MS=$((RINGING_SECONDS * 1000))"
 KAMAILIO_PID=$LAST_PID
 
-# Janus, SIP plugin only
+# Janus x2, SIP plugin only; started through stack/service.sh, which tests use to stop, kill
+# and restart them. Their PIDs live in svc/NAME.pid (cleanup stops whatever is running).
 JLOG=$LOG_DIR/janus.log
-start janus "$JLOG" janus -F "$JCONF" -C "$JCONF/janus.jcfg" -L "$JLOG" -N
-JANUS_PID=$LAST_PID
+VCB_SERVICE_DIR=$SERVICE_DIR "$HERE/service.sh" janus start &
+JANUS_START_PID=$!
+VCB_SERVICE_DIR=$SERVICE_DIR "$HERE/service.sh" janus2 start &
+JANUS2_START_PID=$!
 
 # Greeting while Kamailio and Janus start (baresip needs the file at start-up); the
 # announcement at the same time, in the background.
@@ -418,12 +463,21 @@ wait_ready baresip-2000 "$BARESIP_PID" "$BLOG" baresip_ready
 baresip_ringing_ready() { listening u 5066 && listening t 4446; }
 wait_ready baresip-2002 "$BARESIP_RINGING_PID" "$RLOG" baresip_ringing_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
-wait_ready janus "$JANUS_PID" "$JLOG" \
-  "${IN_NS[@]}" curl -fsS --max-time 1 --noproxy '*' http://127.0.0.1:8088/janus/info
+for name in janus janus2; do
+  if [[ $name == janus ]]; then starter=$JANUS_START_PID; else starter=$JANUS2_START_PID; fi
+  if ! wait "$starter"; then
+    log "ERROR: $name did not start; last lines of $name.log:"
+    tail -n 25 "$LOG_DIR/$name.log" >&2 || true
+    exit 1
+  fi
+done
+JANUS_PID=$(<"$SERVICE_DIR/janus.pid")
+JANUS2_PID=$(<"$SERVICE_DIR/janus2.pid")
 wait_ready janus-ws "$JANUS_PID" "$JLOG" listening t 8188
+wait_ready janus2-ws "$JANUS2_PID" "$LOG_DIR/janus2.log" listening t 8189
 
 T1=$(date +%s%N)
-log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID"
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID"
 
 # ---------------------------------------------------------------- the command
 export VCB_NETWORK=$NETWORK
@@ -439,6 +493,12 @@ export VCB_JANUS_ADMIN_HTTP=http://127.0.0.1:7088/admin
 export VCB_JANUS_ADMIN_SECRET=$ADMIN_SECRET
 export VCB_JANUS_TOKEN_SECRET=$TOKEN_SECRET
 export VCB_JANUS_PID=$JANUS_PID
+export VCB_JANUS2_WS=ws://127.0.0.1:8189
+export VCB_JANUS2_HTTP=http://127.0.0.1:8089/janus
+export VCB_JANUS2_ADMIN_HTTP=http://127.0.0.1:7089/admin
+export VCB_RECLAIM_SECONDS=$RECLAIM_SECONDS
+export VCB_SERVICE=$HERE/service.sh
+export VCB_SERVICE_DIR=$SERVICE_DIR
 export VCB_KAMAILIO_PID=$KAMAILIO_PID
 export VCB_BARESIP_PID=$BARESIP_PID
 export VCB_SIP_DOMAIN=127.0.0.1:5060
@@ -448,7 +508,7 @@ export VCB_EXT_UNKNOWN=2999
 export VCB_BARESIP_CTRL=127.0.0.1:4444
 export VCB_EXT_RINGING=2002
 export VCB_EXT_EARLY=2003
-export VCB_EXT_DECLINED=2004 VCB_EXT_UNAVAILABLE=2005 VCB_EXT_SERVICE_UNAVAILABLE=2006
+export VCB_EXT_DECLINED=2004 VCB_EXT_UNAVAILABLE=2005 VCB_EXT_SERVICE_UNAVAILABLE=2006 VCB_EXT_TIMEOUT=2007
 export VCB_RINGING_SECONDS=$RINGING_SECONDS
 export VCB_BARESIP_RINGING_CTRL=127.0.0.1:4446
 export VCB_BARESIP_RINGING_PID=$BARESIP_RINGING_PID
