@@ -2,7 +2,9 @@
 // the unit tests (headless Chromium, fake session) and the end-to-end tests (real Chromium,
 // Janus, Kamailio and baresip, started by stack/with-stack.sh). Exits non-zero on any failure
 // and closes with one line counting the tests of both suites.
-//   node scripts/test.mjs [--only unit|e2e]
+//   node scripts/test.mjs [--only unit|e2e|soak]
+// --only soak runs only the long-call soak test (npm run test:soak; VCB_SOAK_SECONDS, default
+// 600), which the default run leaves out.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -16,9 +18,12 @@ const bin = path.resolve('node_modules/.bin');
 const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
 
 /** Runs a command, streaming its output, and returns the output for counting. */
-function runCounted(cmd, args) {
+function runCounted(cmd, args, extraEnv = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -71,13 +76,13 @@ if (!only || only === 'unit') {
  * Runs the node:test files of `dir` (optionally through `wrapper`, e.g. the stack) and adds their
  * counts; throws when any failed.
  */
-async function nodeTests(dir, wrapper = [], extra = []) {
+async function nodeTests(dir, wrapper = [], extra = [], extraEnv = {}) {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => `${dir}/${f}`);
   const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...extra, ...files];
   const [cmd, ...rest] = [...wrapper, process.execPath, ...args];
-  const { ok, out } = await runCounted(cmd, rest);
+  const { ok, out } = await runCounted(cmd, rest, extraEnv);
   const pass = out.match(/ℹ pass (\d+)/);
   const fail = out.match(/ℹ fail (\d+)/);
   counts.passed += Number(pass?.[1] ?? 0);
@@ -92,6 +97,17 @@ if (!only || only === 'unit') {
 if (!only || only === 'e2e') {
   await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', () =>
     nodeTests('test/e2e', ['bash', 'stack/with-stack.sh', '--'], ['--test-concurrency=1']),
+  );
+}
+
+if (only === 'soak') {
+  const seconds = Number(process.env.VCB_SOAK_SECONDS ?? 600);
+  await step(`soak: one ${seconds} s call on the real stack`, () =>
+    nodeTests('test/e2e/soak', ['bash', 'stack/with-stack.sh', '--'], [], {
+      VCB_SOAK_SECONDS: String(seconds),
+      // The answering line's greeting must outlast the call (baresip hangs up at its end).
+      VCB_GREETING_SECONDS: String(seconds + 120),
+    }),
   );
 }
 

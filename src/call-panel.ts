@@ -344,6 +344,8 @@ export class VoipCallPanel extends LitElement {
     const host = this.owner;
     if (!host) return nothing;
     const inCall = host.state === CallState.InCall;
+    // The call time runs on while a call reconnects; hold and the keypad wait for it.
+    const answered = inCall || host.state === CallState.Reconnecting;
     const show = (control: PanelControl) => this.shows(host, control);
     // Mute applies from the start of a call; hold and the keypad once it is answered.
     return html`
@@ -362,7 +364,7 @@ export class VoipCallPanel extends LitElement {
       }
       <div part="panel" role="group" aria-label=${this.t('panel.label')}>
         ${
-          inCall
+          answered
             ? html`<span part="timer" role="timer">${formatDuration(host.durationMs)}</span>`
             : nothing
         }

@@ -7,13 +7,14 @@
  * and after a call, so a page that only shows the button never downloads any of them.
  */
 import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
-import { createVoipEvent } from './events.js';
+import { createVoipEvent, type ReconnectCause } from './events.js';
 import { enCall } from './i18n/en-call.js';
 import { addBuiltInTranslation, type MessageKey } from './i18n/index.js';
 import type { CallController } from './call-controller.js';
 import { janusConnector } from './janus/janus-session.js';
 
 import { definePanel } from './call-panel.js';
+import { MediaWatch, mediaTiming } from './media-watch.js';
 import { nextWarning, sampleQuality, type QualityCounters } from './quality.js';
 import { resolveRingback, startRingback } from './ringback.js';
 import { sanitizeDisplayName } from './sip/display-name.js';
@@ -41,6 +42,11 @@ export interface CallPlan {
   readonly maxDurationMs?: number;
   /** How long an unanswered call may ring, ms (the `ring-timeout` attribute, in seconds). */
   readonly ringTimeoutMs?: number;
+  /**
+   * How long to wait for the visitor to answer the microphone permission prompt, ms (the
+   * `permission-timeout` attribute, in seconds).
+   */
+  readonly permissionTimeoutMs?: number;
   /** Replaces the built-in Janus connector. */
   readonly connector?: SipConnector;
 }
@@ -52,6 +58,10 @@ export interface CallHooks {
   readonly onInviteSent: () => void;
   readonly onRinging: () => void;
   readonly onAnswered: () => void;
+  /** The answered call lost its gateway connection or its media path; it is being recovered. */
+  readonly onInterrupted: (cause: ReconnectCause) => void;
+  /** The interrupted call recovered, after `downtimeMs`. */
+  readonly onRecovered: (cause: ReconnectCause, downtimeMs: number) => void;
   /** The call has an outcome; releasing starts now. */
   readonly onEnding: () => void;
   /** The local or remote media changed (null once released). */
@@ -186,6 +196,9 @@ function withDevice(
 /** How long an unanswered call rings before the element cancels it (`ring-timeout`). */
 const DEFAULT_RING_TIMEOUT_MS = 60_000;
 
+/** How long the microphone permission prompt may stay unanswered (`permission-timeout`). */
+const DEFAULT_PERMISSION_TIMEOUT_MS = 30_000;
+
 /** How often call quality is sampled while connected. */
 const QUALITY_INTERVAL_MS = 3000;
 
@@ -227,6 +240,8 @@ export async function driveCall(
   if (maxDuration > 0) plan = { ...plan, maxDurationMs: maxDuration * 1000 };
   const ringTimeout = Number(owner.host.getAttribute('ring-timeout'));
   if (ringTimeout > 0) plan = { ...plan, ringTimeoutMs: ringTimeout * 1000 };
+  const permissionTimeout = Number(owner.host.getAttribute('permission-timeout'));
+  if (permissionTimeout > 0) plan = { ...plan, permissionTimeoutMs: permissionTimeout * 1000 };
   addBuiltInTranslation('en', enCall);
   const host = owner.host;
   const update = () => host.requestUpdate();
@@ -238,6 +253,14 @@ export async function driveCall(
       owner.answeredAt = performance.now();
       owner.move('answered');
       host.dispatchEvent(createVoipEvent('voip-connected', {}));
+    },
+    onInterrupted: (cause) => {
+      owner.move('interrupted');
+      host.dispatchEvent(createVoipEvent('voip-reconnecting', { cause }));
+    },
+    onRecovered: (cause, downtimeMs) => {
+      owner.move('recovered');
+      host.dispatchEvent(createVoipEvent('voip-reconnected', { cause, downtimeMs }));
     },
     onEnding: () => owner.move('end'),
     onMedia: (local, remote) => {
@@ -274,6 +297,11 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   let earlyMedia = false;
   let poorQuality = false;
   let qualityTimer: ReturnType<typeof setInterval> | undefined;
+  let mediaTimer: ReturnType<typeof setInterval> | undefined;
+  /** What is broken while the answered call is reconnecting. */
+  let signalingDown = false;
+  /** Why and since when the call is reconnecting; undefined while it is not. */
+  let reconnecting: { cause: ReconnectCause; since: number } | undefined;
   let stopTone: (() => void) | undefined;
   let answeredAt: number | undefined;
   let endedAt = 0;
@@ -297,6 +325,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
       if (answeredAt === undefined || outcome || !session) {
         throw new VoipError('not-in-call', 'the call is not answered');
       }
+      if (reconnecting) throw new VoipError('not-in-call', 'the call is reconnecting');
       await action(session);
     } catch (error) {
       const cause = toVoipError(error);
@@ -371,6 +400,11 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     let counters: QualityCounters | undefined;
     const recent: number[] = [];
     qualityTimer = setInterval(() => {
+      // On hold the far end sends nothing, and a reconnecting call has its own notice.
+      if (held || reconnecting) {
+        counters = undefined;
+        return;
+      }
       void session?.getStats().then((report) => {
         const result = report && !outcome ? sampleQuality(report, counters) : undefined;
         if (!result) return;
@@ -386,11 +420,70 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     }, QUALITY_INTERVAL_MS);
   };
 
+  /** Reports the call as reconnecting (once, whatever broke first). */
+  const interrupt = (cause: ReconnectCause) => {
+    if (reconnecting || outcome) return;
+    reconnecting = { cause, since: performance.now() };
+    hooks.onInterrupted(cause);
+  };
+  /** Back to `in-call` once both the gateway connection and the media path are up. */
+  const recoverIfWhole = () => {
+    if (!reconnecting || signalingDown || media?.down || outcome) return;
+    const { cause, since } = reconnecting;
+    reconnecting = undefined;
+    hooks.onRecovered(cause, Math.round(performance.now() - since));
+  };
+
+  let iceState = 'new';
+  let media: MediaWatch | undefined;
+  let restartInFlight = false;
+  /** ICE restart (the gateway renegotiates the media path); never while signalling is down. */
+  const restartIce = () => {
+    if (restartInFlight || signalingDown || outcome || !session) return;
+    restartInFlight = true;
+    media?.restarted(performance.now());
+    session
+      .restartMedia()
+      .catch((error: unknown) => console.warn('<voip-call-button> ICE restart failed:', error))
+      .finally(() => (restartInFlight = false));
+  };
+  /** Once answered, samples the media path and acts on what the watchdog says (media-watch.ts). */
+  const watchMedia = (answered: number) => {
+    const watch = (media = new MediaWatch(answered));
+    mediaTimer = setInterval(() => {
+      void session?.getStats().then((report) => {
+        if (outcome) return;
+        let received = 0;
+        report?.forEach((stat: { type: string; bytesReceived?: number }) => {
+          if (stat.type === 'transport') received += stat.bytesReceived ?? 0;
+        });
+        switch (watch.next(performance.now(), received, iceState, held)) {
+          case 'broke':
+            interrupt('media');
+            restartIce();
+            break;
+          case 'restart':
+            restartIce();
+            break;
+          case 'recovered':
+            recoverIfWhole();
+            break;
+          case 'failed':
+            settle({ kind: 'ended', reason: 'media-failed' }, true);
+            break;
+          case 'none':
+            break;
+        }
+      });
+    }, mediaTiming.checkMs);
+  };
+
   /** Records the first outcome; `byUs` when the element ends the call (it sends BYE/CANCEL). */
   const settle = (next: Outcome, byUs = false) => {
     if (outcome) return;
     endedByUs = byUs;
     clearInterval(qualityTimer);
+    clearInterval(mediaTimer);
     clearTimeout(limitTimer);
     clearTimeout(ringTimer);
     silenceTone();
@@ -448,6 +541,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
           silenceTone();
           watchQuality();
           answeredAt = performance.now();
+          watchMedia(answeredAt);
           hooks.onAnswered();
         }
         break;
@@ -463,19 +557,47 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
             detail: `hangup before INVITE: ${event.sipCode ?? ''}`,
           });
         else if (answeredAt !== undefined)
-          settle({ kind: 'ended', reason: 'remote-hangup', ...sip(event.sipCode) });
+          settle({
+            kind: 'ended',
+            // The gateway hung up on its own: when the media path was down, that is why (its
+            // "ICE failed" may come before or after this hangup).
+            reason: !event.byGateway
+              ? 'remote-hangup'
+              : !media?.up || media.down
+                ? 'media-failed'
+                : 'failed',
+            ...sip(event.sipCode),
+          });
         else
           settle({ kind: 'ended', reason: reasonForSipCode(event.sipCode), ...sip(event.sipCode) });
         break;
+      case 'connection-interrupted':
       case 'connection-lost':
-        if (inviteSent) settle({ kind: 'ended', reason: 'connection-lost' });
+        // Only an answered call waits for the gateway to come back: before the answer, the
+        // events Janus drops while the connection is down (the answer among them) are lost.
+        if (event.type === 'connection-interrupted' && answeredAt !== undefined) {
+          signalingDown = true;
+          interrupt('signaling');
+        } else if (inviteSent) settle({ kind: 'ended', reason: 'connection-lost' });
         else settle({ kind: 'error', code: 'server-unreachable', detail: 'connection lost' });
+        break;
+      case 'connection-restored':
+        signalingDown = false;
+        // A media path that broke meanwhile could not be restarted without signalling.
+        if (media?.down) restartIce();
+        recoverIfWhole();
+        break;
+      case 'ice-state':
+        iceState = event.state;
+        break;
+      case 'media-failed':
+        settle({ kind: 'ended', reason: 'media-failed' });
         break;
     }
   };
 
   // Both in parallel: the gateway handshake hides behind the permission prompt.
-  const microphone = navigator.mediaDevices
+  const opened = navigator.mediaDevices
     .getUserMedia({
       audio: withDevice(plan.audioConstraints, rememberedDevices().microphone, false),
       video: false,
@@ -494,6 +616,14 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
         throw new VoipError(micErrorCode(error), String(error), { cause: error });
       },
     );
+  // A permission prompt nobody answers would keep the call connecting forever: the wait is
+  // bounded (a late "allow" then only opens and stops the microphone).
+  const permissionMs = plan.permissionTimeoutMs ?? DEFAULT_PERMISSION_TIMEOUT_MS;
+  const microphone = withDeadline(
+    opened,
+    permissionMs,
+    () => new VoipError('mic-denied', `microphone prompt not answered within ${permissionMs} ms`),
+  );
   const displayName = sanitizeDisplayName(plan.displayName);
   let limitTimer: ReturnType<typeof setTimeout> | undefined;
   let ringTimer: ReturnType<typeof setTimeout> | undefined;
@@ -633,7 +763,21 @@ function toVoipError(error: unknown): VoipError {
 }
 
 function stopTracks(stream: MediaStream): void {
-  for (const track of stream.getTracks()) track.stop();
+  for (const track of stream.getTracks()) {
+    track.stop();
+    // janus.js leaves an `ended` handler on the track that holds its whole session, and Chromium
+    // keeps each getUserMedia result alive for a while after the call: drop the handler.
+    track.onended = null;
+  }
+}
+
+/** `promise`, or a rejection with `error()` after `ms`; the timer never outlives the race. */
+function withDeadline<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {

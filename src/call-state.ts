@@ -3,13 +3,14 @@
  * Pure: no DOM, no I/O, no timers. The controller feeds it inputs; the element renders its output.
  *
  * ```
- *            start            invite-sent         ringing            answered
- *   idle ───────────► connecting ──────► calling ───────► ringing ──────────► in-call
- *    ▲                    │                 │    answered    │                  │
- *    │                    │                 └───────────────►│──────────────────┤
- *    │ released           │ end             │ end            │ end              │ end
- *    │                    ▼                 ▼                ▼                  ▼
- *    └────────────────────────────────────── ending ◄─────────────────────────────┘
+ *            start            invite-sent         ringing          answered
+ *   idle ───────────► connecting ──────► calling ───────► ringing ────────► in-call ◄───────┐
+ *    ▲                    │                 │    answered    │               ▲  │           │ recovered
+ *    │                    │                 └────────────────┼───────────────┘  │ interrupted
+ *    │                    │                 │                │                  ├──────► reconnecting
+ *    │ released           │ end             │ end            │ end          end │            │ end
+ *    │                    ▼                 ▼                ▼                  ▼            ▼
+ *    └────────────────────────────────────── ending ◄──────────────────────────────────────────┘
  * ```
  *
  * Every call that leaves `idle` comes back through `ending`, where resources are released, so a
@@ -28,6 +29,11 @@ export const CallState = {
   Ringing: 'ringing',
   /** Answered: audio flows both ways. */
   InCall: 'in-call',
+  /**
+   * Answered, but the connection to the gateway or the media path broke; the call is being
+   * recovered (the gateway session reclaimed, or ICE restarted). Back to `in-call`, or `ending`.
+   */
+  Reconnecting: 'reconnecting',
   /** The call is over; resources are being released. */
   Ending: 'ending',
 } as const;
@@ -36,7 +42,15 @@ export const CallState = {
 export type CallState = (typeof CallState)[keyof typeof CallState];
 
 /** What can happen to a call. Each input is legal only in some states. */
-export type CallInput = 'start' | 'invite-sent' | 'ringing' | 'answered' | 'end' | 'released';
+export type CallInput =
+  | 'start'
+  | 'invite-sent'
+  | 'ringing'
+  | 'answered'
+  | 'interrupted'
+  | 'recovered'
+  | 'end'
+  | 'released';
 
 /** The whole transition table: for each state, the inputs it accepts and where each leads. */
 export const TRANSITIONS: Readonly<
@@ -46,7 +60,8 @@ export const TRANSITIONS: Readonly<
   connecting: { 'invite-sent': 'calling', end: 'ending' },
   calling: { ringing: 'ringing', answered: 'in-call', end: 'ending' },
   ringing: { answered: 'in-call', end: 'ending' },
-  'in-call': { end: 'ending' },
+  'in-call': { interrupted: 'reconnecting', end: 'ending' },
+  reconnecting: { recovered: 'in-call', end: 'ending' },
   ending: { released: 'idle' },
 };
 

@@ -41,6 +41,7 @@ export const END_REASONS = [
   'cancelled',
   'service-unavailable',
   'connection-lost',
+  'media-failed',
   'max-duration',
   'failed',
 ] as const;

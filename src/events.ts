@@ -39,6 +39,24 @@ export interface VoipErrorDetail {
   readonly message: string;
 }
 
+/**
+ * What broke in an answered call: `signaling`, the connection to the gateway (the call's audio
+ * may still flow); `media`, the audio path itself.
+ */
+export type ReconnectCause = 'signaling' | 'media';
+
+/** Detail of `voip-reconnecting`: the call is being recovered (state `reconnecting`). */
+export interface VoipReconnectingDetail {
+  readonly cause: ReconnectCause;
+}
+
+/** Detail of `voip-reconnected`: the call recovered (back to `in-call`). */
+export interface VoipReconnectedDetail {
+  readonly cause: ReconnectCause;
+  /** How long the call was reconnecting, ms. */
+  readonly downtimeMs: number;
+}
+
 /** Detail of `voip-mute`: the microphone was muted or unmuted. */
 export interface VoipMuteDetail {
   readonly muted: boolean;
@@ -67,6 +85,8 @@ export interface VoipQualityDetail {
 
 /** Event name → event type, for every event of the element. */
 export interface VoipEventMap {
+  'voip-reconnecting': CustomEvent<VoipReconnectingDetail>;
+  'voip-reconnected': CustomEvent<VoipReconnectedDetail>;
   'voip-quality': CustomEvent<VoipQualityDetail>;
   'voip-mute': CustomEvent<VoipMuteDetail>;
   'voip-hold': CustomEvent<VoipHoldDetail>;

@@ -28,6 +28,9 @@ export type {
   VoipHoldDetail,
   VoipDtmfDetail,
   VoipQualityDetail,
+  VoipReconnectingDetail,
+  VoipReconnectedDetail,
+  ReconnectCause,
 } from './events.js';
 export { parseDialString, parseSipDomain, toSipUri, type DialTarget } from './dial-target.js';
 export { registerTranslation, type Messages, type MessageKey } from './i18n/index.js';

@@ -81,7 +81,9 @@ export function sampleQuality(
   const counters = { received: inbound.packetsReceived ?? 0, lost: inbound.packetsLost ?? 0 };
   const received = counters.received - (previous?.received ?? 0);
   const lost = counters.lost - (previous?.lost ?? 0);
-  const inboundLoss = received + lost > 0 ? (100 * Math.max(0, lost)) / (received + lost) : 0;
+  // Nothing at all since the last sample is no audio, not a clean line.
+  const inboundLoss =
+    received + lost > 0 ? (100 * Math.max(0, lost)) / (received + lost) : previous ? 100 : 0;
   const outboundLoss = 100 * (remoteInbound?.fractionLost ?? 0);
   const lossPct = Math.round(Math.max(inboundLoss, outboundLoss) * 10) / 10;
   const rttMs = Math.round(1000 * (pairRtt ?? remoteInbound?.roundTripTime ?? 0));

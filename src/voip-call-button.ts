@@ -21,6 +21,12 @@ import { styles } from './voip-call-button.styles.js';
  * @fires voip-hold - The call was put on hold or resumed. Detail: `{ onHold }`.
  * @fires voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
  * @fires voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor }`.
+ * @fires voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
+ * @fires voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
+ *
+ * @attr {number} max-duration - The longest a call may last, in seconds (read by the call chunk when a call starts).
+ * @attr {number} ring-timeout - How long an unanswered call may ring, in seconds. Default 60.
+ * @attr {number} permission-timeout - How long the microphone prompt may stay unanswered, in seconds. Default 30.
  *
  * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *

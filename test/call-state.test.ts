@@ -7,8 +7,25 @@ import {
   type CallInput,
 } from '../src/call-state.js';
 
-const STATES: CallState[] = ['idle', 'connecting', 'calling', 'ringing', 'in-call', 'ending'];
-const INPUTS: CallInput[] = ['start', 'invite-sent', 'ringing', 'answered', 'end', 'released'];
+const STATES: CallState[] = [
+  'idle',
+  'connecting',
+  'calling',
+  'ringing',
+  'in-call',
+  'reconnecting',
+  'ending',
+];
+const INPUTS: CallInput[] = [
+  'start',
+  'invite-sent',
+  'ringing',
+  'answered',
+  'interrupted',
+  'recovered',
+  'end',
+  'released',
+];
 
 // The expected table, written out independently of the source: [from, input, to].
 const LEGAL: Array<[CallState, CallInput, CallState]> = [
@@ -20,12 +37,15 @@ const LEGAL: Array<[CallState, CallInput, CallState]> = [
   ['calling', 'end', 'ending'],
   ['ringing', 'answered', 'in-call'],
   ['ringing', 'end', 'ending'],
+  ['in-call', 'interrupted', 'reconnecting'],
   ['in-call', 'end', 'ending'],
+  ['reconnecting', 'recovered', 'in-call'],
+  ['reconnecting', 'end', 'ending'],
   ['ending', 'released', 'idle'],
 ];
 
 describe('call-state', () => {
-  it('lists the six public states', () => {
+  it('lists the seven public states', () => {
     expect(Object.values(CallState)).to.deep.equal(STATES);
   });
 

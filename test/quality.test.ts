@@ -40,6 +40,13 @@ describe('sampleQuality', () => {
       ...extra,
     ]);
 
+  it('rates a sample with nothing received since the previous one as all lost, not clean', () => {
+    const first = sampleQuality(stats(100, 0), undefined)!;
+    const silent = sampleQuality(stats(100, 0), first.counters)!;
+    expect(silent.sample.lossPct).to.equal(100);
+    expect(silent.sample.mos).to.be.lessThan(POOR_MOS);
+  });
+
   it('reads rtt, jitter and the loss since the previous sample', () => {
     const first = sampleQuality(stats(100, 0), undefined)!;
     expect(first.sample).to.include({ rttMs: 80, jitterMs: 12, lossPct: 0 });

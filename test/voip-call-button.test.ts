@@ -4,24 +4,7 @@ import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
 import { VoipError } from '../src/errors.js';
 import type { VoipEndedDetail, VoipErrorDetail, VoipStateChangeDetail } from '../src/events.js';
-import { FakeConnector, mountWithFake, until } from './support/fake-connector.js';
-
-/** Records every voip-* event an element fires. */
-function record(el: HTMLElement) {
-  const events: Array<{ type: string; detail: unknown }> = [];
-  for (const type of ['voip-state-change', 'voip-connected', 'voip-ended', 'voip-error']) {
-    el.addEventListener(type, (e) => events.push({ type, detail: (e as CustomEvent).detail }));
-  }
-  return {
-    events,
-    states: () =>
-      events
-        .filter((e) => e.type === 'voip-state-change')
-        .map((e) => (e.detail as VoipStateChangeDetail).state),
-    count: (type: string) => events.filter((e) => e.type === type).length,
-    detail: <T>(type: string) => events.find((e) => e.type === type)?.detail as T,
-  };
-}
+import { answeredCall, mountWithFake, record, until } from './support/fake-connector.js';
 
 async function mount(attrs = '') {
   const { el, connector } = await mountWithFake({ 'display-name': 'Eve "the" visitor' });
@@ -36,15 +19,6 @@ function button(el: VoipCallButton): HTMLButtonElement {
 
 function statusText(el: VoipCallButton): string {
   return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
-}
-
-/** Places a call on the fake and answers it. */
-async function answeredCall(el: VoipCallButton, connector: FakeConnector) {
-  el.call();
-  await until(() => el.state === 'calling');
-  connector.last.emit({ type: 'ringing', sipCode: 180 });
-  connector.last.emit({ type: 'accepted' });
-  await until(() => el.state === 'in-call');
 }
 
 describe('<voip-call-button>', () => {

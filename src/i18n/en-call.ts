@@ -1,10 +1,15 @@
 /**
- * English text shown during and after a call: the in-call panel, how a call ended, and the
- * failures found while connecting. Shipped in the call chunk (see `call-runner.ts`), since only
- * a call that ran can show it.
+ * English text shown during and after a call: the states from `calling` on, the in-call panel,
+ * how a call ended, and the failures found while connecting. Shipped in the call chunk (see
+ * `call-runner.ts`), since only a call that ran can show it.
  */
 export const enCall = {
+  'action.hangUp': 'Hang up',
+  'state.calling': 'Calling…',
+  'state.ringing': 'Ringing…',
+  'state.in-call': 'Connected',
   'state.on-hold': 'On hold',
+  'state.reconnecting': 'Reconnecting…',
   'error.invalid-digits': 'Only the digits 0-9, * and # can be sent.',
   'error.not-in-call': 'This works only while the call is connected.',
   'error.action-failed': 'That did not work. Please try again.',
@@ -32,11 +37,13 @@ export const enCall = {
   'ended.service-unavailable': 'The phone service is unavailable. Please try again later.',
   'ended.max-duration': 'The call reached its time limit.',
   'ended.connection-lost': 'The connection was lost. Please call again.',
+  'ended.media-failed':
+    'The call audio could not get through. Check your connection and call again.',
   'ended.failed': 'The call failed. Please try again.',
   'error.server-unreachable': 'Cannot reach the call service. Check your connection and try again.',
   'error.server-error': 'The call service refused the call. Please try again later.',
   'error.mic-denied':
-    'Microphone access is blocked. Allow the microphone for this site in your browser, then try again.',
+    'The microphone was not allowed. Allow it for this site when your browser asks (or with the icon in the address bar), then try again.',
   'error.no-microphone': 'No microphone was found. Connect one and try again.',
   'error.mic-unavailable': 'Your microphone is in use by another app or is not working.',
   'error.failed': 'The call could not be started. Please try again.',

@@ -12,6 +12,7 @@ export const id: Messages = {
   'state.ringing': 'Berdering…',
   'state.in-call': 'Tersambung',
   'state.ending': 'Mengakhiri panggilan…',
+  'state.reconnecting': 'Menyambungkan ulang…',
   'ended.local-hangup': 'Panggilan berakhir.',
   'ended.remote-hangup': 'Lawan bicara menutup telepon.',
   'ended.busy': 'Nomor sedang sibuk. Silakan coba lagi nanti.',
@@ -23,6 +24,8 @@ export const id: Messages = {
   'ended.service-unavailable': 'Layanan telepon sedang tidak tersedia. Silakan coba lagi nanti.',
   'ended.max-duration': 'Panggilan mencapai batas waktunya.',
   'ended.connection-lost': 'Koneksi terputus. Silakan hubungi kembali.',
+  'ended.media-failed':
+    'Suara panggilan tidak dapat tersambung. Periksa koneksi Anda lalu hubungi kembali.',
   'ended.failed': 'Panggilan gagal. Silakan coba lagi.',
   'error.invalid-number': 'Tombol panggilan ini memiliki nomor yang tidak valid.',
   'error.invalid-config': 'Tombol panggilan ini belum diatur dengan benar.',
@@ -34,7 +37,7 @@ export const id: Messages = {
     'Tidak dapat menghubungi layanan panggilan. Periksa koneksi Anda lalu coba lagi.',
   'error.server-error': 'Layanan panggilan menolak panggilan. Silakan coba lagi nanti.',
   'error.mic-denied':
-    'Akses mikrofon diblokir. Izinkan mikrofon untuk situs ini di browser Anda, lalu coba lagi.',
+    'Mikrofon tidak diizinkan. Izinkan untuk situs ini saat browser Anda bertanya (atau lewat ikon di bilah alamat), lalu coba lagi.',
   'error.no-microphone': 'Mikrofon tidak ditemukan. Sambungkan mikrofon lalu coba lagi.',
   'error.mic-unavailable': 'Mikrofon Anda sedang dipakai aplikasi lain atau tidak berfungsi.',
   'error.failed': 'Panggilan tidak dapat dimulai. Silakan coba lagi.',

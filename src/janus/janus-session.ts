@@ -10,7 +10,12 @@
  *   the CDN build strips that branch, and this module checks for it anyway;
  * - it defaults to a public STUN server, so ICE servers are always passed (the element's
  *   `iceServers`, none by default);
- * - when the server dies it only calls the session `error` callback; the call is ended from here.
+ * - when the WebSocket closes it only calls the session `error` callback: this adapter then tries
+ *   to reclaim the session (Janus's `claim`, see `reclaim()`), and tells a dead gateway from a
+ *   network blip by whether it still relays the call's media;
+ * - its own unload handling only closes the WebSocket, which a Janus with
+ *   `reclaim_session_timeout` answers by keeping the call up for that long: on `pagehide` this
+ *   adapter hangs up and destroys the session itself.
  */
 import Janus, { type JanusJS } from 'janus-gateway';
 import { detectBrowser } from 'webrtc-adapter/src/js/utils.js';
@@ -29,12 +34,34 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long `close()` waits for the gateway to confirm the session is destroyed. */
 const DESTROY_TIMEOUT_MS = 2_000;
+/**
+ * How often janus.js sends a keepalive (its default is 25 s). Janus counts a session's reclaim
+ * window from its last request, so a short period keeps most of that window for a reconnect.
+ */
+const KEEPALIVE_MS = 10_000;
+/** One attempt to reclaim the session; a network that drops packets leaves it hanging. */
+const RECLAIM_ATTEMPT_MS = 3_000;
+/**
+ * How long the page keeps trying to reclaim the session. Longer than Janus's own window is
+ * harmless: Janus then answers that the session is gone.
+ */
+const RECLAIM_LIMIT_MS = 30_000;
+/**
+ * The gateway is taken for dead when it refused the connection twice in a row and relayed no
+ * media for this long (a live Janus keeps relaying the call while its WebSocket is down; a dead
+ * one stops both at once).
+ */
+const MEDIA_SILENCE_MS = 800;
+/** How often the media received is sampled while reclaiming. */
+const MEDIA_SAMPLE_MS = 200;
 const SIP_PLUGIN = 'janus.plugin.sip';
 /** Length of one keypad tone, and the pause between tones (ms): what a desk phone sends. */
 const DTMF_DURATION_MS = 160;
 const DTMF_GAP_MS = 80;
 
 let initialized: Promise<void> | undefined;
+/** The WebSocket janus.js opened last: `reclaim()` needs the one of its own attempt. */
+let lastSocket: WebSocket | undefined;
 
 function init(): Promise<void> {
   initialized ??= new Promise((resolve, reject) => {
@@ -49,9 +76,11 @@ function init(): Promise<void> {
     }
     Janus.init({
       debug: false,
-      dependencies: Janus.useDefaultDependencies({
-        adapter: { browserDetails: detectBrowser(window) },
-      }),
+      dependencies: {
+        ...Janus.useDefaultDependencies({ adapter: { browserDetails: detectBrowser(window) } }),
+        newWebSocket: (server: string, protocol: string) =>
+          (lastSocket = new WebSocket(server, protocol)),
+      },
       callback: () => resolve(),
     });
   });
@@ -74,12 +103,36 @@ class JanusSipSession implements SipSession {
     reject: (e: VoipError) => void;
   }> = [];
   private hungUp = false;
+  /** Whether this page asked for the hangup (an unasked "hangingup" is the gateway's own). */
+  private hangupAsked = false;
+  /** The gateway is ending the call on its own (it tore down the WebRTC leg). */
+  private gatewayHangup = false;
   private hangupWaiters: Array<() => void> = [];
+  /** Set while the session is being reclaimed after the WebSocket closed. */
+  private reclaiming = false;
+  /** The WebSocket of the reclaim attempt in flight, closed if the call ends meanwhile. */
+  private attemptSocket: WebSocket | undefined;
+  /** Aborted by `close()`: stops reclaiming and its waits. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly janus: JanusJS.Janus,
     private readonly emit: (event: SessionEvent) => void,
-  ) {}
+  ) {
+    addEventListener('pagehide', this.onPageHide);
+  }
+
+  /**
+   * The page is going away (navigation, tab close): hang up and destroy the session now, while
+   * the WebSocket can still carry it. Over HTTP, janus.js sends the destroy as a beacon.
+   */
+  private readonly onPageHide = (): void => {
+    if (this.closed) return;
+    const overHttp = !this.janus.getServer().startsWith('ws');
+    this.hangupAsked = true;
+    if (!overHttp && this.handle && !this.hungUp) this.send({ request: 'hangup' });
+    this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false, unload: overHttp });
+  };
 
   /** Attaches to the SIP plugin and registers as a guest. */
   async open(options: ConnectOptions): Promise<void> {
@@ -93,6 +146,14 @@ class JanusSipSession implements SipSession {
           onremotetrack: (track, _mid, on) => {
             if (on && track.kind === 'audio') {
               this.emit({ type: 'remote-stream', stream: new MediaStream([track]) });
+            }
+          },
+          iceState: (state) => this.emit({ type: 'ice-state', state }),
+          // Janus gave up on the WebRTC leg: "ICE failed" (other reasons, such as "Close PC",
+          // come with a SIP hangup of their own). janus.js passes a reason its types leave out.
+          webrtcState: (on: boolean, reason?: string) => {
+            if (!on && !this.closed && /ice/i.test(String(reason))) {
+              this.emit({ type: 'media-failed', reason: String(reason) });
             }
           },
         });
@@ -130,6 +191,7 @@ class JanusSipSession implements SipSession {
   hangup(): Promise<void> {
     if (this.hungUp || this.closed || !this.handle) return Promise.resolve();
     const confirmed = new Promise<void>((resolve) => this.hangupWaiters.push(resolve));
+    this.hangupAsked = true;
     this.send({ request: 'hangup' });
     return confirmed;
   }
@@ -170,6 +232,23 @@ class JanusSipSession implements SipSession {
     });
   }
 
+  async restartMedia(): Promise<void> {
+    const handle = this.requireHandle();
+    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
+      handle.createOffer({
+        iceRestart: true,
+        success: resolve,
+        error: (error: Error) =>
+          reject(new VoipError('failed', `ICE restart offer: ${String(error)}`, { cause: error })),
+      });
+    });
+    // The plugin answers "updating", sends a re-INVITE to the SIP side, and relays its answer
+    // as "accepted" with the new JSEP (handled in onMessage).
+    const answered = this.expect(['accepted']);
+    this.send({ request: 'update' }, jsep);
+    await answered;
+  }
+
   async getStats(): Promise<RTCStatsReport | null> {
     // janus.js keeps the peer connection in its untyped per-handle state.
     const pc = (this.handle?.webrtcStuff as { pc?: RTCPeerConnection | null } | undefined)?.pc;
@@ -179,8 +258,12 @@ class JanusSipSession implements SipSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    removeEventListener('pagehide', this.onPageHide);
+    this.stopped.abort();
+    this.attemptSocket?.close();
     this.failWaiters(new VoipError('failed', 'session closed'));
     this.handle?.hangup(false);
+    const id = this.janus.getSessionId();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, DESTROY_TIMEOUT_MS);
       const done = () => {
@@ -198,13 +281,103 @@ class JanusSipSession implements SipSession {
         done();
       }
     });
+    // janus.js keeps every session it ever created in its global `Janus.sessions` map (for its
+    // unload handler) and never removes one: without this, each call would stay in memory.
+    (Janus as unknown as { sessions?: Map<number, unknown> }).sessions?.delete(id);
   }
 
-  /** Called by the connector when the gateway connection breaks after setup. */
-  lost(): void {
-    if (this.closed) return;
+  /**
+   * Called by the connector when the signalling connection breaks after setup: reports the
+   * interruption and tries to reclaim the session (the call goes on meanwhile), until Janus says
+   * the session is gone, the gateway looks dead, or `RECLAIM_LIMIT_MS` passes.
+   */
+  interrupted(): void {
+    if (this.closed || this.reclaiming) return;
+    this.reclaiming = true;
     this.failWaiters(new VoipError('server-unreachable', 'lost connection to the gateway'));
-    this.emit({ type: 'connection-lost' });
+    this.emit({ type: 'connection-interrupted' });
+    void this.reclaim().then((restored) => {
+      this.reclaiming = false;
+      if (!this.closed) this.emit({ type: restored ? 'connection-restored' : 'connection-lost' });
+    });
+  }
+
+  /** Whether the session was reclaimed. */
+  private async reclaim(): Promise<boolean> {
+    const deadline = Date.now() + RECLAIM_LIMIT_MS;
+    // When media last arrived, sampled all along: a live Janus keeps relaying the call.
+    let media = await this.mediaBytes();
+    let mediaAt = Date.now();
+    const sampler = setInterval(() => {
+      void this.mediaBytes().then((bytes) => {
+        if (bytes !== media) [media, mediaAt] = [bytes, Date.now()];
+      });
+    }, MEDIA_SAMPLE_MS);
+    try {
+      let refusals = 0;
+      let pause = 250;
+      while (!this.closed && Date.now() < deadline) {
+        const result = await this.attempt();
+        // close() may have run meanwhile (narrowing cannot see that).
+        if (this.stopped.signal.aborted) return false;
+        if (result === 'restored') return true;
+        if (result === 'gone') return false;
+        if (result === 'refused' && navigator.onLine) refusals += 1;
+        else refusals = 0;
+        if (refusals >= 2) {
+          await sleep(mediaAt + MEDIA_SILENCE_MS - Date.now(), this.stopped.signal);
+          if (Date.now() - mediaAt >= MEDIA_SILENCE_MS) return false;
+        }
+        await sleep(pause, this.stopped.signal);
+        pause = Math.min(2 * pause, 2000);
+      }
+      return false;
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+
+  /**
+   * One `claim` of the session on a new connection: `restored`; `gone` when Janus answered but
+   * refused (the session timed out, or the token); `refused` when the connection failed at
+   * once; `timeout` when it hung.
+   */
+  private attempt(): Promise<'restored' | 'gone' | 'refused' | 'timeout'> {
+    return new Promise((resolve) => {
+      let opened = false;
+      let done = false;
+      const finish = (result: 'restored' | 'gone' | 'refused' | 'timeout') => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.attemptSocket = undefined;
+        // Only a claimed session keeps its new connection.
+        if (result !== 'restored') socket?.close();
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish('timeout'), RECLAIM_ATTEMPT_MS);
+      lastSocket = undefined;
+      this.janus.reconnect({
+        success: () => finish('restored'),
+        error: (error: string) =>
+          // Over WebSockets an opened socket means Janus answered; over HTTP only its text tells.
+          finish(opened || /session|unauthori/i.test(error) ? 'gone' : 'refused'),
+      });
+      // janus.js opens the attempt's WebSocket synchronously inside reconnect().
+      const socket = lastSocket as WebSocket | undefined;
+      this.attemptSocket = socket;
+      socket?.addEventListener('open', () => (opened = true));
+    });
+  }
+
+  /** Bytes received on the call's media path so far (-1 without a peer connection). */
+  private async mediaBytes(): Promise<number> {
+    const report = await this.getStats().catch(() => null);
+    let bytes = -1;
+    report?.forEach((stat: { type: string; bytesReceived?: number }) => {
+      if (stat.type === 'transport') bytes = Math.max(bytes, 0) + (stat.bytesReceived ?? 0);
+    });
+    return bytes;
   }
 
   private onMessage(message: JanusJS.Message, jsep?: JanusJS.JSEP): void {
@@ -250,11 +423,17 @@ class JanusSipSession implements SipSession {
       case 'accepted':
         this.emit({ type: 'accepted' });
         break;
+      case 'hangingup':
+        // Unasked, this is the plugin hanging up because Janus closed the WebRTC leg (for
+        // instance "ICE failed", which may arrive before or after this).
+        if (!this.hangupAsked) this.gatewayHangup = true;
+        break;
       case 'hangup':
         this.hungUp = true;
         for (const resolve of this.hangupWaiters.splice(0)) resolve();
         this.emit({
           type: 'hangup',
+          ...(this.gatewayHangup ? { byGateway: true } : {}),
           ...(typeof result.code === 'number' ? { sipCode: result.code } : {}),
           ...(typeof result.reason === 'string' ? { reason: result.reason } : {}),
         });
@@ -319,11 +498,13 @@ export const janusConnector: SipConnector = {
             server: [...options.servers],
             iceServers: [...options.iceServers],
             ...(options.token ? { token: options.token } : {}),
-            destroyOnUnload: true,
+            // The session handles page unload itself (see onPageHide).
+            destroyOnUnload: false,
+            keepAlivePeriod: KEEPALIVE_MS,
             success: () => resolve(created),
             error: (error: unknown) => {
               if (!ready) reject(janusError(String(error), 'server-unreachable'));
-              else session?.lost();
+              else session?.interrupted();
             },
           });
           instance = created;
@@ -356,6 +537,19 @@ export const janusConnector: SipConnector = {
 function janusError(detail: string, otherwise: 'server-error' | 'server-unreachable'): VoipError {
   const refused = /unauthori[sz]ed|can't access plugin|\b40[35]\b/i.test(detail);
   return new VoipError(refused ? 'unauthorized' : otherwise, detail);
+}
+
+/** Resolves after `ms` (at once for 0 or less), or when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
 }
 
 function withTimeout<T>(

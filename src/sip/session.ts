@@ -17,10 +17,29 @@ export type SessionEvent =
   | { readonly type: 'accepted' }
   /** Remote audio is available (it may arrive before the answer, with early media). */
   | { readonly type: 'remote-stream'; readonly stream: MediaStream }
-  /** The call is over: the far end hung up or refused, or our hangup completed. */
-  | { readonly type: 'hangup'; readonly sipCode?: number; readonly reason?: string }
-  /** The signalling connection to the gateway broke; nothing further will be reported. */
-  | { readonly type: 'connection-lost' };
+  /**
+   * The call is over: the far end hung up or refused, or our hangup completed. `byGateway`: the
+   * gateway hung up on its own, having lost the call's media path.
+   */
+  | {
+      readonly type: 'hangup';
+      readonly sipCode?: number;
+      readonly reason?: string;
+      readonly byGateway?: boolean;
+    }
+  /**
+   * The signalling connection to the gateway broke; the session is trying to get it back (the
+   * call's media may still flow). Followed by `connection-restored` or `connection-lost`.
+   */
+  | { readonly type: 'connection-interrupted' }
+  /** The signalling connection is back, with the same gateway session and call. */
+  | { readonly type: 'connection-restored' }
+  /** The signalling connection to the gateway is gone for good; nothing further will be reported. */
+  | { readonly type: 'connection-lost' }
+  /** The browser's ICE connection state of the call's media path changed. */
+  | { readonly type: 'ice-state'; readonly state: string }
+  /** The gateway gave up on the call's media path (for Janus: "ICE failed"). */
+  | { readonly type: 'media-failed'; readonly reason: string };
 
 /** What {@link SipConnector.connect} needs. */
 export interface ConnectOptions {
@@ -58,6 +77,11 @@ export interface SipSession {
   sendDtmf(digits: string, mode: DtmfMode): Promise<void>;
   /** Replaces the microphone track mid-call without renegotiating. */
   replaceAudioTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Restarts ICE on the answered call's media path (a new offer with new ICE credentials; for
+   * Janus, the SIP plugin's `update`). Resolves once the gateway's answer is applied.
+   */
+  restartMedia(): Promise<void>;
   /** The WebRTC statistics of the call's peer connection, or `null` when there is none. */
   getStats(): Promise<RTCStatsReport | null>;
   /** Releases the plugin handle and the gateway session. Idempotent; never rejects. */

@@ -10,6 +10,7 @@ import {
   events,
   launchBrowser,
   micStopped,
+  placeCall,
   receivedLevel,
   states,
   waitForEvent,
@@ -28,10 +29,7 @@ describe('a call from the page to a SIP phone', () => {
     const mark = fixture.baresip.mark();
     const startedAt = Date.now();
     await addButton(page, { rawAudio: true });
-    const clicked = await page.evaluate(() => {
-      window.vcbEl.call();
-      return performance.now();
-    });
+    const clicked = await placeCall(page);
     const connected = await waitForEvent(page, 'voip-connected');
     t.diagnostic(`call() to voip-connected: ${(connected.at - clicked).toFixed(0)} ms`);
     assert.deepEqual(await states(page), ['connecting', 'calling', 'ringing', 'in-call']);
@@ -113,10 +111,7 @@ describe('a call from the page to a SIP phone', () => {
   it('nothing listening at "server" gives "server-unreachable" within 5 s, back to idle', async (t) => {
     const { context, page } = await freshPage();
     await addButton(page, { server: 'ws://127.0.0.1:9' });
-    const start = await page.evaluate(() => {
-      window.vcbEl.call();
-      return performance.now();
-    });
+    const start = await placeCall(page);
     const error = await waitForEvent(page, 'voip-error', 6000);
     t.diagnostic(`voip-error ${(error.at - start).toFixed(0)} ms after call()`);
     assert.equal(error.detail['code'], 'server-unreachable');
@@ -139,33 +134,6 @@ describe('a call from the page to a SIP phone', () => {
     assert.equal((await events(page)).filter((e) => e.type === 'voip-error').length, 0);
     await untilNoJanusSessions();
     await context.close();
-  });
-
-  it('a refused microphone gives "mic-denied", sends no INVITE and leaves no Janus session', async () => {
-    const denying = await launchBrowser({ micPermission: 'denied' });
-    try {
-      const { page } = await freshPage(denying);
-      const mark = fixture.baresip.mark();
-      await addButton(page, { lang: 'id' });
-      await page.evaluate(() => window.vcbEl.call());
-      const error = await waitForEvent(page, 'voip-error');
-      assert.equal(error.detail['code'], 'mic-denied');
-      assert.match(
-        String(error.detail['message']),
-        /mikrofon/i,
-        'the message is localized (Indonesian)',
-      );
-      await waitForState(page, 'idle');
-      await untilNoJanusSessions();
-      await new Promise((r) => setTimeout(r, 500));
-      assert.deepEqual(
-        fixture.baresip.events(mark).map((e) => e.type),
-        [],
-        'baresip saw no call',
-      );
-    } finally {
-      await denying.close();
-    }
   });
 
   it('an insecure page (http on a non-local host) gets "insecure-context" before anything else', async () => {

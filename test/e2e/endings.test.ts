@@ -22,6 +22,7 @@ describe('how calls end', () => {
       503,
       /unavailable/,
     ],
+    ["the SIP side's own timeout", stack.extTimeout, 'no-answer', 408, /No answer/],
   ] as const) {
     it(`${what} (SIP ${sipCode}) ends with "${reason}"`, async () => {
       const { page } = await fixture.freshPage();

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
+import { addButton, events, placeCall, waitForEvent, waitForState } from './support/browser.js';
 import { useStackFixture } from './support/fixture.js';
 import { untilNoJanusSessions } from './support/stack.js';
 
@@ -40,10 +40,7 @@ describe('Janus tokens', () => {
     });
     const mark = fixture.baresip.mark();
     await addButton(page, { tokenUrl: '/token/short' }); // a token that lives 15 s
-    const start = await page.evaluate(() => {
-      window.vcbEl.call();
-      return performance.now();
-    });
+    const start = await placeCall(page);
     await waitForEvent(page, 'voip-connected');
     const ended = await waitForEvent(page, 'voip-ended', 20_000);
     t.diagnostic(

@@ -38,7 +38,7 @@ describe('i18n', () => {
     expect(loadTranslation('id')).to.equal(undefined); // already loaded
     registerTranslation('xx', { label: 'Xx' });
     expect(translate('xx', 'label')).to.equal('Xx');
-    expect(translate('xx', 'action.hangUp')).to.equal('Hang up');
+    expect(translate('xx', 'action.cancel')).to.equal('Cancel call');
     expect(translate('fr', 'label')).to.equal('Call us');
   });
 

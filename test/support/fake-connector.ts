@@ -13,6 +13,7 @@ import { VoipError } from '../../src/errors.js';
 import { fixture, html } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
+import type { VoipStateChangeDetail } from '../../src/events.js';
 
 export class FakeSession implements SipSession {
   calledUri: string | undefined;
@@ -58,6 +59,13 @@ export class FakeSession implements SipSession {
 
   async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
     this.replacedTracks.push(track);
+  }
+
+  /** How many ICE restarts were asked for. */
+  restarts = 0;
+
+  async restartMedia(): Promise<void> {
+    this.restarts += 1;
   }
 
   /** What getStats() returns; a test sets it to play network conditions. */
@@ -127,4 +135,37 @@ export async function mountWithFake(
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
   await el.updateComplete;
   return { el, connector };
+}
+
+/** Records every voip-* event an element fires. */
+export function record(el: HTMLElement) {
+  const events: Array<{ type: string; detail: unknown }> = [];
+  for (const type of [
+    'voip-state-change',
+    'voip-connected',
+    'voip-ended',
+    'voip-error',
+    'voip-reconnecting',
+    'voip-reconnected',
+  ]) {
+    el.addEventListener(type, (e) => events.push({ type, detail: (e as CustomEvent).detail }));
+  }
+  return {
+    events,
+    states: () =>
+      events
+        .filter((e) => e.type === 'voip-state-change')
+        .map((e) => (e.detail as VoipStateChangeDetail).state),
+    count: (type: string) => events.filter((e) => e.type === type).length,
+    detail: <T>(type: string) => events.find((e) => e.type === type)?.detail as T,
+  };
+}
+
+/** Places a call on the fake and answers it. */
+export async function answeredCall(el: VoipCallButton, connector: FakeConnector) {
+  el.call();
+  await until(() => el.state === 'calling');
+  connector.last.emit({ type: 'ringing', sipCode: 180 });
+  connector.last.emit({ type: 'accepted' });
+  await until(() => el.state === 'in-call');
 }

@@ -42,19 +42,27 @@ execFileSync('sox', [
 export function launchBrowser({
   micPermission = 'granted',
   autoplay = true,
+  fakeMicrophone = true,
+  display,
   extraArgs = [],
 }: {
   micPermission?: 'granted' | 'denied';
   autoplay?: boolean;
+  /** `false`: no fake capture device, so the browser finds no microphone at all. */
+  fakeMicrophone?: boolean;
+  /** An X display (":N") to run with a window instead of headless: a real permission prompt. */
+  display?: string;
   extraArgs?: string[];
 } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    headless: true,
+    headless: display === undefined,
+    ...(display === undefined ? {} : { env: { ...process.env, DISPLAY: display } }),
     args: [
       ...chromiumArgs({
         audioFile: TONE_WAV,
         allowMicrophone: micPermission === 'granted',
+        fakeMicrophone,
         autoplay,
       }),
       ...extraArgs,
@@ -76,6 +84,8 @@ export interface ButtonOptions {
   tokenUrl?: string | null;
   /** The `max-duration` attribute, in seconds. */
   maxDuration?: number;
+  /** Other attributes to set. */
+  attributes?: Record<string, string>;
 }
 
 /** One event the element fired, with the page's clock. */
@@ -98,8 +108,19 @@ declare global {
 export async function addButton(page: Page, options: ButtonOptions = {}): Promise<void> {
   await page.waitForFunction(() => customElements.get('voip-call-button') !== undefined);
   await page.evaluate(
-    ({ server, number, sipDomain, lang, rawAudio, dtmfMode, tokenUrl, maxDuration }) => {
+    ({
+      server,
+      number,
+      sipDomain,
+      lang,
+      rawAudio,
+      dtmfMode,
+      tokenUrl,
+      maxDuration,
+      attributes,
+    }) => {
       const el = document.createElement('voip-call-button');
+      for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
       el.id = 'under-test';
       el.setAttribute('server', server);
       el.setAttribute('number', number);
@@ -127,6 +148,8 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
         'voip-hold',
         'voip-dtmf',
         'voip-quality',
+        'voip-reconnecting',
+        'voip-reconnected',
       ]) {
         el.addEventListener(type, (e) => {
           window.vcbLog.push({ type, detail: (e as CustomEvent).detail, at: performance.now() });
@@ -144,8 +167,17 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
       dtmfMode: options.dtmfMode ?? '',
       tokenUrl: options.tokenUrl === undefined ? '/token' : options.tokenUrl,
       maxDuration: options.maxDuration ?? 0,
+      attributes: options.attributes ?? {},
     },
   );
+}
+
+/** Places a call on the test element; resolves with the page's clock at that moment. */
+export function placeCall(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    window.vcbEl.call();
+    return performance.now();
+  });
 }
 
 /** Everything the test element has fired so far. */

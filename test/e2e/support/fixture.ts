@@ -3,11 +3,20 @@
  * built bundle), a Chromium with a fake microphone, and a connection to the answering baresip's
  * control socket. Call `useStackFixture()` at the top of a test file.
  */
+import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer } from '../../../demo/server.mjs';
-import { addButton, launchBrowser, waitForEvent, type ButtonOptions } from './browser.js';
-import { Baresip } from './stack.js';
+import {
+  addButton,
+  events,
+  launchBrowser,
+  waitForEvent,
+  waitForState,
+  type ButtonOptions,
+} from './browser.js';
+import { holdings, installProbe } from './probe.js';
+import { Baresip, stack, untilNoJanusSessions } from './stack.js';
 
 /** Received audio louder than this is "not silence" (RMS, full scale = 1). */
 export const AUDIBLE = 0.01;
@@ -18,10 +27,13 @@ export interface StackFixture {
   readonly baresip: Baresip;
   /** A new browser context on the demo page (of `browser`, or of another one given). */
   freshPage(other?: Browser): Promise<{ context: BrowserContext; page: Page }>;
-  /** A fresh page whose test element is in a call that baresip has answered. */
+  /**
+   * A fresh page whose test element is in a call that baresip has answered; `callId` is that
+   * call's id in baresip's events (to tell it from a call another test left behind).
+   */
   connectedCall(
     options?: ButtonOptions,
-  ): Promise<{ context: BrowserContext; page: Page; mark: number }>;
+  ): Promise<{ context: BrowserContext; page: Page; mark: number; callId: string }>;
 }
 
 export function useStackFixture(): StackFixture {
@@ -59,6 +71,7 @@ export function useStackFixture(): StackFixture {
     async freshPage(other) {
       const context = await (other ?? browser!).newContext();
       open.add(context);
+      await installProbe(context);
       // Every Content-Security-Policy or Trusted Types violation the page reports.
       await context.addInitScript(() => {
         const found: string[] = [];
@@ -78,8 +91,8 @@ export function useStackFixture(): StackFixture {
       await addButton(page, options);
       await page.evaluate(() => window.vcbEl.call());
       await waitForEvent(page, 'voip-connected');
-      await baresip!.waitFor('CALL_ESTABLISHED', 5000, mark);
-      return { context, page, mark };
+      const established = await baresip!.waitFor('CALL_ESTABLISHED', 5000, mark);
+      return { context, page, mark, callId: String(established['id']) };
     },
   };
   return fixture;
@@ -88,4 +101,47 @@ export function useStackFixture(): StackFixture {
 /** The Content-Security-Policy and Trusted Types violations the page has reported. */
 export function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { vcbViolations: string[] }).vcbViolations);
+}
+
+const NOTHING_HELD = {
+  peerConnections: 0,
+  liveTracks: 0,
+  openSockets: 0,
+  intervals: 0,
+  timeouts: 0,
+  pagehideListeners: 0,
+};
+
+/**
+ * Asserts that the test element's call is over and left nothing behind: back to `idle`, exactly
+ * one terminal event (`voip-ended` or `voip-error`) per call placed, no peer connection, live
+ * microphone track, open WebSocket, call timer or `pagehide` listener in the page, and no
+ * session at the Janus of `admin` (default: janus).
+ */
+export async function assertReleased(
+  page: Page,
+  { calls = 1, admin = stack.janusAdminHttp }: { calls?: number; admin?: string } = {},
+): Promise<void> {
+  await waitForState(page, 'idle');
+  const terminal = (await events(page)).filter(
+    (e) => e.type === 'voip-ended' || e.type === 'voip-error',
+  );
+  assert.equal(terminal.length, calls, `one terminal event per call: ${JSON.stringify(terminal)}`);
+  // The release ends just before the last event; a page's own timers may still be settling.
+  let held = await holdings(page);
+  for (let i = 0; Object.values(held).some((n) => n !== 0) && i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    held = await holdings(page);
+  }
+  assert.deepEqual(held, NOTHING_HELD, 'the page holds nothing of the call');
+  await untilNoJanusSessions(3000, admin);
+}
+
+/** Places a call to the answering extension on the test element, and hangs up once connected. */
+export async function nextCallConnects(page: Page): Promise<void> {
+  const count = (await events(page)).filter((e) => e.type === 'voip-connected').length;
+  await page.evaluate(() => window.vcbEl.call());
+  await waitForEvent(page, 'voip-connected', 15_000, count + 1);
+  await page.evaluate(() => window.vcbEl.hangup());
+  await waitForState(page, 'idle');
 }

@@ -32,6 +32,11 @@ export const stack = {
   extDeclined: need('VCB_EXT_DECLINED'),
   extUnavailable: need('VCB_EXT_UNAVAILABLE'),
   extServiceUnavailable: need('VCB_EXT_SERVICE_UNAVAILABLE'),
+  extTimeout: need('VCB_EXT_TIMEOUT'),
+  janus2Ws: need('VCB_JANUS2_WS'),
+  janus2AdminHttp: need('VCB_JANUS2_ADMIN_HTTP'),
+  reclaimSeconds: Number(need('VCB_RECLAIM_SECONDS')),
+  service: need('VCB_SERVICE'),
   netns: process.env.VCB_NETNS ?? '',
   impair: process.env.VCB_IMPAIR ?? '',
 };
@@ -75,11 +80,13 @@ export class Baresip {
     return this.messages.length;
   }
 
-  /** Waits for an event of `type` after `since`; rejects after `ms`. */
-  async waitFor(type: string, ms: number, since = 0): Promise<BaresipMessage> {
+  /** Waits for an event of `type` after `since` (of call `id`, when given); rejects after `ms`. */
+  async waitFor(type: string, ms: number, since = 0, id?: string): Promise<BaresipMessage> {
     const end = Date.now() + ms;
     for (;;) {
-      const found = this.events(since).find((m) => m.type === type);
+      const found = this.events(since).find(
+        (m) => m.type === type && (id === undefined || m['id'] === id),
+      );
       if (found) return found;
       const left = end - Date.now();
       if (left <= 0)
@@ -133,9 +140,9 @@ export class Baresip {
   }
 }
 
-/** The Janus sessions alive right now (admin API `list_sessions`). */
-export async function janusSessions(): Promise<number[]> {
-  const res = await fetch(stack.janusAdminHttp, {
+/** The Janus sessions alive right now (admin API `list_sessions`), of `admin` (default: janus). */
+export async function janusSessions(admin = stack.janusAdminHttp): Promise<number[]> {
+  const res = await fetch(admin, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -149,11 +156,14 @@ export async function janusSessions(): Promise<number[]> {
   return body.sessions ?? [];
 }
 
-/** Waits until Janus has no session left; returns how long it took. */
-export async function untilNoJanusSessions(ms = 3000): Promise<number> {
+/** Waits until Janus (`admin`, default: janus) has no session left; returns how long it took. */
+export async function untilNoJanusSessions(
+  ms = 3000,
+  admin = stack.janusAdminHttp,
+): Promise<number> {
   const start = Date.now();
   for (;;) {
-    const sessions = await janusSessions();
+    const sessions = await janusSessions(admin);
     if (sessions.length === 0) return Date.now() - start;
     if (Date.now() - start > ms)
       throw new Error(`Janus still has sessions after ${ms} ms: ${sessions.join(', ')}`);
@@ -183,4 +193,23 @@ export function impairMedia(lossPct: number | 'off'): void {
   if (!stack.impair || !stack.netns) throw new Error('packet loss needs the netns stack');
   const args = lossPct === 'off' ? ['off'] : ['on', 'loss', `${lossPct}%`, '--scope', 'webrtc'];
   execFileSync('bash', [stack.impair, stack.netns, ...args], { stdio: 'inherit' });
+}
+
+/** Stops (TERM, then KILL after 3 s), kills (KILL) or starts again one Janus of the stack. */
+export function janusService(name: 'janus' | 'janus2', action: 'stop' | 'kill' | 'start'): void {
+  execFileSync('bash', [stack.service, name, action], { stdio: 'inherit' });
+}
+
+/**
+ * Breaks the signalling path to Janus's WebSocket port: resets the open connections and drops
+ * every new packet to it, until `restoreNetwork()`.
+ */
+export function dropTcp(port: number): void {
+  if (!stack.impair || !stack.netns) throw new Error('dropping TCP needs the netns stack');
+  execFileSync('bash', [stack.impair, stack.netns, 'drop-tcp', String(port)], { stdio: 'inherit' });
+}
+
+/** Removes every impairment (media loss, TCP drop) from the stack's namespace. */
+export function restoreNetwork(): void {
+  impairMedia('off');
 }

@@ -1,0 +1,87 @@
+import { expect } from '@open-wc/testing';
+import { MediaWatch, type MediaAction } from '../src/media-watch.js';
+
+const TIMING = { connectMs: 1000, stallMs: 200, recoveryMs: 1000, restartEveryMs: 300 };
+
+/** One sample: [time ms, bytes so far, ICE state, on hold?], and the action expected. */
+type Step = [number, number, string, boolean, MediaAction];
+
+/** Feeds the samples to a watch answered at 0; restarts are recorded when asked for. */
+function run(steps: Step[]): MediaAction[] {
+  const watch = new MediaWatch(0, TIMING);
+  return steps.map(([now, bytes, ice, held]) => {
+    const action = watch.next(now, bytes, ice, held);
+    if (action === 'broke' || action === 'restart') watch.restarted(now);
+    return action;
+  });
+}
+
+const cases: Array<[string, Step[]]> = [
+  [
+    'media that comes up and flows: nothing to do',
+    [
+      [100, 0, 'checking', false, 'none'],
+      [200, 500, 'connected', false, 'none'],
+      [400, 900, 'connected', false, 'none'],
+      [600, 1300, 'completed', false, 'none'],
+    ],
+  ],
+  [
+    'media that never comes up: failed after connectMs, not before',
+    [
+      [500, 0, 'checking', false, 'none'],
+      [1000, 0, 'checking', false, 'none'],
+      [1001, 0, 'checking', false, 'failed'],
+    ],
+  ],
+  [
+    'bytes that stop for stallMs: broke; restarts every restartEveryMs; back when bytes flow',
+    [
+      [100, 100, 'connected', false, 'none'],
+      [200, 200, 'connected', false, 'none'],
+      [350, 200, 'connected', false, 'none'],
+      [400, 200, 'connected', false, 'broke'],
+      [600, 200, 'connected', false, 'none'],
+      [700, 200, 'connected', false, 'restart'],
+      [800, 300, 'connected', false, 'recovered'],
+      [900, 400, 'connected', false, 'none'],
+    ],
+  ],
+  [
+    'ICE that disconnects for good: broke, restarts, then failed after recoveryMs',
+    [
+      [100, 100, 'connected', false, 'none'],
+      [200, 200, 'disconnected', false, 'broke'],
+      [500, 300, 'disconnected', false, 'restart'],
+      [800, 300, 'failed', false, 'restart'],
+      [1050, 300, 'failed', false, 'none'],
+      [1200, 300, 'failed', false, 'failed'],
+    ],
+  ],
+  [
+    'silence on hold is no break; a lost ICE connection on hold is',
+    [
+      [100, 100, 'connected', false, 'none'],
+      [800, 100, 'connected', true, 'none'],
+      [900, 100, 'disconnected', true, 'broke'],
+      [1000, 100, 'connected', true, 'recovered'],
+    ],
+  ],
+];
+
+describe('MediaWatch', () => {
+  for (const [name, steps] of cases) {
+    it(name, () => {
+      expect(run(steps)).to.deep.equal(steps.map((s) => s[4]));
+    });
+  }
+
+  it('tells whether the media path was ever up and whether it is down now', () => {
+    const watch = new MediaWatch(0, TIMING);
+    expect([watch.up, watch.down]).to.deep.equal([false, false]);
+    watch.next(100, 10, 'connected', false);
+    expect([watch.up, watch.down]).to.deep.equal([true, false]);
+    watch.next(200, 10, 'disconnected', false);
+    expect([watch.up, watch.down]).to.deep.equal([true, true]);
+  });
+});
