@@ -623,6 +623,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     opened,
     permissionMs,
     () => new VoipError('mic-denied', `microphone prompt not answered within ${permissionMs} ms`),
+    gaveUp.signal,
   );
   const displayName = sanitizeDisplayName(plan.displayName);
   let limitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -630,6 +631,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
   /** The call ends (BYE or CANCEL) at `at` (epoch ms): max-duration, or before its token expires. */
   const limitAt = (at: number) => {
     clearTimeout(limitTimer);
+    if (outcome) return; // a token that arrives after the call ended
     limitTimer = setTimeout(
       () => settle({ kind: 'ended', reason: 'max-duration' }, true),
       Math.max(0, at - Date.now()),
@@ -771,13 +773,26 @@ function stopTracks(stream: MediaStream): void {
   }
 }
 
-/** `promise`, or a rejection with `error()` after `ms`; the timer never outlives the race. */
-function withDeadline<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+/**
+ * `promise`, or a rejection with `error()` after `ms`. The timer never outlives the race, nor
+ * `signal` (the call gave up meanwhile: the outcome is settled elsewhere).
+ */
+function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  error: () => Error,
+  signal: AbortSignal,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = () => clearTimeout(timer);
+  signal.addEventListener('abort', stop, { once: true });
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms))),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    stop();
+    signal.removeEventListener('abort', stop);
+  });
 }
 
 function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {

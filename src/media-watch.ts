@@ -50,6 +50,7 @@ export class MediaWatch {
   down = false;
   private bytes = -1;
   private bytesAt: number;
+  private held = false;
   private downSince = 0;
   private lastRestart = Number.NEGATIVE_INFINITY;
 
@@ -66,11 +67,17 @@ export class MediaWatch {
    * hold (the far end then sends nothing, so silence is no sign of a break).
    */
   next(now: number, bytes: number, ice: string, held: boolean): MediaAction {
-    if (bytes !== this.bytes) [this.bytes, this.bytesAt] = [bytes, now];
+    // The silence is timed from the last new byte count, or from when silence began to count:
+    // the media path coming up, the call coming off hold.
+    const resumed = this.held && !held;
+    this.held = held;
+    if (bytes !== this.bytes || resumed) [this.bytes, this.bytesAt] = [bytes, now];
     const iceUp = ice === 'connected' || ice === 'completed';
     if (!this.up) {
-      if (iceUp) this.up = true;
-      return !iceUp && now - this.answeredAt > this.timing.connectMs ? 'failed' : 'none';
+      if (!iceUp) return now - this.answeredAt > this.timing.connectMs ? 'failed' : 'none';
+      this.up = true;
+      this.bytesAt = now;
+      return 'none';
     }
     const broken = !iceUp || (!held && now - this.bytesAt >= this.timing.stallMs);
     if (!broken) {

@@ -59,6 +59,25 @@ const cases: Array<[string, Step[]]> = [
     ],
   ],
   [
+    'media that comes up late is timed from then, not from the answer',
+    [
+      [100, 0, 'checking', false, 'none'],
+      [500, 0, 'connected', false, 'none'],
+      [650, 0, 'connected', false, 'none'],
+      [700, 0, 'connected', false, 'broke'],
+    ],
+  ],
+  [
+    'coming off hold starts the silence clock again',
+    [
+      [100, 100, 'connected', false, 'none'],
+      [800, 100, 'connected', true, 'none'],
+      [900, 100, 'connected', false, 'none'],
+      [1050, 100, 'connected', false, 'none'],
+      [1100, 100, 'connected', false, 'broke'],
+    ],
+  ],
+  [
     'silence on hold is no break; a lost ICE connection on hold is',
     [
       [100, 100, 'connected', false, 'none'],

@@ -61,7 +61,30 @@ const DTMF_GAP_MS = 80;
 
 let initialized: Promise<void> | undefined;
 /** The WebSocket janus.js opened last: `reclaim()` needs the one of its own attempt. */
-let lastSocket: WebSocket | undefined;
+let lastSocket: DetachableSocket | undefined;
+
+/**
+ * janus.js's WebSockets, with a way to take its listeners off one: an abandoned reclaim attempt
+ * must not report its late close as a new loss of the connection that a later attempt restored.
+ */
+class DetachableSocket extends WebSocket {
+  private readonly added: Array<[string, EventListenerOrEventListenerObject]> = [];
+
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    this.added.push([type, listener]);
+    super.addEventListener(type, listener, options);
+  }
+
+  /** Removes every listener and closes the socket. */
+  abandon(): void {
+    for (const [type, listener] of this.added.splice(0)) super.removeEventListener(type, listener);
+    this.close();
+  }
+}
 
 function init(): Promise<void> {
   initialized ??= new Promise((resolve, reject) => {
@@ -79,7 +102,7 @@ function init(): Promise<void> {
       dependencies: {
         ...Janus.useDefaultDependencies({ adapter: { browserDetails: detectBrowser(window) } }),
         newWebSocket: (server: string, protocol: string) =>
-          (lastSocket = new WebSocket(server, protocol)),
+          (lastSocket = new DetachableSocket(server, protocol)),
       },
       callback: () => resolve(),
     });
@@ -111,7 +134,7 @@ class JanusSipSession implements SipSession {
   /** Set while the session is being reclaimed after the WebSocket closed. */
   private reclaiming = false;
   /** The WebSocket of the reclaim attempt in flight, closed if the call ends meanwhile. */
-  private attemptSocket: WebSocket | undefined;
+  private attemptSocket: DetachableSocket | undefined;
   /** Aborted by `close()`: stops reclaiming and its waits. */
   private readonly stopped = new AbortController();
 
@@ -189,7 +212,11 @@ class JanusSipSession implements SipSession {
   }
 
   hangup(): Promise<void> {
-    if (this.hungUp || this.closed || !this.handle) return Promise.resolve();
+    // Without a connection nothing can be sent: close() then ends the media path, and Janus
+    // hangs up the SIP leg when the browser's DTLS goes away.
+    if (this.hungUp || this.closed || !this.handle || !this.janus.isConnected()) {
+      return Promise.resolve();
+    }
     const confirmed = new Promise<void>((resolve) => this.hangupWaiters.push(resolve));
     this.hangupAsked = true;
     this.send({ request: 'hangup' });
@@ -260,7 +287,7 @@ class JanusSipSession implements SipSession {
     this.closed = true;
     removeEventListener('pagehide', this.onPageHide);
     this.stopped.abort();
-    this.attemptSocket?.close();
+    this.attemptSocket?.abandon();
     this.failWaiters(new VoipError('failed', 'session closed'));
     this.handle?.hangup(false);
     const id = this.janus.getSessionId();
@@ -339,12 +366,11 @@ class JanusSipSession implements SipSession {
 
   /**
    * One `claim` of the session on a new connection: `restored`; `gone` when Janus answered but
-   * refused (the session timed out, or the token); `refused` when the connection failed at
-   * once; `timeout` when it hung.
+   * refused (the session timed out, or the token); `refused` when the connection failed; `timeout`
+   * when it hung.
    */
   private attempt(): Promise<'restored' | 'gone' | 'refused' | 'timeout'> {
     return new Promise((resolve) => {
-      let opened = false;
       let done = false;
       const finish = (result: 'restored' | 'gone' | 'refused' | 'timeout') => {
         if (done) return;
@@ -352,21 +378,25 @@ class JanusSipSession implements SipSession {
         clearTimeout(timer);
         this.attemptSocket = undefined;
         // Only a claimed session keeps its new connection.
-        if (result !== 'restored') socket?.close();
+        if (result !== 'restored') socket?.abandon();
         resolve(result);
       };
       const timer = setTimeout(() => finish('timeout'), RECLAIM_ATTEMPT_MS);
       lastSocket = undefined;
       this.janus.reconnect({
-        success: () => finish('restored'),
+        success: () => {
+          // A claim answered after the call ended (over HTTP, nothing could cancel it): give
+          // the session back at once, or janus.js would keep it alive with its long polls.
+          if (this.closed) this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false });
+          finish('restored');
+        },
         error: (error: string) =>
-          // Over WebSockets an opened socket means Janus answered; over HTTP only its text tells.
-          finish(opened || /session|unauthori/i.test(error) ? 'gone' : 'refused'),
+          // Janus's own answers to a claim: 458 "No such session", 403 "Unauthorized request".
+          finish(/no such session|unauthori/i.test(error) ? 'gone' : 'refused'),
       });
       // janus.js opens the attempt's WebSocket synchronously inside reconnect().
-      const socket = lastSocket as WebSocket | undefined;
+      const socket = lastSocket as DetachableSocket | undefined;
       this.attemptSocket = socket;
-      socket?.addEventListener('open', () => (opened = true));
     });
   }
 
@@ -542,6 +572,10 @@ function janusError(detail: string, otherwise: 'server-error' | 'server-unreacha
 /** Resolves after `ms` (at once for 0 or less), or when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(done, Math.max(0, ms));
     function done() {
       clearTimeout(timer);

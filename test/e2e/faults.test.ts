@@ -17,7 +17,13 @@ import {
   waitForEvent,
   waitForState,
 } from './support/browser.js';
-import { AUDIBLE, assertReleased, nextCallConnects, useStackFixture } from './support/fixture.js';
+import {
+  AUDIBLE,
+  assertNothingHeld,
+  assertReleased,
+  nextCallConnects,
+  useStackFixture,
+} from './support/fixture.js';
 import {
   dropTcp,
   impairMedia,
@@ -148,6 +154,27 @@ describe('the WebSocket to Janus drops mid-call', () => {
     const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
     assert.match(String(closed.param), /reset by peer/i);
     await assertReleased(page);
+  });
+
+  it('hanging up while reconnecting: "local-hangup", and the callee still gets a BYE', async (t) => {
+    const { page, mark, callId } = await fixture.connectedCall();
+    try {
+      dropTcp(8188);
+      await waitForState(page, 'reconnecting', 3000);
+      const at = Date.now();
+      await page.evaluate(() => window.vcbEl.hangup());
+      const ended = await waitForEvent(page, 'voip-ended', 5000);
+      assert.equal(ended.detail['reason'], 'local-hangup');
+      // No signalling: the closed peer connection's DTLS alert makes Janus send the BYE.
+      const closed = await fixture.baresip.waitFor('CALL_CLOSED', 3000, mark, callId);
+      t.diagnostic(`BYE ${Date.now() - at} ms after the hangup, without a WebSocket`);
+      assert.match(String(closed.param), /reset by peer/i);
+      await assertNothingHeld(page);
+    } finally {
+      restoreNetwork();
+    }
+    // Janus keeps the (now empty) session until its reclaim window ends.
+    await untilNoJanusSessions((stack.reclaimSeconds + 5) * 1000);
   });
 
   it("for longer than Janus's reclaim window: connection-lost, and Janus hangs up the callee", async (t) => {

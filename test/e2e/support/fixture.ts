@@ -127,14 +127,21 @@ export async function assertReleased(
     (e) => e.type === 'voip-ended' || e.type === 'voip-error',
   );
   assert.equal(terminal.length, calls, `one terminal event per call: ${JSON.stringify(terminal)}`);
-  // The release ends just before the last event; a page's own timers may still be settling.
+  await assertNothingHeld(page);
+  await untilNoJanusSessions(3000, admin);
+}
+
+/**
+ * Asserts that the page holds no peer connection, live microphone track, open WebSocket, timer
+ * or `pagehide` listener (the leak probe's counts), allowing 3 s for a release to settle.
+ */
+export async function assertNothingHeld(page: Page): Promise<void> {
   let held = await holdings(page);
   for (let i = 0; Object.values(held).some((n) => n !== 0) && i < 30; i++) {
     await new Promise((r) => setTimeout(r, 100));
     held = await holdings(page);
   }
   assert.deepEqual(held, NOTHING_HELD, 'the page holds nothing of the call');
-  await untilNoJanusSessions(3000, admin);
 }
 
 /** Places a call to the answering extension on the test element, and hangs up once connected. */
