@@ -14,7 +14,7 @@ import type { CallController } from './call-controller.js';
 import { janusConnector } from './janus/janus-session.js';
 
 import { definePanel } from './call-panel.js';
-import { MediaWatch, mediaTiming } from './media-watch.js';
+import { MediaWatch, mediaTiming, receivedBytes } from './media-watch.js';
 import { nextWarning, sampleQuality, type QualityCounters } from './quality.js';
 import { resolveRingback, startRingback } from './ringback.js';
 import { sanitizeDisplayName } from './sip/display-name.js';
@@ -453,11 +453,7 @@ export async function runCall(plan: CallPlan, hooks: CallHooks): Promise<CallRes
     mediaTimer = setInterval(() => {
       void session?.getStats().then((report) => {
         if (outcome) return;
-        let received = 0;
-        report?.forEach((stat: { type: string; bytesReceived?: number }) => {
-          if (stat.type === 'transport') received += stat.bytesReceived ?? 0;
-        });
-        switch (watch.next(performance.now(), received, iceState, held)) {
+        switch (watch.next(performance.now(), receivedBytes(report), iceState, held)) {
           case 'broke':
             interrupt('media');
             restartIce();
@@ -765,12 +761,7 @@ function toVoipError(error: unknown): VoipError {
 }
 
 function stopTracks(stream: MediaStream): void {
-  for (const track of stream.getTracks()) {
-    track.stop();
-    // janus.js leaves an `ended` handler on the track that holds its whole session, and Chromium
-    // keeps each getUserMedia result alive for a while after the call: drop the handler.
-    track.onended = null;
-  }
+  for (const track of stream.getTracks()) track.stop();
 }
 
 /**

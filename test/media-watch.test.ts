@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MediaWatch, type MediaAction } from '../src/media-watch.js';
+import { MediaWatch, receivedBytes, type MediaAction } from '../src/media-watch.js';
 
 const TIMING = { connectMs: 1000, stallMs: 200, recoveryMs: 1000, restartEveryMs: 300 };
 
@@ -102,5 +102,15 @@ describe('MediaWatch', () => {
     expect([watch.up, watch.down]).to.deep.equal([true, false]);
     watch.next(200, 10, 'disconnected', false);
     expect([watch.up, watch.down]).to.deep.equal([true, true]);
+  });
+
+  it('counts the bytes received on every transport, and -1 without a report', () => {
+    const report = new Map([
+      ['T01', { type: 'transport', bytesReceived: 1200 }],
+      ['T02', { type: 'transport', bytesReceived: 300 }],
+      ['IT01', { type: 'inbound-rtp', bytesReceived: 999 }],
+    ]) as unknown as RTCStatsReport;
+    expect(receivedBytes(report)).to.equal(1500);
+    expect(receivedBytes(null)).to.equal(-1);
   });
 });

@@ -20,6 +20,7 @@
 import Janus, { type JanusJS } from 'janus-gateway';
 import { detectBrowser } from 'webrtc-adapter/src/js/utils.js';
 import { VoipError } from '../errors.js';
+import { receivedBytes } from '../media-watch.js';
 import type {
   ConnectOptions,
   DtmfMode,
@@ -135,6 +136,8 @@ class JanusSipSession implements SipSession {
   private reclaiming = false;
   /** The WebSocket of the reclaim attempt in flight, closed if the call ends meanwhile. */
   private attemptSocket: DetachableSocket | undefined;
+  /** The microphone tracks given to janus.js (it hangs an `ended` handler on each). */
+  private readonly sentTracks = new Set<MediaStreamTrack>();
   /** Aborted by `close()`: stops reclaiming and its waits. */
   private readonly stopped = new AbortController();
 
@@ -198,6 +201,7 @@ class JanusSipSession implements SipSession {
     const handle = this.requireHandle();
     const track = stream.getAudioTracks().at(0);
     if (!track) throw new VoipError('mic-unavailable', 'The microphone stream has no audio track.');
+    this.sentTracks.add(track);
     const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
       handle.createOffer({
         tracks: [{ type: 'audio', capture: track, recv: true }],
@@ -250,6 +254,7 @@ class JanusSipSession implements SipSession {
 
   async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
     const handle = this.requireHandle();
+    this.sentTracks.add(track);
     await new Promise<void>((resolve, reject) => {
       handle.replaceTracks({
         tracks: [{ type: 'audio', mid: '0', capture: track, replace: true }],
@@ -290,6 +295,10 @@ class JanusSipSession implements SipSession {
     this.attemptSocket?.abandon();
     this.failWaiters(new VoipError('failed', 'session closed'));
     this.handle?.hangup(false);
+    // janus.js's `ended` handler on each microphone track holds its whole session, and Chromium
+    // keeps each getUserMedia result alive for a while after the call: drop the handlers.
+    for (const track of this.sentTracks) track.onended = null;
+    this.sentTracks.clear();
     const id = this.janus.getSessionId();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, DESTROY_TIMEOUT_MS);
@@ -402,12 +411,7 @@ class JanusSipSession implements SipSession {
 
   /** Bytes received on the call's media path so far (-1 without a peer connection). */
   private async mediaBytes(): Promise<number> {
-    const report = await this.getStats().catch(() => null);
-    let bytes = -1;
-    report?.forEach((stat: { type: string; bytesReceived?: number }) => {
-      if (stat.type === 'transport') bytes = Math.max(bytes, 0) + (stat.bytesReceived ?? 0);
-    });
-    return bytes;
+    return receivedBytes(await this.getStats().catch(() => null));
   }
 
   private onMessage(message: JanusJS.Message, jsep?: JanusJS.JSEP): void {
