@@ -412,11 +412,11 @@ KAMAILIO_PID=$LAST_PID
 
 # Janus x2, SIP plugin only; started through stack/service.sh, which tests use to stop, kill
 # and restart them. Their PIDs live in svc/NAME.pid (cleanup stops whatever is running).
-JLOG=$LOG_DIR/janus.log
-VCB_SERVICE_DIR=$SERVICE_DIR "$HERE/service.sh" janus start &
-JANUS_START_PID=$!
-VCB_SERVICE_DIR=$SERVICE_DIR "$HERE/service.sh" janus2 start &
-JANUS2_START_PID=$!
+declare -A JANUS_STARTER=()
+for name in janus janus2; do
+  VCB_SERVICE_DIR=$SERVICE_DIR "$HERE/service.sh" "$name" start &
+  JANUS_STARTER[$name]=$!
+done
 
 # Greeting while Kamailio and Janus start (baresip needs the file at start-up); the
 # announcement at the same time, in the background.
@@ -464,16 +464,12 @@ baresip_ringing_ready() { listening u 5066 && listening t 4446; }
 wait_ready baresip-2002 "$BARESIP_RINGING_PID" "$RLOG" baresip_ringing_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 for name in janus janus2; do
-  if [[ $name == janus ]]; then starter=$JANUS_START_PID; else starter=$JANUS2_START_PID; fi
-  if ! wait "$starter"; then
-    log "ERROR: $name did not start; last lines of $name.log:"
-    tail -n 25 "$LOG_DIR/$name.log" >&2 || true
-    exit 1
-  fi
+  wait "${JANUS_STARTER[$name]}" || die "$name did not start; last lines of $name.log:
+$(tail -n 25 "$LOG_DIR/$name.log")"
 done
 JANUS_PID=$(<"$SERVICE_DIR/janus.pid")
 JANUS2_PID=$(<"$SERVICE_DIR/janus2.pid")
-wait_ready janus-ws "$JANUS_PID" "$JLOG" listening t 8188
+wait_ready janus-ws "$JANUS_PID" "$LOG_DIR/janus.log" listening t 8188
 wait_ready janus2-ws "$JANUS2_PID" "$LOG_DIR/janus2.log" listening t 8189
 
 T1=$(date +%s%N)
