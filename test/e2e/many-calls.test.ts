@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addButton, waitForEvent, waitForState } from './support/browser.js';
-import { useStackFixture } from './support/fixture.js';
+import { addButton } from './support/browser.js';
+import { nextCallConnects, useStackFixture } from './support/fixture.js';
 import { heapAfterGc, holdings } from './support/probe.js';
 import { untilNoJanusSessions } from './support/stack.js';
 
@@ -28,21 +28,14 @@ describe('many calls', () => {
     // page's own event log grows with every call.
     await page.goto(new URL('minimal.html', fixture.demoUrl).href);
     await addButton(page);
-    const place = async (n: number) => {
-      await page.evaluate(() => window.vcbEl.call());
-      await waitForEvent(page, 'voip-connected', 15_000, n);
-      await page.evaluate(() => window.vcbEl.hangup());
-      await waitForEvent(page, 'voip-ended', 10_000, n);
-      await waitForState(page, 'idle');
-    };
     // A few calls first: the call chunk, janus.js and the panel load, and V8 compiles their
     // hot code, as on any page after its first calls. Then the baseline.
-    for (let i = 1; i <= WARM_UP; i++) await place(i);
+    for (let i = 1; i <= WARM_UP; i++) await nextCallConnects(page);
     await untilNoJanusSessions();
     const before = await holdings(page);
     const heapBefore = await heapAfterGc(page);
     const started = Date.now();
-    for (let i = WARM_UP + 1; i <= WARM_UP + CALLS; i++) await place(i);
+    for (let i = 1; i <= CALLS; i++) await nextCallConnects(page);
     const seconds = (Date.now() - started) / 1000;
     await untilNoJanusSessions();
     const after = await holdings(page);
