@@ -4,6 +4,7 @@
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { minifyTemplates } from './scripts/lib/minify-templates.mjs';
 
 /**
  * janus-gateway's module wraps a UMD factory: on a page with an AMD `define` (RequireJS) it
@@ -39,6 +40,7 @@ export default {
   preserveEntrySignatures: 'allow-extension',
   plugins: [
     janusUmdFix(),
+    minifyTemplates(),
     nodeResolve({ browser: true }),
     // webrtc-adapter imports the CommonJS package `sdp`.
     commonjs(),
