@@ -7,8 +7,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { run } from './lib/run.mjs';
 
-const BUDGET_FIRST_CLICK = 10_000;
-const BUDGET_COMPLETE_CALL = 35_000;
+// The first load must not grow; a complete call grew by 2 % when the call chunk was split into
+// its folders (issue 10), and may not grow further without a reason written here.
+const BUDGET_FIRST_CLICK = 9_965;
+const BUDGET_COMPLETE_CALL = 34_826;
 const ENTRY = 'dist/voip-call-button.js';
 const LANGUAGE_CHUNK = /^chunks\/(id)-[\w-]+\.js$/;
 
@@ -59,6 +61,11 @@ for (const [label, bytes, budget, files] of rows) {
   over ||= !ok;
   console.log(
     `${label.padEnd(24)} ${String(bytes).padStart(6)} B gzip -9  budget ${budget} B  ${ok ? 'ok' : 'OVER'}  (${files.join(', ')})`,
+  );
+}
+for (const f of call) {
+  console.log(
+    `${'  file'.padEnd(24)} ${String(gz(path.join('dist', f))).padStart(6)} B gzip -9  (${f})`,
   );
 }
 for (const f of languages) {

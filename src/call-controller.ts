@@ -1,48 +1,29 @@
 /**
  * The call controller: owns one call at a time for its host element. It holds the call's state,
  * validates the host's configuration before anything touches the network, and is the only thing
- * that moves the state machine. The work of a call (microphone, gateway, media, its events) is
- * done by `call-runner.ts`, loaded on first use, which reports back through the `@internal`
- * members below. It touches nothing of the host but its properties,
+ * that moves the state machine. The call itself (microphone, gateway, media, its events) is
+ * carried by the call chunk (`call/`), loaded with the one `import()` below and reached only
+ * through the types of `call-contract.ts`. It touches nothing of the host but its properties,
  * `requestUpdate()` and `dispatchEvent()`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallControls, CallPlan } from './call-runner.js';
-import { CallState, nextState, type CallInput } from './call-state.js';
+import type {
+  CallHost,
+  CallModule,
+  CallPlan,
+  CallResult,
+  CallSettings,
+  CallView,
+} from './call-contract.js';
+import { nextState, type CallInput, type CallState } from './call-state.js';
 import { parseDialString, parseServers, parseSipDomain, toSipUri } from './dial-target.js';
 import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
 import { createVoipEvent } from './events.js';
 import type { MessageKey } from './i18n/index.js';
-import type { DtmfMode, SipConnector } from './sip/session.js';
-
-/** What the controller reads from its host when a call starts. */
-export interface CallConfig {
-  readonly server: string | null;
-  readonly number: string | null;
-  readonly sipDomain: string | null;
-  readonly displayName: string | null;
-  readonly disabled: boolean;
-  /** Microphone constraints passed to `getUserMedia`. */
-  readonly audioConstraints: MediaTrackConstraints | boolean | undefined;
-  /** The name of an attribute on the host that looks like a credential, if any. */
-  readonly credentialAttribute: string | undefined;
-  /** STUN/TURN servers for the browser's peer connection. */
-  readonly iceServers: readonly RTCIceServer[];
-  /** Replaces the built-in Janus connector (tests, other gateways). */
-  readonly connector: SipConnector | undefined;
-  /** How keypad tones travel. */
-  readonly dtmfMode: DtmfMode;
-  /** The `token-url` attribute. */
-  readonly tokenUrl: string;
-  /** The `ringback` attribute, resolved by the call chunk. */
-  readonly ringback: string;
-  /** The host's language. */
-  readonly language: string;
-}
 
 /** How the controller reaches its host. */
 export interface CallControllerOptions {
-  readonly getConfig: () => CallConfig;
+  readonly getConfig: () => CallSettings;
   /** The visitor-facing message for a key, in the host's language. */
   readonly localize: (key: MessageKey) => string;
 }
@@ -54,17 +35,11 @@ export type CallOutcome =
 
 export class CallController implements ReactiveController {
   /** The current call state. */
-  state: CallState = CallState.Idle;
+  state: CallState = 'idle';
   /** How the last call ended, or `null` before the first one and during a call. */
   lastOutcome: CallOutcome | null = null;
-  /** The microphone stream of the current call. */
-  localStream: MediaStream | null = null;
-  /** The far end's audio in the current call. */
-  remoteStream: MediaStream | null = null;
-  /** @internal The current call's controls (set by the call chunk). */
-  controls: CallControls | undefined;
-  /** @internal When the current call was answered (`performance.now()`). */
-  answeredAt: number | undefined;
+  /** What the current call shows, once the call chunk has started it. */
+  view: CallView | undefined;
   private abort: AbortController | undefined;
 
   constructor(
@@ -72,21 +47,6 @@ export class CallController implements ReactiveController {
     private readonly options: CallControllerOptions,
   ) {
     host.addController(this);
-  }
-
-  /** Whether the microphone is muted in the current call. */
-  get muted(): boolean {
-    return this.controls?.muted ?? false;
-  }
-
-  /** Whether the current call is on hold. */
-  get onHold(): boolean {
-    return this.controls?.onHold ?? false;
-  }
-
-  /** Time since the answer, in milliseconds; 0 when not in a call. */
-  get durationMs(): number {
-    return this.answeredAt === undefined ? 0 : performance.now() - this.answeredAt;
   }
 
   hostDisconnected(): void {
@@ -101,7 +61,7 @@ export class CallController implements ReactiveController {
    * host is disabled. Failures are reported with `voip-error`; a started call with `voip-ended`.
    */
   call(): void {
-    if (this.state !== CallState.Idle) return;
+    if (this.state !== 'idle') return;
     const config = this.options.getConfig();
     if (config.disabled) return;
     let plan: CallPlan;
@@ -115,14 +75,28 @@ export class CallController implements ReactiveController {
     const abort = (this.abort = new AbortController());
     this.lastOutcome = null;
     this.move('start');
-    loadRunner().then(
-      (runner) => runner.driveCall(this, plan, abort.signal),
-      (error: unknown) => {
-        this.move('end');
-        this.released();
-        this.fail('load-failed', String(error));
+    const state = () => this.state;
+    const host: CallHost = {
+      signal: abort.signal,
+      get state() {
+        return state();
       },
-    );
+      move: (input) => this.move(input),
+      emit: (event) => this.host.dispatchEvent(event),
+      refused: (code, detail) => this.fail(code, detail, false),
+      update: () => this.host.requestUpdate(),
+      localize: (key) => this.options.localize(key),
+    };
+    const failed = (code: VoipErrorCode) => (error: unknown) =>
+      ({ kind: 'error', code, detail: String(error) }) as const;
+    void loadCall()
+      .then(
+        (chunk) => chunk.placeCall(plan, host, (view) => (this.view = view)),
+        failed('load-failed'),
+      )
+      // A bug in the call must not leave the button stuck: it ends the call all the same.
+      .catch(failed('failed'))
+      .then((result) => this.finish(result));
   }
 
   /**
@@ -130,7 +104,7 @@ export class CallController implements ReactiveController {
    * points at or focuses the button. It talks to no gateway; a failure is left to `call()`.
    */
   preload(): void {
-    loadRunner().catch(() => undefined);
+    loadCall().catch(() => undefined);
   }
 
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */
@@ -138,23 +112,8 @@ export class CallController implements ReactiveController {
     this.abort?.abort();
   }
 
-  /** Mutes or unmutes the microphone (from `connecting` on). Does nothing when idle. */
-  mute(on: boolean): void {
-    this.controls?.mute(on);
-  }
-
-  /** Puts the answered call on hold or resumes it. Does nothing when idle. */
-  async hold(on: boolean): Promise<void> {
-    await this.controls?.hold(on);
-  }
-
-  /** Sends keypad tones in the answered call. Does nothing when idle. */
-  async sendDtmf(digits: string): Promise<void> {
-    await this.controls?.sendDtmf(digits);
-  }
-
   /** Validates the configuration; throws a VoipError before anything touches the network. */
-  private plan(config: CallConfig): CallPlan {
+  private plan(config: CallSettings): CallPlan {
     if (!window.isSecureContext) throw new VoipError('insecure-context');
     // The DOM types say these always exist; in old browsers and insecure contexts they do not.
     /* eslint-disable @typescript-eslint/no-unnecessary-condition */
@@ -174,43 +133,39 @@ export class CallController implements ReactiveController {
     const servers = parseServers(config.server);
     if (!servers)
       throw new VoipError('invalid-config', '"server" needs ws(s):// or http(s):// URLs');
-    return {
-      uri: toSipUri(target, sipDomain),
-      servers,
-      sipDomain,
-      ...(config.displayName ? { displayName: config.displayName } : {}),
-      audioConstraints: config.audioConstraints,
-      iceServers: config.iceServers,
-      ringback: config.ringback,
-      ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
-      language: config.language,
-      dtmfMode: config.dtmfMode,
-      ...(config.connector ? { connector: config.connector } : {}),
-    };
+    return { ...config, uri: toSipUri(target, sipDomain), servers, sipDomain };
   }
 
-  /** @internal Ends a call that ran: back to idle, nothing of it left. */
-  released(): void {
-    this.abort = this.controls = this.answeredAt = undefined;
+  /** The call is over and released: back to idle, then its one terminal event. */
+  private finish(result: CallResult): void {
+    // A call chunk that failed to load (or a call that broke) never moved to `ending`.
+    if (this.state !== 'ending') this.move('end');
+    this.abort = this.view = undefined;
     this.move('released');
+    if (result.kind === 'error') {
+      this.fail(result.code, result.detail);
+      return;
+    }
+    const { kind, reason, ...detail } = result;
+    this.lastOutcome = { kind, reason };
+    this.host.requestUpdate();
+    this.host.dispatchEvent(createVoipEvent('voip-ended', { reason, ...detail }));
   }
 
-  /** @internal Records a failure and fires its `voip-error` (the call's one terminal event). */
-  fail(code: VoipErrorCode, detail: string): void {
+  /**
+   * Fires `voip-error`, the one place it is built: for a call that could not start (its
+   * terminal event, shown in the status line) or, with `ends` false, an in-call action refused.
+   */
+  private fail(code: VoipErrorCode, detail: string, ends = true): void {
     console.warn(`<voip-call-button> ${code}: ${detail}`);
-    this.lastOutcome = { kind: 'error', code };
+    if (ends) this.lastOutcome = { kind: 'error', code };
     this.host.requestUpdate();
-    const message = this.localize(`error.${code}`);
+    const message = this.options.localize(`error.${code}`);
     this.host.dispatchEvent(createVoipEvent('voip-error', { code, message }));
   }
 
-  /** @internal The visitor-facing text for a key, in the host's language. */
-  localize(key: MessageKey): string {
-    return this.options.localize(key);
-  }
-
-  /** @internal Moves the state machine and fires `voip-state-change`. */
-  move(input: CallInput): void {
+  /** Moves the state machine and fires `voip-state-change`. */
+  private move(input: CallInput): void {
     const previous = this.state;
     this.state = nextState(previous, input);
     this.host.requestUpdate();
@@ -218,13 +173,13 @@ export class CallController implements ReactiveController {
   }
 }
 
-let runner: Promise<typeof import('./call-runner.js')> | undefined;
+let chunk: Promise<CallModule> | undefined;
 
 /** Loads the call chunk once; a failed load is retried on the next call. */
-function loadRunner(): Promise<typeof import('./call-runner.js')> {
-  runner ??= import('./call-runner.js').catch((error: unknown) => {
-    runner = undefined;
+function loadCall(): Promise<CallModule> {
+  chunk ??= import('./call/index.js').catch((error: unknown) => {
+    chunk = undefined;
     throw error;
   });
-  return runner;
+  return chunk;
 }

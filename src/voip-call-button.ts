@@ -1,8 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { CallController, type CallOutcome } from './call-controller.js';
-import { CallState } from './call-state.js';
+import type { CallState } from './call-state.js';
 import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
-import type { CallControls } from './call-runner.js';
 import type { SipConnector } from './sip/session.js';
 import { styles } from './voip-call-button.styles.js';
 
@@ -150,6 +149,9 @@ export class VoipCallButton extends LitElement {
       ringback: this.ringback,
       tokenUrl: this.tokenUrl,
       language: this.language,
+      maxDuration: this.getAttribute('max-duration'),
+      ringTimeout: this.getAttribute('ring-timeout'),
+      permissionTimeout: this.getAttribute('permission-timeout'),
     }),
     localize: (key) => this.t(key),
   });
@@ -161,52 +163,48 @@ export class VoipCallButton extends LitElement {
 
   /** The microphone stream of the current call, or `null`. */
   get localStream(): MediaStream | null {
-    return this.controller.localStream;
+    return this.controller.view?.localStream ?? null;
   }
 
   /** The far end's audio in the current call, or `null`. */
   get remoteStream(): MediaStream | null {
-    return this.controller.remoteStream;
+    return this.controller.view?.remoteStream ?? null;
   }
 
   /** Time since the callee answered, in milliseconds; 0 when not in a call. */
   get durationMs(): number {
-    return this.controller.durationMs;
-  }
-
-  /** @internal The current call's controls, for the in-call panel. */
-  get callControls(): CallControls | undefined {
-    return this.controller.controls;
+    const at = this.controller.view?.answeredAt;
+    return at === undefined ? 0 : performance.now() - at;
   }
 
   /** Whether the "poor connection" warning is showing (see `voip-quality`). */
   get poorQuality(): boolean {
-    return this.controller.controls?.poorQuality ?? false;
+    return this.controller.view?.poorQuality ?? false;
   }
 
   /** Whether the microphone is muted in the current call. */
   get muted(): boolean {
-    return this.controller.muted;
+    return this.controller.view?.muted ?? false;
   }
 
   /** Whether the current call is on hold. */
   get onHold(): boolean {
-    return this.controller.onHold;
+    return this.controller.view?.onHold ?? false;
   }
 
   /** Mutes (`true`) or unmutes the microphone during a call; the call stays up. */
   mute(on = true): void {
-    this.controller.mute(on);
+    this.controller.view?.mute(on);
   }
 
   /** Puts the answered call on hold (`true`) or resumes it. */
-  hold(on = true): Promise<void> {
-    return this.controller.hold(on);
+  async hold(on = true): Promise<void> {
+    await this.controller.view?.hold(on);
   }
 
   /** Sends keypad tones (0-9, *, #) in the answered call. */
-  sendDtmf(digits: string): Promise<void> {
-    return this.controller.sendDtmf(digits);
+  async sendDtmf(digits: string): Promise<void> {
+    await this.controller.view?.sendDtmf(digits);
   }
 
   /** Places a call to `number`. Does nothing during a call or when disabled. */
@@ -248,17 +246,26 @@ export class VoipCallButton extends LitElement {
 
   /** The visitor may be about to click: fetch the call code now. */
   private readonly onIntent = (): void => {
-    if (this.controller.state === CallState.Idle && !this.disabled) this.controller.preload();
+    if (this.controller.state === 'idle' && !this.disabled) this.controller.preload();
   };
 
+  /** When the click that started the current call came (`performance.now()`). */
+  private clickedAt = 0;
+
   private readonly onClick = (): void => {
-    if (this.controller.state === CallState.Idle) this.controller.call();
-    else this.controller.hangup();
+    const now = performance.now();
+    if (this.controller.state === 'idle') {
+      this.clickedAt = now;
+      this.controller.call();
+    } else if (now - this.clickedAt >= DOUBLE_CLICK_MS) {
+      // The second click of a double-click is not a hang-up.
+      this.controller.hangup();
+    }
   };
 
   protected override render() {
     const state = this.controller.state;
-    const idle = state === CallState.Idle;
+    const idle = state === 'idle';
     const outcome = idle ? this.controller.lastOutcome : null;
     return html`
       <div part="base">
@@ -266,7 +273,7 @@ export class VoipCallButton extends LitElement {
           part="button"
           type="button"
           ?data-active=${!idle}
-          ?disabled=${state === CallState.Ending || (idle && this.disabled)}
+          ?disabled=${state === 'ending' || (idle && this.disabled)}
           @click=${this.onClick}
           @pointerenter=${this.onIntent}
           @focus=${this.onIntent}
@@ -281,14 +288,17 @@ export class VoipCallButton extends LitElement {
           >
         </button>
         <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
-          >${this.t(statusKey(state, outcome, this.controller.onHold))}</span
+          >${this.t(statusKey(state, outcome, this.onHold))}</span
         >
         ${
           idle
             ? nothing
             : html`<voip-call-panel
                 exportparts="panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,settings-toggle,settings,level"
-                .owner=${this}
+                .call=${this.controller.view}
+                .state=${state}
+                .controls=${this.controls}
+                .language=${this.language}
               ></voip-call-panel>`
         }
       </div>
@@ -296,9 +306,12 @@ export class VoipCallButton extends LitElement {
   }
 }
 
+/** A click this soon after the click that started a call is the rest of a double-click. */
+const DOUBLE_CLICK_MS = 500;
+
 function actionKey(state: CallState): MessageKey {
-  if (state === CallState.InCall) return 'action.hangUp';
-  if (state === CallState.Ending) return 'action.ending';
+  if (state === 'in-call') return 'action.hangUp';
+  if (state === 'ending') return 'action.ending';
   return 'action.cancel';
 }
 

@@ -1,7 +1,7 @@
 /**
  * English text shown during and after a call: the states from `calling` on, the in-call panel,
  * how a call ended, and the failures found while connecting. Shipped in the call chunk (see
- * `call-runner.ts`), since only a call that ran can show it.
+ * `call/index.ts`), since only a call that ran can show it.
  */
 export const enCall = {
   'action.hangUp': 'Hang up',

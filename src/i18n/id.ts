@@ -1,4 +1,4 @@
-import type { Messages } from './index.js';
+import type { Messages } from './messages.js';
 
 /** Indonesian (Bahasa Indonesia), built in. */
 export const id: Messages = {

@@ -5,13 +5,9 @@
  * missing string falls back to English, string by string.
  */
 import { en } from './en.js';
-import type { enCall } from './en-call.js';
+import type { MessageKey, Messages } from './messages.js';
 
-/** A translation key. */
-export type MessageKey = keyof typeof en | keyof typeof enCall;
-
-/** A complete set of messages for one language. */
-export type Messages = Readonly<Record<MessageKey, string>>;
+export type { MessageKey, Messages } from './messages.js';
 
 const registry = new Map<string, Partial<Messages>>([['en', en]]);
 

@@ -1,7 +1,7 @@
 /**
  * The media watchdog of an answered call, as pure decisions: fed one sample of the media path
  * at a time (when, bytes received so far, the ICE connection state, whether the call is on
- * hold), it says what to do. The call runner takes the samples from the peer connection and
+ * hold), it says what to do. The call (call/recovery.ts) takes the samples from the peer connection and
  * acts: reports the call as reconnecting, restarts ICE, ends it as `media-failed`.
  *
  * ```
@@ -15,7 +15,7 @@
 
 /** How the media path is watched, in ms. @internal Unit tests shorten these. */
 export const mediaTiming = {
-  /** How often the runner samples the media path. */
+  /** How often the call samples the media path. */
   checkMs: 500,
   /** After the answer, the media path must be up within this long, or the call ends. */
   connectMs: 10_000,
@@ -30,19 +30,7 @@ export const mediaTiming = {
   restartEveryMs: 5000,
 };
 
-/**
- * The bytes received on a call's media path so far, from a `getStats()` report: every transport
- * (RTP, RTCP, STUN alike); -1 without a report.
- */
-export function receivedBytes(report: RTCStatsReport | null): number {
-  let bytes = -1;
-  report?.forEach((stat: { type: string; bytesReceived?: number }) => {
-    if (stat.type === 'transport') bytes = Math.max(bytes, 0) + (stat.bytesReceived ?? 0);
-  });
-  return bytes;
-}
-
-/** What the runner should do after a sample. */
+/** What the call should do after a sample. */
 export type MediaAction =
   /** Nothing new. */
   | 'none'

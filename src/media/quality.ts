@@ -1,7 +1,7 @@
 /**
  * Call quality from WebRTC statistics: round-trip time, jitter and packet loss, and an estimated
  * MOS (mean opinion score, 1 = bad ... 4.5 = best for narrowband calls) from the simplified
- * ITU-T G.107 E-model. Pure functions; the call runner samples the peer connection.
+ * ITU-T G.107 E-model. Pure functions; the quality capability (quality/) samples the peer connection.
  */
 
 /** One quality sample, as carried by `voip-quality`. */

@@ -1,125 +1,48 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { CallState } from './call-state.js';
-import { rememberDevice, rememberedDevices, type CallControls } from './call-runner.js';
-import { translate, type MessageKey } from './i18n/index.js';
-
-/** What the panel needs from the element that shows it. */
-export interface PanelHost {
-  readonly state: CallState;
-  /** The far end's audio; the panel plays it. */
-  readonly remoteStream: MediaStream | null;
-  readonly localStream: MediaStream | null;
-  readonly callControls: CallControls | undefined;
-  readonly durationMs: number;
-  readonly muted: boolean;
-  readonly onHold: boolean;
-  readonly poorQuality: boolean;
-  /** The `controls` attribute: which controls to show, separated by spaces; empty: all. */
-  readonly controls: string;
-  readonly language: string;
-  mute(on: boolean): void;
-  hold(on: boolean): Promise<void>;
-  sendDtmf(digits: string): Promise<void>;
-}
+import { LitElement, html, nothing } from 'lit';
+import type { CallView, PanelContext, PanelSection } from '../call-contract.js';
+import type { CallState } from '../call-state.js';
+import { translate, type MessageKey } from '../i18n/index.js';
+import { rememberDevice, rememberedDevices } from '../media/devices.js';
+import { styles } from './call-panel.styles.js';
 
 /** The controls a `controls` attribute can list. */
 export const PANEL_CONTROLS = ['mute', 'hold', 'keypad', 'settings'] as const;
 /** One control of the panel. */
 export type PanelControl = (typeof PANEL_CONTROLS)[number];
 
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
-
 /**
- * The in-call panel of `<voip-call-button>`: mute, hold and a keypad. Internal: the element
- * renders it during a call; it is defined by the call chunk, so a page that never calls never
- * loads it. Pages style it through the parts the element re-exports.
+ * The in-call panel of `<voip-call-button>`: the call time, mute, hold, the audio settings and
+ * the sections of the call's capabilities (the keypad, the quality notice). Internal: the element
+ * renders it during a call, handing it the call's view, state, `controls` and language; it is
+ * defined by the call chunk, so a page that never calls never loads it. Pages style it through
+ * the parts the element re-exports.
  *
  * @csspart panel-button - Each toggle of the panel (mute, hold, keypad).
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
  */
 export class VoipCallPanel extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    [part='panel'] {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.4em;
-    }
-    button {
-      min-height: 36px;
-      min-width: 44px;
-      padding: 0.3em 0.8em;
-      border: 1px solid var(--voip-panel-border, #c4c7c5);
-      border-radius: var(--voip-button-radius, 999px);
-      background: var(--voip-panel-background, #fff);
-      color: var(--voip-panel-color, #1f1f1f);
-      font: inherit;
-      font-size: 0.875em;
-      cursor: pointer;
-    }
-    button[aria-pressed='true'],
-    button[aria-expanded='true'] {
-      background: var(--voip-panel-active-background, #1f1f1f);
-      color: var(--voip-panel-active-color, #fff);
-    }
-    button:focus-visible {
-      outline: var(--voip-focus-ring, 3px solid #1a73e8);
-      outline-offset: 2px;
-    }
-    [part='quality-warning'] {
-      margin: 0 0 0.4em;
-      font-size: 0.875em;
-      color: var(--voip-error-color, #b3261e);
-    }
-    [part='timer'] {
-      align-self: center;
-      min-width: 3.5em;
-      font-variant-numeric: tabular-nums;
-    }
-    [part='settings'] {
-      display: grid;
-      gap: 0.3em;
-      margin-top: 0.4em;
-      font-size: 0.875em;
-    }
-    [part='settings'] select {
-      display: block;
-      max-width: 16em;
-      font: inherit;
-    }
-    [part='level'] {
-      width: 100%;
-      max-width: 16em;
-    }
-    [part='keypad'] {
-      display: grid;
-      grid-template-columns: repeat(3, 3em);
-      gap: 0.3em;
-      margin-top: 0.4em;
-    }
-    [part='key'] {
-      min-width: 0;
-      border-radius: 8px;
-      font-variant-numeric: tabular-nums;
-    }
-  `;
+  static override styles = styles;
 
   static override properties = {
-    owner: { attribute: false },
-    keypadOpen: { state: true },
+    call: { attribute: false },
+    state: { attribute: false },
+    controls: { attribute: false },
+    language: { attribute: false },
     blocked: { state: true },
     settingsOpen: { state: true },
     devices: { state: true },
     levels: { state: true },
   };
 
-  /** The element this panel controls; it asks the panel to update whenever it renders. */
-  owner: PanelHost | undefined;
-  /** @internal */
-  private keypadOpen = false;
+  /** The call this panel shows; the element asks the panel to update whenever it renders. */
+  call: CallView | undefined;
+  /** The call's state. */
+  state: CallState = 'idle';
+  /** The `controls` attribute: which controls to show, separated by spaces; empty: all. */
+  controls = '';
+  /** The element's language. */
+  language = 'en';
   /** The browser refused to play the call audio without a gesture (autoplay policy). */
   /** @internal */
   private blocked = false;
@@ -133,6 +56,16 @@ export class VoipCallPanel extends LitElement {
   private meters: { ctx: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
+  constructor() {
+    super();
+    // Keys pressed while the panel has focus go to the sections (the keypad sends digits).
+    this.addEventListener('keydown', (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const context = this.context();
+      for (const section of this.sections()) if (section.key?.(context, event)) return;
+    });
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // The call timer ticks while the panel is shown.
@@ -143,6 +76,28 @@ export class VoipCallPanel extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.ticker);
     this.stopMeters();
+  }
+
+  private sections(): readonly PanelSection[] {
+    return this.call?.sections ?? [];
+  }
+
+  /** What the capabilities' sections render with, as the panel is now. */
+  private context(): PanelContext {
+    return {
+      state: this.state,
+      shows: (control) => this.shows(control),
+      t: (key) => this.t(key),
+      update: () => this.requestUpdate(),
+      toggle: (part, label, on, onClick, controls) =>
+        this.toggle(part, label, on, onClick, controls),
+    };
+  }
+
+  /** Whether the `controls` attribute lets `control` show (empty: all). */
+  private shows(control: string): boolean {
+    const listed = this.controls.trim().split(/\s+/).filter(Boolean);
+    return listed.length === 0 || listed.includes(control);
   }
 
   /** Opens or closes the audio settings: devices (listed after permission) and level meters. */
@@ -158,7 +113,7 @@ export class VoipCallPanel extends LitElement {
 
   private readonly chooseMicrophone = (event: Event): void => {
     const id = (event.target as HTMLSelectElement).value;
-    void this.owner?.callControls?.useMicrophone(id).then(() => this.startMeters());
+    void this.call?.useMicrophone(id).then(() => this.startMeters());
   };
 
   private readonly chooseSpeaker = (event: Event): void => {
@@ -192,8 +147,8 @@ export class VoipCallPanel extends LitElement {
         return Math.min(1, Math.sqrt(sum / samples.length) * 4);
       };
     };
-    const input = analyse(this.owner?.localStream);
-    const output = analyse(this.owner?.remoteStream);
+    const input = analyse(this.call?.localStream);
+    const output = analyse(this.call?.remoteStream);
     const timer = setInterval(() => (this.levels = { input: input(), output: output() }), 150);
     this.meters = { ctx, timer };
   }
@@ -207,7 +162,7 @@ export class VoipCallPanel extends LitElement {
 
   protected override updated(): void {
     const audio = this.renderRoot.querySelector('audio');
-    const stream = this.owner?.remoteStream ?? null;
+    const stream = this.call?.remoteStream ?? null;
     if (!audio || stream === this.playing) return;
     this.playing = stream;
     audio.srcObject = stream;
@@ -234,28 +189,11 @@ export class VoipCallPanel extends LitElement {
     }
   }
 
-  constructor() {
-    super();
-    // Digits typed while the panel has focus are sent as keypad tones.
-    this.addEventListener('keydown', (event) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const owner = this.owner;
-      if (
-        owner?.state === CallState.InCall &&
-        this.shows(owner, 'keypad') &&
-        /^[0-9*#]$/.test(event.key)
-      ) {
-        event.preventDefault();
-        void owner.sendDtmf(event.key);
-      }
-    });
-  }
-
   private renderSettings() {
     const microphones = this.devices.filter((d) => d.kind === 'audioinput');
     const speakers = this.devices.filter((d) => d.kind === 'audiooutput');
     const canRoute = 'setSinkId' in HTMLMediaElement.prototype;
-    const current = this.owner?.localStream?.getAudioTracks().at(0)?.getSettings().deviceId;
+    const current = this.call?.localStream?.getAudioTracks().at(0)?.getSettings().deviceId;
     const chosenSpeaker = rememberedDevices().speaker;
     const option = (d: MediaDeviceInfo, i: number, selected: boolean, fallback: string) =>
       html`<option value=${d.deviceId} ?selected=${selected}>
@@ -319,12 +257,6 @@ export class VoipCallPanel extends LitElement {
         </button>`;
   }
 
-  /** Whether the owner's `controls` attribute lets `control` show (empty: all). */
-  private shows(owner: PanelHost, control: PanelControl): boolean {
-    const listed = owner.controls.trim().split(/\s+/).filter(Boolean);
-    return listed.length === 0 || listed.includes(control);
-  }
-
   /** A level meter, 0..1. */
   private meter(value: number, label: MessageKey) {
     return html`<meter
@@ -337,17 +269,22 @@ export class VoipCallPanel extends LitElement {
   }
 
   private t(key: MessageKey): string {
-    return translate(this.owner?.language, key);
+    return translate(this.language, key);
   }
 
   protected override render() {
-    const host = this.owner;
-    if (!host) return nothing;
-    const inCall = host.state === CallState.InCall;
+    const call = this.call;
+    if (!call) return nothing;
+    const state = this.state;
+    const inCall = state === 'in-call';
     // The call time runs on while a call reconnects; hold and the keypad wait for it.
-    const answered = inCall || host.state === CallState.Reconnecting;
-    const show = (control: PanelControl) => this.shows(host, control);
-    // Mute applies from the start of a call; hold and the keypad once it is answered.
+    const answered = call.answeredAt !== undefined && (inCall || state === 'reconnecting');
+    const context = this.context();
+    const sections = this.sections();
+    const each = (part: 'notice' | 'toggle' | 'view') =>
+      sections.map((section) => section[part]?.(context) ?? nothing);
+    const settings = inCall && this.shows('settings');
+    // Mute applies from the start of a call; hold and the sections' controls once it is answered.
     return html`
       <audio></audio>
       ${
@@ -357,40 +294,28 @@ export class VoipCallPanel extends LitElement {
             </button>`
           : nothing
       }
-      ${
-        inCall && host.poorQuality
-          ? html`<p part="quality-warning" role="status">${this.t('panel.poor-quality')}</p>`
-          : nothing
-      }
+      ${each('notice')}
       <div part="panel" role="group" aria-label=${this.t('panel.label')}>
         ${
           answered
-            ? html`<span part="timer" role="timer">${formatDuration(host.durationMs)}</span>`
+            ? html`<span part="timer" role="timer"
+                >${formatDuration(performance.now() - call.answeredAt)}</span
+              >`
             : nothing
         }
         ${
-          show('mute')
-            ? this.toggle('mute', 'panel.mute', host.muted, () => host.mute(!host.muted))
+          this.shows('mute')
+            ? this.toggle('mute', 'panel.mute', call.muted, () => call.mute(!call.muted))
             : nothing
         }
         ${
-          inCall && show('hold')
-            ? this.toggle('hold', 'panel.hold', host.onHold, () => void host.hold(!host.onHold))
+          inCall && this.shows('hold')
+            ? this.toggle('hold', 'panel.hold', call.onHold, () => void call.hold(!call.onHold))
             : nothing
         }
+        ${each('toggle')}
         ${
-          inCall && show('keypad')
-            ? this.toggle(
-                'keypad-toggle',
-                'panel.keypad',
-                this.keypadOpen,
-                () => (this.keypadOpen = !this.keypadOpen),
-                'keypad',
-              )
-            : nothing
-        }
-        ${
-          inCall && show('settings')
+          settings
             ? this.toggle(
                 'settings-toggle',
                 'panel.settings',
@@ -401,24 +326,7 @@ export class VoipCallPanel extends LitElement {
             : nothing
         }
       </div>
-      ${inCall && show('settings') && this.settingsOpen ? this.renderSettings() : nothing}
-      ${
-        inCall && show('keypad') && this.keypadOpen
-          ? html`<div
-              id="keypad"
-              part="keypad"
-              role="group"
-              aria-label=${this.t('panel.keypad-label')}
-            >
-              ${KEYS.map(
-                (key) =>
-                  html`<button part="key" type="button" @click=${() => void host.sendDtmf(key)}>
-                    ${key}
-                  </button>`,
-              )}
-            </div>`
-          : nothing
-      }
+      ${settings && this.settingsOpen ? this.renderSettings() : nothing} ${each('view')}
     `;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The seam between the call controller and a signalling gateway. The controller only knows these
- * types; `janus/janus-session.ts` implements them over janus.js, and unit tests implement them with
+ * The seam between a call (`call/`) and a signalling gateway. The call only knows these
+ * types; `janus/` implements them over janus.js, and unit tests implement them with
  * a fake. Every method here reports failures as a `VoipError` with a code.
  */
 

@@ -1,13 +1,13 @@
 import { expect } from '@open-wc/testing';
-import '../src/voip-call-button.js';
-import type { VoipCallButton } from '../src/voip-call-button.js';
-import { mediaTiming } from '../src/media-watch.js';
+import '../../src/voip-call-button.js';
+import type { VoipCallButton } from '../../src/voip-call-button.js';
+import { mediaTiming } from '../../src/media/media-watch.js';
 import type {
   VoipEndedDetail,
   VoipErrorDetail,
   VoipReconnectedDetail,
   VoipReconnectingDetail,
-} from '../src/events.js';
+} from '../../src/events.js';
 import {
   answeredCall,
   mountWithFake,
@@ -15,7 +15,7 @@ import {
   until,
   type FakeConnector,
   type FakeSession,
-} from './support/fake-connector.js';
+} from '../support/fake-connector.js';
 
 async function mount(attributes: Record<string, string> = {}) {
   const { el, connector } = await mountWithFake(attributes);

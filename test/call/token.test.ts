@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import '../src/voip-call-button.js';
-import type { VoipCallButton } from '../src/voip-call-button.js';
-import { FakeConnector, mountWithFake, until } from './support/fake-connector.js';
+import '../../src/voip-call-button.js';
+import type { VoipCallButton } from '../../src/voip-call-button.js';
+import { FakeConnector, mountWithFake, until } from '../support/fake-connector.js';
 
 /** Replaces fetch for token URLs with `answer`, counting requests; other URLs pass through. */
 function stubTokenEndpoint(answer: (url: string) => Response | Promise<Response>) {

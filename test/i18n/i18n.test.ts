@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../src/i18n/en.js';
-import { enCall } from '../../src/i18n/en-call.js';
+import { enCall } from '../../src/call/en-call.js';
 import { id } from '../../src/i18n/id.js';
-import { formatDuration } from '../../src/call-panel.js';
+import { formatDuration } from '../../src/panel/call-panel.js';
 import {
   addBuiltInTranslation,
   loadTranslation,

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { MediaWatch, receivedBytes, type MediaAction } from '../src/media-watch.js';
+import { MediaWatch, type MediaAction } from '../../src/media/media-watch.js';
+import { receivedBytes } from '../../src/media/stats.js';
 
 const TIMING = { connectMs: 1000, stallMs: 200, recoveryMs: 1000, restartEveryMs: 300 };
 

@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { GOOD_MOS, POOR_MOS, estimateMos, nextWarning, sampleQuality } from '../src/quality.js';
+import {
+  GOOD_MOS,
+  POOR_MOS,
+  estimateMos,
+  nextWarning,
+  sampleQuality,
+} from '../../src/media/quality.js';
 
 /** A stand-in for an RTCStatsReport: getStats() reports are Maps of stats by id. */
 function report(stats: Array<Record<string, unknown>>): RTCStatsReport {

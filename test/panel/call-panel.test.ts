@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../src/voip-call-button.js';
-import type { VoipCallButton } from '../src/voip-call-button.js';
-import type { VoipCallPanel } from '../src/call-panel.js';
-import { resolveRingback, ringbackForLanguage } from '../src/ringback.js';
-import { mountWithFake, until } from './support/fake-connector.js';
+import '../../src/voip-call-button.js';
+import type { VoipCallButton } from '../../src/voip-call-button.js';
+import type { VoipCallPanel } from '../../src/panel/call-panel.js';
+import { resolveRingback, ringbackForLanguage } from '../../src/media/ringback.js';
+import { mountWithFake, until } from '../support/fake-connector.js';
 
 interface Logged {
   type: string;

@@ -1,0 +1,404 @@
+/**
+ * One call, from the click to the release. Its life follows the state machine of
+ * `call-state.ts`, which the controller holds: the call feeds it inputs (`move`) and reads
+ * `host.state` instead of keeping flags of its own. It opens the microphone and the gateway
+ * session in parallel, dials, follows the gateway's events, and on any outcome releases
+ * everything it opened before reporting how the call ended. The timers live in the modules that
+ * own them: limits.ts (ring timeout, max duration), recovery.ts (media watchdog, ICE restart),
+ * the capabilities (quality sampling), media/ringback.ts (the tone).
+ *
+ * Every field is set in the constructor, so an outcome can arrive at any instant of set-up (a
+ * hang-up before the chunk had loaded, during the permission prompt, ...) and find them ready.
+ */
+import type {
+  CallContext,
+  CallHost,
+  CallPlan,
+  CallResult,
+  CallView,
+  Capability,
+  CapabilityFactory,
+  PanelSection,
+} from '../call-contract.js';
+import type { CallInput, CallState } from '../call-state.js';
+import { VoipError, type EndReason, type VoipErrorCode } from '../errors.js';
+import { createVoipEvent } from '../events.js';
+import { janusConnector } from '../janus/index.js';
+import { openMicrophone, rememberDevice, stopTracks } from '../media/devices.js';
+import { resolveRingback, startRingback } from '../media/ringback.js';
+import { reasonForSipCode } from '../sip/codes.js';
+import { sanitizeDisplayName } from '../sip/display-name.js';
+import type { SessionEvent, SipSession } from '../sip/session.js';
+import { rejectAfter, settleWithin } from '../util/time.js';
+import { CallLimits, toMs } from './limits.js';
+import { Recovery } from './recovery.js';
+import { fetchToken, tokenEnd } from './token.js';
+
+/** How long the microphone permission prompt may stay unanswered (`permission-timeout`). */
+const DEFAULT_PERMISSION_TIMEOUT_MS = 30_000;
+/** How long to wait for the gateway to confirm a hangup before tearing the session down anyway. */
+const HANGUP_CONFIRM_MS = 2000;
+/** How long releasing waits for setup steps still in flight (a connect, a permission prompt). */
+const SETTLE_MS = 3000;
+
+type Outcome =
+  | { readonly kind: 'ended'; readonly reason: EndReason; readonly sipCode?: number }
+  | { readonly kind: 'error'; readonly code: VoipErrorCode; readonly detail: string };
+
+export class Call implements CallView, CallContext {
+  localStream: MediaStream | null = null;
+  remoteStream: MediaStream | null = null;
+  muted = false;
+  onHold = false;
+  answeredAt: number | undefined;
+  session: SipSession | undefined;
+  readonly sections: readonly PanelSection[];
+  private readonly capabilities: readonly Capability[];
+  private readonly limits: CallLimits;
+  private readonly recovery: Recovery;
+  /** Aborted once the call has an outcome: set-up steps still in flight stop. */
+  private readonly over = new AbortController();
+  private outcome: Outcome | undefined;
+  /** The state the call was in when it got its outcome. */
+  private endedIn: CallState = 'connecting';
+  /** Whether the element ended the call (then it sends the BYE or CANCEL). */
+  private endedByUs = false;
+  private endedAt = 0;
+  private released = false;
+  private earlyMedia = false;
+  private stopTone: (() => void) | undefined;
+  /** The `max-duration` and `permission-timeout` settings, in ms. */
+  private readonly maxDurationMs: number | undefined;
+  private readonly permissionMs: number;
+  private readonly decided: Promise<void>;
+  private decide!: () => void;
+
+  constructor(
+    readonly plan: CallPlan,
+    readonly host: CallHost,
+    capabilities: readonly CapabilityFactory[],
+  ) {
+    this.decided = new Promise((resolve) => (this.decide = resolve));
+    this.maxDurationMs = toMs(plan.maxDuration);
+    this.permissionMs = toMs(plan.permissionTimeout) ?? DEFAULT_PERMISSION_TIMEOUT_MS;
+    this.limits = new CallLimits(toMs(plan.ringTimeout), (reason) =>
+      this.settle({ kind: 'ended', reason }, true),
+    );
+    this.recovery = new Recovery(this, () =>
+      this.settle({ kind: 'ended', reason: 'media-failed' }, true),
+    );
+    this.capabilities = capabilities.map((make) => make(this));
+    this.sections = this.capabilities.flatMap((c) => (c.section ? [c.section] : []));
+  }
+
+  get poorQuality(): boolean {
+    return this.capabilities.some((c) => c.poorQuality === true);
+  }
+
+  /** Places the call; resolves once it is over and everything is released. Never rejects. */
+  async run(): Promise<CallResult> {
+    const { signal } = this.host;
+    const onAbort = () =>
+      this.settle({ kind: 'ended', reason: this.answered ? 'local-hangup' : 'cancelled' }, true);
+    signal.addEventListener('abort', onAbort);
+    if (signal.aborted) onAbort();
+    const pending = this.outcome ? [] : this.setUp();
+    await this.decided;
+    signal.removeEventListener('abort', onAbort);
+    return this.release(pending);
+  }
+
+  /** Feeds the state machine and tells the capabilities. */
+  move(input: CallInput): void {
+    this.host.move(input);
+    for (const c of this.capabilities) c.onState?.(this.host.state);
+  }
+
+  mute(on: boolean): void {
+    if (this.muted === on) return;
+    this.muted = on;
+    this.applyMicrophone();
+    this.host.update();
+    this.host.emit(createVoipEvent('voip-mute', { muted: on }));
+  }
+
+  hold(on: boolean): Promise<void> {
+    return this.act(async (session) => {
+      if (this.onHold === on) return;
+      await session.hold(on);
+      this.onHold = on;
+      this.applyMicrophone();
+      this.host.emit(createVoipEvent('voip-hold', { onHold: on }));
+    });
+  }
+
+  sendDtmf(digits: string): Promise<void> {
+    const send = this.capabilities.find((c) => c.sendDtmf !== undefined)?.sendDtmf;
+    return send ? send(digits) : Promise.resolve();
+  }
+
+  useMicrophone(deviceId: string): Promise<void> {
+    return this.act(async (session) => {
+      const next = await openMicrophone(this.plan.audioConstraints, deviceId);
+      const track = next.getAudioTracks().at(0);
+      if (!track || this.outcome) {
+        stopTracks(next);
+        return;
+      }
+      await session.replaceAudioTrack(track);
+      if (this.released) {
+        stopTracks(next);
+        return;
+      }
+      const old = this.localStream;
+      this.localStream = next;
+      this.applyMicrophone();
+      if (old) stopTracks(old);
+      rememberDevice('microphone', deviceId);
+    });
+  }
+
+  async act(action: (session: SipSession) => Promise<void>): Promise<void> {
+    try {
+      const state = this.host.state;
+      if (this.outcome || state !== 'in-call' || !this.session) {
+        throw new VoipError('not-in-call', `the call is ${state}`);
+      }
+      await action(this.session);
+    } catch (error) {
+      const cause = toVoipError(error);
+      // A refusal keeps its code; anything else that went wrong mid-call is `action-failed`.
+      const refusal = cause.code === 'not-in-call' || cause.code === 'invalid-digits';
+      this.host.refused(refusal ? cause.code : 'action-failed', cause.message);
+    }
+    this.host.update();
+  }
+
+  private get answered(): boolean {
+    const state = this.host.state;
+    return state === 'in-call' || state === 'reconnecting';
+  }
+
+  /** Starts the microphone and the gateway connection, then dials; returns what is in flight. */
+  private setUp(): Promise<unknown>[] {
+    const { plan } = this;
+    if (this.maxDurationMs) this.limits.endBy(Date.now() + this.maxDurationMs);
+    // Both in parallel: the gateway handshake hides behind the permission prompt.
+    const opened = openMicrophone(plan.audioConstraints).then((stream) => {
+      if (this.released) stopTracks(stream);
+      else {
+        this.localStream = stream;
+        this.applyMicrophone();
+        this.host.update();
+      }
+      return stream;
+    });
+    // A prompt nobody answers would keep the call connecting forever: the wait is bounded (a
+    // late "allow" then only opens and stops the microphone).
+    const permissionMs = this.permissionMs;
+    const microphone = rejectAfter(
+      opened,
+      permissionMs,
+      () => new VoipError('mic-denied', `microphone prompt not answered within ${permissionMs} ms`),
+      this.over.signal,
+    );
+    const connecting = this.connect();
+    void this.dial(microphone, connecting);
+    return [microphone, connecting];
+  }
+
+  /** Fetches a token if the page has a token URL, then opens the gateway session. */
+  private async connect(): Promise<SipSession> {
+    const { plan } = this;
+    let token: string | undefined;
+    if (plan.tokenUrl) {
+      const held = await fetchToken(plan.tokenUrl, this.maxDurationMs, this.over.signal);
+      this.limits.endBy(tokenEnd(held));
+      token = held.token;
+    }
+    const displayName = sanitizeDisplayName(plan.displayName);
+    const session = await (plan.connector ?? janusConnector).connect({
+      ...(token ? { token } : {}),
+      servers: plan.servers,
+      sipDomain: plan.sipDomain,
+      iceServers: plan.iceServers,
+      ...(displayName ? { displayName } : {}),
+      signal: this.over.signal,
+      onEvent: (event) => this.onEvent(event),
+    });
+    if (this.released) void session.close();
+    else this.session = session;
+    return session;
+  }
+
+  private async dial(microphone: Promise<MediaStream>, connecting: Promise<SipSession>) {
+    try {
+      // A microphone failure is reported first: it is the one the visitor can fix.
+      const both = Promise.all([microphone, connecting]);
+      const [stream, session] = await this.unlessOver(both, [microphone, connecting]);
+      await this.unlessOver(session.call(this.plan.uri, stream), []);
+    } catch (error) {
+      // A call that already has an outcome keeps it (settle() takes the first one only).
+      const e = toVoipError(error);
+      this.settle(
+        this.host.state === 'connecting'
+          ? { kind: 'error', code: e.code, detail: e.message }
+          : { kind: 'ended', reason: 'failed' },
+      );
+    }
+  }
+
+  /**
+   * Awaits `step`, or throws as soon as the call has an outcome. For a combined
+   * step, the first rejection in `order` wins, so errors are reported in a stable order.
+   */
+  private unlessOver<T>(step: Promise<T>, order: readonly Promise<unknown>[]): Promise<T> {
+    const ordered = step.catch(async (error: unknown) => {
+      const results = await Promise.allSettled(order);
+      const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      throw first ? first.reason : error;
+    });
+    const signal = this.over.signal;
+    const gaveUp = new Promise<never>((_, reject) => {
+      const stop = () => reject(new Error('the call is over'));
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    ordered.catch(() => undefined);
+    gaveUp.catch(() => undefined);
+    return Promise.race([ordered, gaveUp]);
+  }
+
+  private onEvent(event: SessionEvent): void {
+    if (this.outcome) return;
+    const state = this.host.state;
+    switch (event.type) {
+      case 'calling':
+        if (state !== 'connecting') break;
+        this.limits.ringing();
+        this.move('invite-sent');
+        break;
+      case 'ringing':
+        if (state !== 'calling' && state !== 'ringing') break;
+        if (state === 'calling') this.move('ringing');
+        // Early media (183 with SDP) is the far end's own sound: no local tone over it.
+        this.earlyMedia ||= event.earlyMedia === true;
+        if (this.earlyMedia) this.silenceTone();
+        else
+          this.stopTone ??= startRingback(resolveRingback(this.plan.ringback, this.plan.language));
+        break;
+      case 'accepted':
+        if (state !== 'calling' && state !== 'ringing') break;
+        this.limits.answered();
+        this.silenceTone();
+        this.answeredAt = performance.now();
+        this.recovery.start(this.answeredAt);
+        this.move('answered');
+        this.host.emit(createVoipEvent('voip-connected', {}));
+        break;
+      case 'remote-stream':
+        this.remoteStream = event.stream;
+        this.host.update();
+        break;
+      case 'hangup':
+        this.settle(this.hangupOutcome(event));
+        break;
+      case 'connection-interrupted':
+      case 'connection-lost':
+        // Only an answered call waits for the gateway to come back: before the answer, the
+        // events Janus drops while the connection is down (the answer among them) are lost.
+        if (event.type === 'connection-interrupted' && this.answered) {
+          this.recovery.signalingLost();
+        } else if (state !== 'connecting') {
+          this.settle({ kind: 'ended', reason: 'connection-lost' });
+        } else {
+          this.settle({ kind: 'error', code: 'server-unreachable', detail: 'connection lost' });
+        }
+        break;
+      case 'connection-restored':
+        this.recovery.signalingRestored();
+        break;
+      case 'ice-state':
+        this.recovery.iceState = event.state;
+        break;
+      case 'media-failed':
+        this.settle({ kind: 'ended', reason: 'media-failed' });
+        break;
+    }
+  }
+
+  /** How a hangup from the gateway ends the call, given where the call is. */
+  private hangupOutcome(event: Extract<SessionEvent, { type: 'hangup' }>): Outcome {
+    const sip = event.sipCode === undefined ? {} : { sipCode: event.sipCode };
+    if (this.host.state === 'connecting') {
+      return {
+        kind: 'error',
+        code: 'failed',
+        detail: `hangup before INVITE: ${event.sipCode ?? ''}`,
+      };
+    }
+    if (!this.answered) return { kind: 'ended', reason: reasonForSipCode(event.sipCode), ...sip };
+    // The gateway hung up on its own: when the media path was down, that is why (its "ICE
+    // failed" may come before or after this hangup).
+    const reason = !event.byGateway
+      ? 'remote-hangup'
+      : this.recovery.mediaBroken
+        ? 'media-failed'
+        : 'failed';
+    return { kind: 'ended', reason, ...sip };
+  }
+
+  /** Records the first outcome; `byUs` when the element ends the call (it sends BYE/CANCEL). */
+  private settle(outcome: Outcome, byUs = false): void {
+    if (this.outcome) return;
+    this.outcome = outcome;
+    this.endedByUs = byUs;
+    this.endedIn = this.host.state;
+    this.endedAt = performance.now();
+    this.limits.clear();
+    this.recovery.stop();
+    this.silenceTone();
+    this.over.abort();
+    this.move('end');
+    this.decide();
+  }
+
+  /** Waits (bounded) for set-up steps in flight, hangs up if the element ended it, closes. */
+  private async release(pending: readonly Promise<unknown>[]): Promise<CallResult> {
+    await settleWithin(Promise.allSettled(pending), SETTLE_MS);
+    this.released = true;
+    for (const c of this.capabilities) c.stop();
+    if (this.session) {
+      if (this.endedByUs && this.endedIn !== 'connecting') {
+        await settleWithin(this.session.hangup(), HANGUP_CONFIRM_MS);
+      }
+      await this.session.close();
+    }
+    if (this.localStream) stopTracks(this.localStream);
+    this.localStream = this.remoteStream = null;
+    this.host.update();
+    const outcome = this.outcome ?? { kind: 'ended', reason: 'failed' };
+    if (outcome.kind === 'error') return outcome;
+    const durationMs =
+      this.answeredAt === undefined ? 0 : Math.round(this.endedAt - this.answeredAt);
+    return { ...outcome, durationMs };
+  }
+
+  /** The microphone sends only when neither muted nor on hold. */
+  private applyMicrophone(): void {
+    for (const track of this.localStream?.getAudioTracks() ?? []) {
+      track.enabled = !this.muted && !this.onHold;
+    }
+  }
+
+  private silenceTone(): void {
+    this.stopTone?.();
+    this.stopTone = undefined;
+  }
+}
+
+function toVoipError(error: unknown): VoipError {
+  return error instanceof VoipError
+    ? error
+    : new VoipError('failed', String(error), { cause: error });
+}

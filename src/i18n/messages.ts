@@ -1,0 +1,9 @@
+/** The shape of a translation: its keys come from the English text, in two parts. */
+import type { enCall } from '../call/en-call.js';
+import type { en } from './en.js';
+
+/** A translation key. */
+export type MessageKey = keyof typeof en | keyof typeof enCall;
+
+/** A complete set of messages for one language. */
+export type Messages = Readonly<Record<MessageKey, string>>;

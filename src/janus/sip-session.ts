@@ -1,0 +1,356 @@
+/**
+ * One Janus session attached to the SIP plugin, as a {@link SipSession}: plugin requests in, plugin
+ * events out as typed {@link SessionEvent}s. Untyped janus.js messages stop here.
+ *
+ * It also handles the page going away: janus.js's own unload handling only closes the
+ * WebSocket, which a Janus with `reclaim_session_timeout` answers by keeping the call up for that
+ * long, so on `pagehide` this session hangs up and destroys itself.
+ */
+import type { JanusJS } from 'janus-gateway';
+import { VoipError } from '../errors.js';
+import { receivedBytes } from '../media/stats.js';
+import type { ConnectOptions, DtmfMode, SessionEvent, SipSession } from '../sip/session.js';
+import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
+import { reclaim } from './reclaim.js';
+
+/** How long `close()` waits for the gateway to confirm the session is destroyed. */
+const DESTROY_TIMEOUT_MS = 2_000;
+const SIP_PLUGIN = 'janus.plugin.sip';
+/** Length of one keypad tone, and the pause between tones (ms): what a desk phone sends. */
+const DTMF_DURATION_MS = 160;
+const DTMF_GAP_MS = 80;
+
+/** The plugin's `result` object, as far as this adapter reads it. */
+interface SipResult {
+  event?: string;
+  code?: number;
+  reason?: string;
+}
+
+export class JanusSipSession implements SipSession {
+  private handle: JanusJS.PluginHandle | undefined;
+  private closed = false;
+  private waiters: Array<{
+    events: string[];
+    resolve: () => void;
+    reject: (e: VoipError) => void;
+  }> = [];
+  private hungUp = false;
+  /** Whether this page asked for the hangup (an unasked "hangingup" is the gateway's own). */
+  private hangupAsked = false;
+  /** The gateway is ending the call on its own (it tore down the WebRTC leg). */
+  private gatewayHangup = false;
+  private hangupWaiters: Array<() => void> = [];
+  /** Set while the session is being reclaimed after the WebSocket closed. */
+  private reclaiming = false;
+  /** The microphone tracks given to janus.js (it hangs an `ended` handler on each). */
+  private readonly sentTracks = new Set<MediaStreamTrack>();
+  /** Aborted by `close()`: stops reclaiming, its waits and its attempt's socket. */
+  private readonly stopped = new AbortController();
+
+  constructor(
+    private readonly janus: JanusJS.Janus,
+    private readonly emit: (event: SessionEvent) => void,
+    /** janus.js's registry of every session it created (`Janus.sessions`), if it has one. */
+    private readonly registry: Map<number, unknown> | undefined,
+  ) {
+    addEventListener('pagehide', this.onPageHide);
+  }
+
+  /**
+   * The page is going away (navigation, tab close): hang up and destroy the session now, while
+   * the WebSocket can still carry it. Over HTTP, janus.js sends the destroy as a beacon.
+   */
+  private readonly onPageHide = (): void => {
+    if (this.closed) return;
+    const overHttp = !this.janus.getServer().startsWith('ws');
+    this.hangupAsked = true;
+    if (!overHttp && this.handle && !this.hungUp) this.send({ request: 'hangup' });
+    this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false, unload: overHttp });
+  };
+
+  /** Attaches to the SIP plugin and registers as a guest. */
+  async open(options: ConnectOptions): Promise<void> {
+    this.handle = await answerWithin(
+      new Promise<JanusJS.PluginHandle>((resolve, reject) => {
+        // close() while attaching (the visitor gave up) ends the wait at once.
+        this.stopped.signal.addEventListener('abort', () =>
+          reject(new VoipError('failed', 'session closed')),
+        );
+        this.janus.attach({
+          plugin: SIP_PLUGIN,
+          success: resolve,
+          error: (error: string) => reject(janusError(`attach: ${error}`, 'server-error')),
+          onmessage: (message, jsep) => this.onMessage(message, jsep),
+          onremotetrack: (track, _mid, on) => {
+            if (on && track.kind === 'audio') {
+              this.emit({ type: 'remote-stream', stream: new MediaStream([track]) });
+            }
+          },
+          iceState: (state) => this.emit({ type: 'ice-state', state }),
+          // Janus gave up on the WebRTC leg: "ICE failed" (other reasons, such as "Close PC",
+          // come with a SIP hangup of their own). janus.js passes a reason its types leave out.
+          webrtcState: (on: boolean, reason?: string) => {
+            if (!on && !this.closed && /ice/i.test(String(reason))) {
+              this.emit({ type: 'media-failed', reason: String(reason) });
+            }
+          },
+        });
+      }),
+      REQUEST_TIMEOUT_MS,
+      'attach',
+    );
+    const registered = this.expect(['registered']);
+    this.send({
+      request: 'register',
+      type: 'guest',
+      username: `sip:visitor@${options.sipDomain}`,
+      ...(options.displayName ? { display_name: options.displayName } : {}),
+    });
+    await registered;
+  }
+
+  async call(uri: string, stream: MediaStream): Promise<void> {
+    const handle = this.requireHandle();
+    const track = stream.getAudioTracks().at(0);
+    if (!track) throw new VoipError('mic-unavailable', 'The microphone stream has no audio track.');
+    this.sentTracks.add(track);
+    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
+      handle.createOffer({
+        tracks: [{ type: 'audio', capture: track, recv: true }],
+        success: resolve,
+        error: (error: Error) =>
+          reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
+      });
+    });
+    const calling = this.expect(['calling']);
+    this.send({ request: 'call', uri }, jsep);
+    await calling;
+  }
+
+  hangup(): Promise<void> {
+    // Without a connection nothing can be sent: close() then ends the media path, and Janus
+    // hangs up the SIP leg when the browser's DTLS goes away.
+    if (this.hungUp || this.closed || !this.handle || !this.janus.isConnected()) {
+      return Promise.resolve();
+    }
+    const confirmed = new Promise<void>((resolve) => this.hangupWaiters.push(resolve));
+    this.hangupAsked = true;
+    this.send({ request: 'hangup' });
+    return confirmed;
+  }
+
+  async hold(on: boolean): Promise<void> {
+    const acknowledged = this.expect([on ? 'holding' : 'resuming']);
+    this.send(on ? { request: 'hold', direction: 'sendonly' } : { request: 'unhold' });
+    await acknowledged;
+  }
+
+  async sendDtmf(digits: string, mode: DtmfMode): Promise<void> {
+    const handle = this.requireHandle();
+    if (mode === 'info') {
+      for (const digit of digits) {
+        const sent = this.expect(['dtmfsent']);
+        this.send({ request: 'dtmf_info', digit, duration: DTMF_DURATION_MS });
+        await sent;
+      }
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      handle.dtmf({
+        dtmf: { tones: digits, duration: DTMF_DURATION_MS, gap: DTMF_GAP_MS },
+        success: () => resolve(),
+        error: (error: string) => reject(new VoipError('failed', `dtmf: ${error}`)),
+      });
+    });
+  }
+
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    const handle = this.requireHandle();
+    this.sentTracks.add(track);
+    await new Promise<void>((resolve, reject) => {
+      handle.replaceTracks({
+        tracks: [{ type: 'audio', mid: '0', capture: track, replace: true }],
+        success: () => resolve(),
+        error: (error: string) => reject(new VoipError('failed', `replaceTracks: ${error}`)),
+      });
+    });
+  }
+
+  async restartMedia(): Promise<void> {
+    const handle = this.requireHandle();
+    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
+      handle.createOffer({
+        iceRestart: true,
+        success: resolve,
+        error: (error: Error) =>
+          reject(new VoipError('failed', `ICE restart offer: ${String(error)}`, { cause: error })),
+      });
+    });
+    // The plugin answers "updating", sends a re-INVITE to the SIP side, and relays its answer
+    // as "accepted" with the new JSEP (handled in onMessage).
+    const answered = this.expect(['accepted']);
+    this.send({ request: 'update' }, jsep);
+    await answered;
+  }
+
+  async getStats(): Promise<RTCStatsReport | null> {
+    // janus.js keeps the peer connection in its untyped per-handle state.
+    const pc = (this.handle?.webrtcStuff as { pc?: RTCPeerConnection | null } | undefined)?.pc;
+    return pc ? pc.getStats() : null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    removeEventListener('pagehide', this.onPageHide);
+    this.stopped.abort();
+    this.failWaiters(new VoipError('failed', 'session closed'));
+    this.handle?.hangup(false);
+    // janus.js's `ended` handler on each microphone track holds its whole session, and Chromium
+    // keeps each getUserMedia result alive for a while after the call: drop the handlers.
+    for (const track of this.sentTracks) track.onended = null;
+    this.sentTracks.clear();
+    const id = this.janus.getSessionId();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, DESTROY_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      try {
+        this.janus.destroy({
+          cleanupHandles: true,
+          notifyDestroyed: false,
+          success: done,
+          error: done,
+        });
+      } catch {
+        done();
+      }
+    });
+    // janus.js keeps every session it ever created in its global `Janus.sessions` map (for its
+    // unload handler) and never removes one: without this, each call would stay in memory.
+    this.registry?.delete(id);
+  }
+
+  /**
+   * Called by the connector when the signalling connection breaks after setup: reports the
+   * interruption and tries to reclaim the session (the call goes on meanwhile; see reclaim.ts).
+   */
+  interrupted(): void {
+    if (this.closed || this.reclaiming) return;
+    this.reclaiming = true;
+    this.failWaiters(new VoipError('server-unreachable', 'lost connection to the gateway'));
+    this.emit({ type: 'connection-interrupted' });
+    void reclaim({
+      janus: this.janus,
+      signal: this.stopped.signal,
+      mediaBytes: () => this.mediaBytes(),
+    }).then((restored) => {
+      this.reclaiming = false;
+      if (!this.closed) this.emit({ type: restored ? 'connection-restored' : 'connection-lost' });
+    });
+  }
+
+  /** Bytes received on the call's media path so far (-1 without a peer connection). */
+  private async mediaBytes(): Promise<number> {
+    return receivedBytes(await this.getStats().catch(() => null));
+  }
+
+  private onMessage(message: JanusJS.Message, jsep?: JanusJS.JSEP): void {
+    const result = (message['result'] ?? {}) as SipResult;
+    const errorCode = message['error_code'] as number | undefined;
+    if (message.error !== undefined || errorCode !== undefined) {
+      this.failWaiters(
+        new VoipError(
+          'server-error',
+          `SIP plugin error ${errorCode ?? ''}: ${String(message.error)}`,
+        ),
+      );
+      return;
+    }
+    const event = result.event;
+    if (jsep && this.handle && (event === 'accepted' || event === 'progress')) {
+      this.handle.handleRemoteJsep({ jsep });
+    }
+    switch (event) {
+      case 'registration_failed':
+        this.failWaiters(
+          new VoipError(
+            'server-error',
+            `registration failed: ${result.code ?? ''} ${result.reason ?? ''}`,
+          ),
+        );
+        return;
+      case 'calling':
+        this.emit({ type: 'calling' });
+        break;
+      case 'ringing':
+        this.emit({ type: 'ringing', sipCode: 180 });
+        break;
+      case 'proceeding':
+        if (result.code === 180 || result.code === 183) {
+          this.emit({ type: 'ringing', sipCode: result.code });
+        }
+        break;
+      case 'progress':
+        // 183 with SDP: the far end's audio plays before the answer.
+        this.emit({ type: 'ringing', sipCode: 183, earlyMedia: jsep !== undefined });
+        break;
+      case 'accepted':
+        this.emit({ type: 'accepted' });
+        break;
+      case 'hangingup':
+        // Unasked, this is the plugin hanging up because Janus closed the WebRTC leg (for
+        // instance "ICE failed", which may arrive before or after this).
+        if (!this.hangupAsked) this.gatewayHangup = true;
+        break;
+      case 'hangup':
+        this.hungUp = true;
+        for (const resolve of this.hangupWaiters.splice(0)) resolve();
+        this.emit({
+          type: 'hangup',
+          ...(this.gatewayHangup ? { byGateway: true } : {}),
+          ...(typeof result.code === 'number' ? { sipCode: result.code } : {}),
+          ...(typeof result.reason === 'string' ? { reason: result.reason } : {}),
+        });
+        break;
+    }
+    if (event) this.resolveWaiters(event);
+  }
+
+  private send(message: { request: string; [key: string]: unknown }, jsep?: JanusJS.JSEP): void {
+    const handle = this.requireHandle();
+    handle.send({
+      message,
+      ...(jsep ? { jsep } : {}),
+      error: (error: string) =>
+        this.failWaiters(new VoipError('server-error', `${message.request}: ${error}`)),
+    });
+  }
+
+  /** A promise for the next of `events` from the plugin, rejected on a plugin error or timeout. */
+  private expect(events: string[]): Promise<void> {
+    return answerWithin(
+      new Promise<void>((resolve, reject) => this.waiters.push({ events, resolve, reject })),
+      REQUEST_TIMEOUT_MS,
+      events.join('/'),
+    );
+  }
+
+  private resolveWaiters(event: string): void {
+    const matched = this.waiters.filter((w) => w.events.includes(event));
+    this.waiters = this.waiters.filter((w) => !w.events.includes(event));
+    for (const w of matched) w.resolve();
+  }
+
+  private failWaiters(error: VoipError): void {
+    for (const w of this.waiters.splice(0)) w.reject(error);
+  }
+
+  private requireHandle(): JanusJS.PluginHandle {
+    if (!this.handle || this.closed) throw new VoipError('failed', 'no SIP plugin handle');
+    return this.handle;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Call quality, an in-call capability: once the call is answered it samples the peer
+ * connection every few seconds, fires `voip-quality`, and shows the "poor connection" notice
+ * (media/quality.ts holds the model). Owns its sampling timer.
+ */
+import { html } from 'lit';
+import type { Capability, CapabilityFactory } from '../call-contract.js';
+import { createVoipEvent } from '../events.js';
+import { nextWarning, sampleQuality, type QualityCounters } from '../media/quality.js';
+
+/** How often call quality is sampled while connected. */
+const QUALITY_INTERVAL_MS = 3000;
+
+export const quality: CapabilityFactory = (call) => {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let counters: QualityCounters | undefined;
+  let stopped = false;
+  const recent: number[] = [];
+  const sample = () => {
+    // On hold the far end sends nothing, and a reconnecting call has its own notice.
+    if (call.onHold || call.host.state !== 'in-call') {
+      counters = undefined;
+      return;
+    }
+    void call.session?.getStats().then((report) => {
+      const result = report && !stopped ? sampleQuality(report, counters) : undefined;
+      if (!result) return;
+      counters = result.counters;
+      recent.push(result.sample.mos);
+      const warn = nextWarning(recent, capability.poorQuality);
+      if (warn !== capability.poorQuality) {
+        capability.poorQuality = warn;
+        call.host.update();
+      }
+      call.host.emit(createVoipEvent('voip-quality', { ...result.sample, poor: warn }));
+    });
+  };
+  const capability: Capability & { poorQuality: boolean } = {
+    poorQuality: false,
+    onState(state) {
+      if (state === 'in-call' && !stopped) timer ??= setInterval(sample, QUALITY_INTERVAL_MS);
+    },
+    section: {
+      notice: (panel) =>
+        panel.state === 'in-call' && capability.poorQuality
+          ? html`<p part="quality-warning" role="status">${panel.t('panel.poor-quality')}</p>`
+          : undefined,
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+  return capability;
+};
