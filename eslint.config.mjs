@@ -35,7 +35,22 @@ export default tseslint.config(
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // A focused or skipped test left in would silently run less than the suite.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(only|skip)$/][callee.object.name=/^(it|describe|test|suite)$/]",
+          message: 'No .only or .skip in committed tests.',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(xit|xdescribe|fit|fdescribe)$/]',
+          message: 'No focused or skipped tests in committed tests.',
+        },
+      ],
+    },
   },
   {
     files: [
@@ -43,6 +58,7 @@ export default tseslint.config(
       'demo/**/*.mjs',
       'stack/**/*.mjs',
       '*.mjs',
+      '*.cjs',
       'test/e2e/**/*.ts',
       'bench/**/*.ts',
     ],
