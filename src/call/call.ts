@@ -29,7 +29,7 @@ import { resolveRingback, startRingback } from '../media/ringback.js';
 import { reasonForSipCode } from '../sip/codes.js';
 import { sanitizeDisplayName } from '../sip/display-name.js';
 import type { SessionEvent, SipSession } from '../sip/session.js';
-import { rejectAfter, settleWithin } from '../util/time.js';
+import { rejectAfter, settleWithin, unlessAborted } from '../util/time.js';
 import { CallLimits, toMs } from './limits.js';
 import { Recovery } from './recovery.js';
 import { fetchToken, tokenEnd } from './token.js';
@@ -235,8 +235,12 @@ export class Call implements CallView, CallContext {
     try {
       // A microphone failure is reported first: it is the one the visitor can fix.
       const both = Promise.all([microphone, connecting]);
-      const [stream, session] = await this.unlessOver(both, [microphone, connecting]);
-      await this.unlessOver(session.call(this.plan.uri, stream), []);
+      const [stream, session] = await unlessAborted(
+        both,
+        [microphone, connecting],
+        this.over.signal,
+      );
+      await unlessAborted(session.call(this.plan.uri, stream), [], this.over.signal);
     } catch (error) {
       // A call that already has an outcome keeps it (settle() takes the first one only).
       const e = toVoipError(error);
@@ -246,27 +250,6 @@ export class Call implements CallView, CallContext {
           : { kind: 'ended', reason: 'failed' },
       );
     }
-  }
-
-  /**
-   * Awaits `step`, or throws as soon as the call has an outcome. For a combined
-   * step, the first rejection in `order` wins, so errors are reported in a stable order.
-   */
-  private unlessOver<T>(step: Promise<T>, order: readonly Promise<unknown>[]): Promise<T> {
-    const ordered = step.catch(async (error: unknown) => {
-      const results = await Promise.allSettled(order);
-      const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      throw first ? first.reason : error;
-    });
-    const signal = this.over.signal;
-    const gaveUp = new Promise<never>((_, reject) => {
-      const stop = () => reject(new Error('the call is over'));
-      if (signal.aborted) stop();
-      else signal.addEventListener('abort', stop, { once: true });
-    });
-    ordered.catch(() => undefined);
-    gaveUp.catch(() => undefined);
-    return Promise.race([ordered, gaveUp]);
   }
 
   private onEvent(event: SessionEvent): void {

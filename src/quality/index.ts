@@ -4,7 +4,7 @@
  * (media/quality.ts holds the model). Owns its sampling timer.
  */
 import { html } from 'lit';
-import type { Capability, CapabilityFactory } from '../call-contract.js';
+import type { CapabilityFactory } from '../call-contract.js';
 import { createVoipEvent } from '../events.js';
 import { nextWarning, sampleQuality, type QualityCounters } from '../media/quality.js';
 
@@ -15,6 +15,7 @@ export const quality: CapabilityFactory = (call) => {
   let timer: ReturnType<typeof setInterval> | undefined;
   let counters: QualityCounters | undefined;
   let stopped = false;
+  let poor = false;
   const recent: number[] = [];
   const sample = () => {
     // On hold the far end sends nothing, and a reconnecting call has its own notice.
@@ -27,22 +28,24 @@ export const quality: CapabilityFactory = (call) => {
       if (!result) return;
       counters = result.counters;
       recent.push(result.sample.mos);
-      const warn = nextWarning(recent, capability.poorQuality);
-      if (warn !== capability.poorQuality) {
-        capability.poorQuality = warn;
+      const warn = nextWarning(recent, poor);
+      if (warn !== poor) {
+        poor = warn;
         call.host.update();
       }
       call.host.emit(createVoipEvent('voip-quality', { ...result.sample, poor: warn }));
     });
   };
-  const capability: Capability & { poorQuality: boolean } = {
-    poorQuality: false,
+  return {
+    get poorQuality() {
+      return poor;
+    },
     onState(state) {
       if (state === 'in-call' && !stopped) timer ??= setInterval(sample, QUALITY_INTERVAL_MS);
     },
     section: {
       notice: (panel) =>
-        panel.state === 'in-call' && capability.poorQuality
+        panel.state === 'in-call' && poor
           ? html`<p part="quality-warning" role="status">${panel.t('panel.poor-quality')}</p>`
           : undefined,
     },
@@ -51,5 +54,4 @@ export const quality: CapabilityFactory = (call) => {
       clearInterval(timer);
     },
   };
-  return capability;
 };

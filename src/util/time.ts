@@ -53,3 +53,27 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done);
   });
 }
+
+/**
+ * Awaits `step`, or rejects as soon as `signal` aborts. When `step` rejects, the first rejection
+ * among `order` wins, so that errors of a combined step are reported in a stable order.
+ */
+export function unlessAborted<T>(
+  step: Promise<T>,
+  order: readonly Promise<unknown>[],
+  signal: AbortSignal,
+): Promise<T> {
+  const ordered = step.catch(async (error: unknown) => {
+    const results = await Promise.allSettled(order);
+    const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    throw first ? first.reason : error;
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = () => reject(new Error('aborted'));
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+  ordered.catch(() => undefined);
+  aborted.catch(() => undefined);
+  return Promise.race([ordered, aborted]);
+}
