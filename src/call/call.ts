@@ -340,6 +340,7 @@ export class Call implements CallView, CallContext {
     this.endedAt = performance.now();
     this.limits.clear();
     this.recovery.stop();
+    for (const c of this.capabilities) c.stop();
     this.silenceTone();
     this.over.abort();
     this.move('end');
@@ -350,7 +351,6 @@ export class Call implements CallView, CallContext {
   private async release(pending: readonly Promise<unknown>[]): Promise<CallResult> {
     await settleWithin(Promise.allSettled(pending), SETTLE_MS);
     this.released = true;
-    for (const c of this.capabilities) c.stop();
     if (this.session) {
       if (this.endedByUs && this.endedIn !== 'connecting') {
         await settleWithin(this.session.hangup(), HANGUP_CONFIRM_MS);
