@@ -29,10 +29,13 @@ export interface CallSettings {
   readonly connector: SipConnector | undefined;
   /** How keypad tones travel. */
   readonly dtmfMode: DtmfMode;
-  /** Where to fetch a Janus token before connecting (the `token-url` attribute; empty: none). */
-  readonly tokenUrl: string;
+  /**
+   * Where to fetch a Janus token before connecting (the `token-url` attribute; empty: none).
+   * String attributes the page removed are `null`.
+   */
+  readonly tokenUrl: string | null;
   /** The `ringback` attribute (a preset, `off`, or empty for the language's preset). */
-  readonly ringback: string;
+  readonly ringback: string | null;
   /** The element's language. */
   readonly language: string;
   /** The `max-duration` attribute: the longest a call may last, in seconds. */

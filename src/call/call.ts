@@ -145,7 +145,10 @@ export class Call implements CallView, CallContext {
         stopTracks(next);
         return;
       }
-      await session.replaceAudioTrack(track);
+      await session.replaceAudioTrack(track).catch((error: unknown) => {
+        stopTracks(next); // the gateway kept the old microphone
+        throw error;
+      });
       if (this.released) {
         stopTracks(next);
         return;

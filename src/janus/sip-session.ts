@@ -332,11 +332,14 @@ export class JanusSipSession implements SipSession {
 
   /** A promise for the next of `events` from the plugin, rejected on a plugin error or timeout. */
   private expect(events: string[]): Promise<void> {
-    return answerWithin(
+    const answered = answerWithin(
       new Promise<void>((resolve, reject) => this.waiters.push({ events, resolve, reject })),
       REQUEST_TIMEOUT_MS,
       events.join('/'),
     );
+    // A request that could not be sent (the session closed meanwhile) leaves its wait unawaited.
+    answered.catch(() => undefined);
+    return answered;
   }
 
   private resolveWaiters(event: string): void {

@@ -30,8 +30,8 @@ export const RINGBACK_PRESETS = {
 export type RingbackSetting = keyof typeof RINGBACK_PRESETS | 'off';
 
 /** The setting for a `ringback` attribute value; empty or unknown: the language's preset. */
-export function resolveRingback(value: string, lang: string): RingbackSetting {
-  const v = value.trim().toLowerCase();
+export function resolveRingback(value: string | null, lang: string): RingbackSetting {
+  const v = (value ?? '').trim().toLowerCase();
   if (v === 'off' || v in RINGBACK_PRESETS) return v as RingbackSetting;
   return ringbackForLanguage(lang);
 }

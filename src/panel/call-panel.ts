@@ -39,8 +39,11 @@ export class VoipCallPanel extends LitElement {
   call: CallView | undefined;
   /** The call's state. */
   state: CallState = 'idle';
-  /** The `controls` attribute: which controls to show, separated by spaces; empty: all. */
-  controls = '';
+  /**
+   * The `controls` attribute: which controls to show, separated by spaces; empty: all. `null`
+   * once the page removes the attribute.
+   */
+  controls: string | null = '';
   /** The element's language. */
   language = 'en';
   /** The browser refused to play the call audio without a gesture (autoplay policy). */
@@ -96,7 +99,7 @@ export class VoipCallPanel extends LitElement {
 
   /** Whether the `controls` attribute lets `control` show (empty: all). */
   private shows(control: string): boolean {
-    const listed = this.controls.trim().split(/\s+/).filter(Boolean);
+    const listed = (this.controls ?? '').trim().split(/\s+/).filter(Boolean);
     return listed.length === 0 || listed.includes(control);
   }
 
