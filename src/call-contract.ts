@@ -152,7 +152,7 @@ export interface PanelContext {
   shows(control: string): boolean;
   t(key: MessageKey): string;
   /** Re-renders the panel. */
-  update(): void;
+  refresh(): void;
   /**
    * A toggle button of the panel: `aria-pressed`, or `aria-expanded` plus `aria-controls` when
    * it opens the view with id `controls`.

@@ -35,7 +35,7 @@ export const keypad: CapabilityFactory = (call) => {
               open,
               () => {
                 open = !open;
-                panel.update();
+                panel.refresh();
               },
               'keypad',
             )

@@ -21,7 +21,7 @@ export type PanelControl = (typeof PANEL_CONTROLS)[number];
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
  */
-export class VoipCallPanel extends LitElement {
+export class VoipCallPanel extends LitElement implements PanelContext {
   static override styles = styles;
 
   static override properties = {
@@ -64,8 +64,7 @@ export class VoipCallPanel extends LitElement {
     // Keys pressed while the panel has focus go to the sections (the keypad sends digits).
     this.addEventListener('keydown', (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const context = this.context();
-      for (const section of this.sections()) if (section.key?.(context, event)) return;
+      for (const section of this.sections()) if (section.key?.(this, event)) return;
     });
   }
 
@@ -85,20 +84,14 @@ export class VoipCallPanel extends LitElement {
     return this.call?.sections ?? [];
   }
 
-  /** What the capabilities' sections render with, as the panel is now. */
-  private context(): PanelContext {
-    return {
-      state: this.state,
-      shows: (control) => this.shows(control),
-      t: (key) => this.t(key),
-      update: () => this.requestUpdate(),
-      toggle: (part, label, on, onClick, controls) =>
-        this.toggle(part, label, on, onClick, controls),
-    };
+  /** @internal Re-renders the panel (for the sections, which see the panel as a `PanelContext`). */
+  refresh(): void {
+    this.requestUpdate();
   }
 
   /** Whether the `controls` attribute lets `control` show (empty: all). */
-  private shows(control: string): boolean {
+  /** @internal */
+  shows(control: string): boolean {
     const listed = (this.controls ?? '').trim().split(/\s+/).filter(Boolean);
     return listed.length === 0 || listed.includes(control);
   }
@@ -232,13 +225,8 @@ export class VoipCallPanel extends LitElement {
    * A toggle of the panel: a native button whose state is `aria-pressed`, or `aria-expanded`
    * when it opens the view `controls` names.
    */
-  private toggle(
-    part: string,
-    label: MessageKey,
-    on: boolean,
-    onClick: () => void,
-    controls?: string,
-  ) {
+  /** @internal */
+  toggle(part: string, label: MessageKey, on: boolean, onClick: () => void, controls?: string) {
     const state = on ? 'true' : 'false';
     return controls
       ? html`<button
@@ -271,7 +259,8 @@ export class VoipCallPanel extends LitElement {
     ></meter>`;
   }
 
-  private t(key: MessageKey): string {
+  /** @internal */
+  t(key: MessageKey): string {
     return translate(this.language, key);
   }
 
@@ -282,10 +271,9 @@ export class VoipCallPanel extends LitElement {
     const inCall = state === 'in-call';
     // The call time runs on while a call reconnects; hold and the keypad wait for it.
     const answered = call.answeredAt !== undefined && (inCall || state === 'reconnecting');
-    const context = this.context();
     const sections = this.sections();
     const each = (part: 'notice' | 'toggle' | 'view') =>
-      sections.map((section) => section[part]?.(context) ?? nothing);
+      sections.map((section) => section[part]?.(this) ?? nothing);
     const settings = inCall && this.shows('settings');
     // Mute applies from the start of a call; hold and the sections' controls once it is answered.
     return html`
