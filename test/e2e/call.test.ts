@@ -4,7 +4,8 @@
  * element is the built CDN bundle, served by the demo server.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { it } from './support/test.js';
 import {
   addButton,
   events,

@@ -3,7 +3,8 @@
  * Each ends with one voip-ended carrying its documented reason, back to idle, nothing left.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { it } from './support/test.js';
 import { addButton, waitForEvent, waitForState } from './support/browser.js';
 import { assertReleased, nextCallConnects, useStackFixture } from './support/fixture.js';
 import { kamailioLog, stack } from './support/stack.js';

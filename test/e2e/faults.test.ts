@@ -5,7 +5,8 @@
  * stated time, with one terminal event whose reason is documented, and nothing left behind.
  */
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, type TestContext } from 'node:test';
+import { it } from './support/test.js';
 import type { Page } from 'playwright-core';
 import {
   addButton,

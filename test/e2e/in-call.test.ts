@@ -5,7 +5,8 @@
  * from Kamailio's log.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { it } from './support/test.js';
 import type { Page } from 'playwright-core';
 import { addButton, events, receivedLevel, waitForEvent, waitForState } from './support/browser.js';
 import { AUDIBLE, useStackFixture } from './support/fixture.js';

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { it } from './support/test.js';
 import type { Browser } from 'playwright-core';
 import { addButton, launchBrowser, placeCall, states, waitForEvent } from './support/browser.js';
 import { assertReleased, useStackFixture } from './support/fixture.js';

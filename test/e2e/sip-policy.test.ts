@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { after, before, it } from './support/test.js';
 import {
   audioOffer,
   JanusSession,

@@ -3,7 +3,8 @@
  * the element gets `unauthorized`; with one (every other end-to-end test) calls connect.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { it } from './support/test.js';
 import { addButton, events, placeCall, waitForEvent, waitForState } from './support/browser.js';
 import { useStackFixture } from './support/fixture.js';
 import { untilNoJanusSessions } from './support/stack.js';

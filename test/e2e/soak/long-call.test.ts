@@ -5,7 +5,8 @@
  * janus.js keeps its session alive with keepalives (Janus's session_timeout is 60 s here).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import { it } from '../support/test.js';
 import { addButton, events, receivedLevel, waitForEvent } from '../support/browser.js';
 import { AUDIBLE, assertReleased, useStackFixture } from '../support/fixture.js';
 import { janusSessions, newestRecording } from '../support/stack.js';
@@ -16,70 +17,76 @@ const SECONDS = Number(process.env.VCB_SOAK_SECONDS ?? 600);
 const CHECK_EVERY_MS = 60_000;
 
 describe('soak', () => {
-  it(`a ${SECONDS} s call stays up with audio both ways and working keepalives`, async (t) => {
-    const started = Date.now();
-    const { page } = await fixture.freshPage();
-    // A token that outlives the call: a call never outlives its token (it would end 5 s
-    // before, as "max-duration").
-    await addButton(page, { rawAudio: true, tokenUrl: '/token/hour' });
-    let keepalives = 0;
-    let acked = 0;
-    page.on('websocket', (ws) => {
-      ws.on('framesent', (f) => {
-        if (String(f.payload).includes('"keepalive"')) keepalives += 1;
+  it(
+    `a ${SECONDS} s call stays up with audio both ways and working keepalives`,
+    async (t) => {
+      const started = Date.now();
+      const { page } = await fixture.freshPage();
+      // A token that outlives the call: a call never outlives its token (it would end 5 s
+      // before, as "max-duration").
+      await addButton(page, { rawAudio: true, tokenUrl: '/token/hour' });
+      let keepalives = 0;
+      let acked = 0;
+      page.on('websocket', (ws) => {
+        ws.on('framesent', (f) => {
+          if (String(f.payload).includes('"keepalive"')) keepalives += 1;
+        });
+        ws.on('framereceived', (f) => {
+          if (/"janus":\s*"ack"/.test(String(f.payload))) acked += 1;
+        });
       });
-      ws.on('framereceived', (f) => {
-        if (/"janus":\s*"ack"/.test(String(f.payload))) acked += 1;
-      });
-    });
-    const mark = fixture.baresip.mark();
-    await page.evaluate(() => window.vcbEl.call());
-    await waitForEvent(page, 'voip-connected');
-    const callId = String((await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark))['id']);
-    const [session] = await janusSessions();
-    const end = started + SECONDS * 1000;
-    for (let minute = 1; Date.now() < end; minute++) {
-      await new Promise((r) => setTimeout(r, Math.min(CHECK_EVERY_MS, end - Date.now())));
-      const state = await page.evaluate(() => window.vcbEl.state);
-      const level = await receivedLevel(page, 1000);
-      const quality = (await events(page)).filter((e) => e.type === 'voip-quality').at(-1);
+      const mark = fixture.baresip.mark();
+      await page.evaluate(() => window.vcbEl.call());
+      await waitForEvent(page, 'voip-connected');
+      const callId = String((await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark))['id']);
+      const [session] = await janusSessions();
+      const end = started + SECONDS * 1000;
+      for (let minute = 1; Date.now() < end; minute++) {
+        await new Promise((r) => setTimeout(r, Math.min(CHECK_EVERY_MS, end - Date.now())));
+        const state = await page.evaluate(() => window.vcbEl.state);
+        const level = await receivedLevel(page, 1000);
+        const quality = (await events(page)).filter((e) => e.type === 'voip-quality').at(-1);
+        t.diagnostic(
+          `t=${Math.round((Date.now() - started) / 1000)} s: ${state}, received RMS ${level.toFixed(3)}, keepalives ${keepalives} (acked ${acked}), MOS ${String(quality?.detail['mos'])}`,
+        );
+        assert.equal(state, 'in-call', `minute ${minute}`);
+        assert.ok(level > AUDIBLE, `minute ${minute}: the visitor hears the callee`);
+        assert.deepEqual(await janusSessions(), [session], 'the same Janus session all along');
+        assert.deepEqual(
+          fixture.baresip
+            .events(mark)
+            .filter((e) => e.type === 'CALL_CLOSED' && e['id'] === callId),
+          [],
+          'the callee is still in the call',
+        );
+      }
+      // janus.js sends one every 10 s; Janus would end a silent session after 60 s.
+      assert.ok(keepalives >= Math.floor(SECONDS / 10) - 2, `${keepalives} keepalives`);
+      assert.ok(acked >= keepalives - 1, `${acked} of ${keepalives} keepalives acknowledged`);
+      assert.equal(
+        (await events(page)).filter((e) => e.type === 'voip-reconnecting').length,
+        0,
+        'no interruption',
+      );
+
+      await page.evaluate(() => window.vcbEl.hangup());
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], 'local-hangup');
+      assert.ok(Number(ended.detail['durationMs']) >= SECONDS * 1000 - 5000);
+      await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
+      await assertReleased(page);
+
+      const recording = newestRecording(started);
+      assert.ok(recording, 'baresip recorded the call');
+      const { rms, seconds } = wavRms(recording, 500);
+      const lastMinute = wavRms(recording, Math.max(0, seconds - 60) * 1000).rms;
       t.diagnostic(
-        `t=${Math.round((Date.now() - started) / 1000)} s: ${state}, received RMS ${level.toFixed(3)}, keepalives ${keepalives} (acked ${acked}), MOS ${String(quality?.detail['mos'])}`,
+        `baresip recorded ${seconds.toFixed(0)} s of the visitor, RMS ${rms.toFixed(3)} (last minute ${lastMinute.toFixed(3)})`,
       );
-      assert.equal(state, 'in-call', `minute ${minute}`);
-      assert.ok(level > AUDIBLE, `minute ${minute}: the visitor hears the callee`);
-      assert.deepEqual(await janusSessions(), [session], 'the same Janus session all along');
-      assert.deepEqual(
-        fixture.baresip.events(mark).filter((e) => e.type === 'CALL_CLOSED' && e['id'] === callId),
-        [],
-        'the callee is still in the call',
-      );
-    }
-    // janus.js sends one every 10 s; Janus would end a silent session after 60 s.
-    assert.ok(keepalives >= Math.floor(SECONDS / 10) - 2, `${keepalives} keepalives`);
-    assert.ok(acked >= keepalives - 1, `${acked} of ${keepalives} keepalives acknowledged`);
-    assert.equal(
-      (await events(page)).filter((e) => e.type === 'voip-reconnecting').length,
-      0,
-      'no interruption',
-    );
-
-    await page.evaluate(() => window.vcbEl.hangup());
-    const ended = await waitForEvent(page, 'voip-ended');
-    assert.equal(ended.detail['reason'], 'local-hangup');
-    assert.ok(Number(ended.detail['durationMs']) >= SECONDS * 1000 - 5000);
-    await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
-    await assertReleased(page);
-
-    const recording = newestRecording(started);
-    assert.ok(recording, 'baresip recorded the call');
-    const { rms, seconds } = wavRms(recording, 500);
-    const lastMinute = wavRms(recording, Math.max(0, seconds - 60) * 1000).rms;
-    t.diagnostic(
-      `baresip recorded ${seconds.toFixed(0)} s of the visitor, RMS ${rms.toFixed(3)} (last minute ${lastMinute.toFixed(3)})`,
-    );
-    assert.ok(seconds >= SECONDS - 10, `recorded ${seconds.toFixed(0)} s`);
-    assert.ok(rms > AUDIBLE, 'the callee hears the visitor');
-    assert.ok(lastMinute > AUDIBLE, 'still in the last minute');
-  });
+      assert.ok(seconds >= SECONDS - 10, `recorded ${seconds.toFixed(0)} s`);
+      assert.ok(rms > AUDIBLE, 'the callee hears the visitor');
+      assert.ok(lastMinute > AUDIBLE, 'still in the last minute');
+    },
+    { timeout: (SECONDS + 300) * 1000 },
+  );
 });

@@ -4,7 +4,7 @@
  * control socket. Call `useStackFixture()` at the top of a test file.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before } from 'node:test';
+import { after, afterEach, before } from './test.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer } from '../../../demo/server.mjs';
 import {
