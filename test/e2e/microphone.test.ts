@@ -72,11 +72,15 @@ async function withDisplay(body: (display: string) => Promise<void>): Promise<vo
     });
     await body(display);
   } finally {
-    const exited = new Promise((resolve) => xvfb.once('exit', resolve));
-    xvfb.kill('SIGTERM');
-    const timer = setTimeout(() => xvfb.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
+    // Xvfb may be gone already (it failed to start, or died): its 'exit' has fired then (or
+    // never will, when it could not be spawned), and waiting for it would wait forever.
+    if (xvfb.pid !== undefined && xvfb.exitCode === null && xvfb.signalCode === null) {
+      const exited = new Promise((resolve) => xvfb.once('exit', resolve));
+      xvfb.kill('SIGTERM');
+      const timer = setTimeout(() => xvfb.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
   }
 }
 
