@@ -10,7 +10,14 @@ import { it } from './support/test.js';
 import type { Page } from 'playwright-core';
 import { addButton, events, receivedLevel, waitForEvent, waitForState } from './support/browser.js';
 import { AUDIBLE, useStackFixture } from './support/fixture.js';
-import { impairMedia, kamailioLog, newestRecording, stack } from './support/stack.js';
+import {
+  earlyUas,
+  impairMedia,
+  kamailio,
+  literal,
+  newestRecording,
+  stack,
+} from './support/stack.js';
 import { wavRms } from './support/wav.js';
 
 const fixture = useStackFixture();
@@ -80,7 +87,8 @@ describe('during a call', () => {
   });
 
   it('hold sends a re-INVITE with sendonly and resume one with sendrecv; "On hold" shows meanwhile', async () => {
-    const { context, page, mark } = await fixture.connectedCall();
+    const since = kamailio.mark();
+    const { context, page, mark, callId } = await fixture.connectedCall();
     await page.locator('#under-test').getByRole('button', { name: 'Hold' }).click();
     await waitForEvent(page, 'voip-hold');
     assert.equal(await page.locator('#under-test [part="status"]').textContent(), 'On hold');
@@ -97,12 +105,14 @@ describe('during a call', () => {
     const holds = (await events(page)).filter((e) => e.type === 'voip-hold').map((e) => e.detail);
     assert.deepEqual(holds, [{ onHold: true }, { onHold: false }]);
     // Kamailio may log the second re-INVITE a moment after Janus acknowledged the resume.
-    let reinvites: string[] = [];
-    for (let waited = 0; waited < 3000; waited += 100) {
-      reinvites = kamailioLog(/re-INVITE .*to=2000/).slice(-2);
-      if (/sdp-direction=sendrecv/.test(reinvites[1] ?? '')) break;
-      await sleep(100);
-    }
+    // This call's (baresip's call id is the SIP Call-ID), since the test began.
+    const reinvites = await kamailio.waitFor(
+      new RegExp(`re-INVITE call-id=${literal(callId)} .*to=2000`),
+      3000,
+      since,
+      2,
+    );
+    assert.equal(reinvites.length, 2, `two re-INVITEs: ${reinvites.join(' | ')}`);
     assert.match(reinvites[0] ?? '', /sdp-direction=sendonly/, 'the callee was put on hold');
     assert.match(reinvites[1] ?? '', /sdp-direction=sendrecv/, 'the callee was taken off hold');
     // baresip reports no hold state of its own; it does report each re-INVITE's new offer.
@@ -120,7 +130,8 @@ describe('during a call', () => {
 
   for (const mode of ['rfc4733', 'info'] as const) {
     it(`keypad tones reach the callee in order (${mode === 'info' ? 'SIP INFO' : 'RFC 4733'})`, async (t) => {
-      const { context, page, mark } = await fixture.connectedCall({ dtmfMode: mode });
+      const since = kamailio.mark();
+      const { context, page, mark, callId } = await fixture.connectedCall({ dtmfMode: mode });
       const digits = '0123456789*#';
       const started = Date.now();
       await page.evaluate((d) => window.vcbEl.sendDtmf(d), digits);
@@ -136,7 +147,20 @@ describe('during a call', () => {
       assert.equal(received(), digits);
       const sent = (await events(page)).filter((e) => e.type === 'voip-dtmf').map((e) => e.detail);
       assert.deepEqual(sent, [{ digits }]);
-      if (mode === 'info') assert.ok(kamailioLog(/INFO .*dtmf-relay/).length >= digits.length);
+      const infos = kamailio.lines(new RegExp(`vcb: INFO call-id=${literal(callId)} `), since);
+      if (mode === 'info') {
+        assert.equal(
+          infos.filter((l) => /dtmf-relay/.test(l)).length,
+          digits.length,
+          'one SIP INFO (application/dtmf-relay) a digit, in this call',
+        );
+      } else {
+        assert.deepEqual(
+          kamailio.lines(/vcb: INFO call-id=/, since),
+          [],
+          'RFC 4733 tones travel in the media: no SIP INFO at all',
+        );
+      }
       await page.evaluate(() => window.vcbEl.hangup());
       await waitForState(page, 'idle');
       await context.close();
@@ -186,6 +210,7 @@ describe('during a call', () => {
   });
 
   it('early media (183 with audio) is heard before the answer, with no ringback and no timer', async (t) => {
+    const since = earlyUas.mark();
     const { context, page } = await fixture.freshPage();
     const oscillators = await watchOscillators(page);
     await addButton(page, { number: stack.extEarly });
@@ -202,6 +227,13 @@ describe('during a call', () => {
     const ended = await waitForEvent(page, 'voip-ended');
     assert.equal(ended.detail['reason'], 'cancelled');
     assert.equal(ended.detail['durationMs'], 0);
+    // The responder got the CANCEL of the call it was playing early media to.
+    const [invite] = earlyUas.lines(/early-uas: INVITE call-id=/, since);
+    const callId = /call-id=(\S+)/.exec(invite ?? '')?.[1];
+    assert.ok(callId, `the responder logged the INVITE: ${String(invite)}`);
+    const cancels = await earlyUas.waitFor(/early-uas: CANCEL call-id=/, 3000, since);
+    assert.equal(cancels.length, 1, cancels.join(' | '));
+    assert.match(cancels[0]!, new RegExp(`CANCEL call-id=${literal(callId)} .*-> 487`));
     await context.close();
   });
 
