@@ -8,17 +8,17 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { it } from './support/test.js';
 import type { Page } from 'playwright-core';
-import { addButton, events, receivedLevel, waitForEvent, waitForState } from './support/browser.js';
-import { AUDIBLE, useStackFixture } from './support/fixture.js';
+import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
+import { AUDIBLE, assertHears, assertSustained, useStackFixture } from './support/fixture.js';
 import {
   earlyUas,
+  finishedRecording,
   impairMedia,
   kamailio,
   literal,
-  newestRecording,
   stack,
 } from './support/stack.js';
-import { wavRms } from './support/wav.js';
+import { wavRms, wavWindows } from './support/wav.js';
 
 const fixture = useStackFixture();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,9 +71,7 @@ describe('during a call', () => {
     const mutes = (await events(page)).filter((e) => e.type === 'voip-mute').map((e) => e.detail);
     assert.deepEqual(mutes, [{ muted: true }, { muted: false }]);
 
-    await sleep(300); // baresip finishes writing the file after the BYE
-    const recording = newestRecording(startedAt);
-    assert.ok(recording, 'baresip recorded the call');
+    const recording = await finishedRecording(startedAt);
     const before = wavRms(recording, 300, 1700).rms;
     const muted = wavRms(recording, 2700, 4300).rms;
     const after = wavRms(recording, 5700, 6700).rms;
@@ -83,6 +81,17 @@ describe('during a call', () => {
     assert.ok(before > AUDIBLE, `the callee hears the caller before the mute (${before})`);
     assert.ok(muted < AUDIBLE / 5, `the callee hears silence while muted (${muted})`);
     assert.ok(after > AUDIBLE, `the callee hears the caller again after unmute (${after})`);
+    t.diagnostic(
+      `before: ${assertSustained(wavWindows(recording, 300, 1700), 'the callee hears the caller before the mute')}`,
+    );
+    const quiet = wavWindows(recording, 2700, 4300);
+    assert.ok(
+      quiet.every((w) => w < AUDIBLE / 5),
+      `every window is silent while muted: ${quiet.map((w) => w.toFixed(4)).join(' ')}`,
+    );
+    t.diagnostic(
+      `after: ${assertSustained(wavWindows(recording, 5700, 6700), 'the callee hears the caller again after unmute')}`,
+    );
     await context.close();
   });
 
@@ -183,7 +192,7 @@ describe('during a call', () => {
     await context.close();
   });
 
-  it('a ringing line plays a ringback tone until the answer; the timer starts at the answer', async () => {
+  it('a ringing line plays a ringback tone until the answer; the timer starts at the answer', async (t) => {
     const { context, page } = await fixture.freshPage();
     const oscillators = await watchOscillators(page);
     await addButton(page, { number: stack.extRinging });
@@ -202,8 +211,9 @@ describe('during a call', () => {
     await waitForEvent(page, 'voip-connected', 10_000);
     const answered = await oscillators();
     assert.equal(answered.stopped, answered.started, 'ringback stops at the answer');
-    const level = await receivedLevel(page, 1500);
-    assert.ok(level > AUDIBLE, `then the visitor hears the callee (${level})`);
+    t.diagnostic(
+      `after the answer: ${await assertHears(page, 'then the visitor hears the callee')}`,
+    );
     await page.evaluate(() => window.vcbEl.hangup());
     await waitForState(page, 'idle');
     await context.close();
@@ -216,9 +226,9 @@ describe('during a call', () => {
     await addButton(page, { number: stack.extEarly });
     await page.evaluate(() => window.vcbEl.call());
     await waitForState(page, 'ringing');
-    const level = await receivedLevel(page, 2000);
-    t.diagnostic(`early media RMS ${level.toFixed(4)}`);
-    assert.ok(level > AUDIBLE, `the announcement is heard before the answer (${level})`);
+    t.diagnostic(
+      `early media: ${await assertHears(page, 'the announcement is heard before the answer', 2000)}`,
+    );
     assert.deepEqual(await oscillators(), { started: 0, stopped: 0 });
     assert.equal(await page.evaluate(() => window.vcbEl.state), 'ringing');
     assert.equal(await page.evaluate(() => window.vcbEl.durationMs), 0);
@@ -323,8 +333,7 @@ describe('during a call', () => {
       return performance.now();
     });
     await waitForState(page, 'idle');
-    await sleep(300);
-    const recording = newestRecording(startedAt)!;
+    const recording = await finishedRecording(startedAt);
     const callSeconds = (endedAt - answeredAt) / 1000;
     const { rms, seconds } = wavRms(
       recording,
@@ -336,6 +345,12 @@ describe('during a call', () => {
     );
     assert.ok(Math.abs(seconds - callSeconds) < 1.5, 'the recording is this call');
     assert.ok(rms > AUDIBLE, 'the callee still hears the caller after the switch');
+    t.diagnostic(
+      `after the switch: ${assertSustained(
+        wavWindows(recording, switchedAt - answeredAt + 500, endedAt - answeredAt - 300),
+        'the callee still hears the caller after the switch',
+      )}`,
+    );
     await context.close();
   });
 

@@ -11,6 +11,7 @@ import {
   addButton,
   events,
   launchBrowser,
+  receivedAudio,
   waitForEvent,
   waitForState,
   type ButtonOptions,
@@ -18,8 +19,48 @@ import {
 import { holdings, installProbe } from './probe.js';
 import { Baresip, stack, untilNoJanusSessions } from './stack.js';
 
-/** Received audio louder than this is "not silence" (RMS, full scale = 1). */
+/**
+ * A 100 ms window louder than this is "not silence" (RMS, full scale = 1). Measured on this
+ * stack: silence (a muted caller, no RTP) is below 0.001; the greeting never drops below its
+ * 440 Hz bed, about 0.035; the caller's tone is about 0.35.
+ */
 export const AUDIBLE = 0.01;
+
+/** Sustained audio: at least this share of the 100 ms windows is AUDIBLE. */
+export const SUSTAINED = 0.8;
+
+/**
+ * Asserts that `windows` (RMS levels of consecutive 100 ms windows) hold sustained audio: at
+ * least `share` of them above `floor`, and at least `least` windows at all. Returns a summary
+ * for diagnostics.
+ */
+export function assertSustained(
+  windows: readonly number[],
+  what: string,
+  { floor = AUDIBLE, share = SUSTAINED, least = 5 } = {},
+): string {
+  const loud = windows.filter((w) => w > floor).length;
+  const sorted = [...windows].sort((a, b) => a - b);
+  const summary = `${loud}/${windows.length} windows above ${floor} (min ${(sorted[0] ?? 0).toFixed(4)}, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(4)})`;
+  assert.ok(windows.length >= least, `${what}: only ${windows.length} windows measured`);
+  assert.ok(loud >= share * windows.length, `${what}: not sustained, ${summary}`);
+  return summary;
+}
+
+/**
+ * Asserts that the element (`selector`) receives sustained audio over `ms` once it has started
+ * (within 3 s): see `receivedAudio` and `assertSustained`. Returns a summary for diagnostics.
+ */
+export async function assertHears(
+  page: Page,
+  what: string,
+  ms = 1500,
+  selector = '#under-test',
+): Promise<string> {
+  const { windows, onsetMs } = await receivedAudio(page, ms, selector, { onsetLevel: AUDIBLE });
+  assert.ok(onsetMs >= 0, `${what}: no audio within 3 s`);
+  return `${assertSustained(windows, what)}, onset after ${onsetMs.toFixed(0)} ms`;
+}
 
 export interface StackFixture {
   readonly demoUrl: string;

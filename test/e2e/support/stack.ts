@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
+import { wavComplete } from './wav.js';
 
 function need(name: string): string {
   const value = process.env[name];
@@ -181,6 +182,21 @@ export function newestRecording(sinceMs: number): string | undefined {
     .filter((f) => statSync(f).mtimeMs >= sinceMs)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   return files[0];
+}
+
+/**
+ * The newest recording after `sinceMs` (epoch ms), once baresip has closed it (it writes the
+ * WAV's data size then, after the call ended); rejects after `ms`.
+ */
+export async function finishedRecording(sinceMs: number, ms = 5000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const file = newestRecording(sinceMs);
+    if (file && wavComplete(file)) return file;
+    if (Date.now() > end)
+      throw new Error(file ? `${file} still open after ${ms} ms` : `no recording after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** `text` as a regular expression that matches it literally. */
