@@ -149,12 +149,26 @@ describe('a call from the page to a SIP phone', () => {
 
   it('with several servers, the first that answers is used', async () => {
     const { context, page } = await freshPage();
+    const mark = fixture.baresip.mark();
     await addButton(page, { server: `ws://127.0.0.1:9 ${stack.janusWs}` });
     await page.evaluate(() => window.vcbEl.call());
     await waitForEvent(page, 'voip-connected');
+    const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
     await page.evaluate(() => window.vcbEl.hangup());
     const ended = await waitForEvent(page, 'voip-ended');
     assert.equal(ended.detail['reason'], 'local-hangup');
+    const closed = await fixture.baresip.waitFor(
+      'CALL_CLOSED',
+      5000,
+      mark,
+      String(established['id']),
+    );
+    assert.match(String(closed.param), /reset by peer/i, 'the callee got the BYE');
+    assert.equal(
+      fixture.baresip.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED').length,
+      1,
+      'one call reached the callee',
+    );
     assert.equal((await events(page)).filter((e) => e.type === 'voip-error').length, 0);
     await untilNoJanusSessions();
     await context.close();
@@ -221,12 +235,15 @@ describe('a call from the page to a SIP phone', () => {
     const { context, page } = await freshPage();
     await addButton(page);
     for (let i = 1; i <= 2; i++) {
+      const mark = fixture.baresip.mark();
       await page.evaluate(() => window.vcbEl.call());
       await waitForEvent(page, 'voip-connected', 15_000, i);
+      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
       t.diagnostic(`call ${i}: ${await assertHears(page, `call ${i} hears the greeting`, 1000)}`);
       await page.evaluate(() => window.vcbEl.hangup());
       await waitForEvent(page, 'voip-ended', 10_000, i);
       await waitForState(page, 'idle');
+      await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, String(established['id']));
     }
     await untilNoJanusSessions();
     await context.close();

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { it } from './support/test.js';
 import { addButton, waitForEvent, waitForState } from './support/browser.js';
-import { assertReleased, nextCallConnects, useStackFixture } from './support/fixture.js';
-import { kamailio, literal, stack } from './support/stack.js';
+import { assertReleased, useStackFixture } from './support/fixture.js';
+import { Baresip, kamailio, literal, stack } from './support/stack.js';
 
 const fixture = useStackFixture();
 
@@ -80,6 +80,11 @@ describe('how calls end', () => {
     assert.equal(ended.detail['reason'], 'cancelled');
     await assertReleased(page);
     await cancelledAtKamailio(since);
-    await nextCallConnects(page); // 2002 answers after its 3 s of ringing
+    const callee = await Baresip.open(stack.baresipRingingCtrl);
+    try {
+      await fixture.nextCallConnects(page, callee); // 2002 answers after its 3 s of ringing
+    } finally {
+      callee.close();
+    }
   });
 });

@@ -21,7 +21,6 @@ import {
   assertHears,
   assertNothingHeld,
   assertReleased,
-  nextCallConnects,
   useStackFixture,
 } from './support/fixture.js';
 import {
@@ -75,7 +74,7 @@ async function loseGateway(
   await assertReleased(page, {
     admin: name === 'janus' ? stack.janusAdminHttp : stack.janus2AdminHttp,
   });
-  await nextCallConnects(page);
+  await fixture.nextCallConnects(page);
 }
 
 /** Waits until the reconnecting call is back in-call (`cause` as reported) with the callee's audio. */
@@ -198,7 +197,7 @@ describe('the WebSocket to Janus drops mid-call', () => {
     );
     assert.equal(ended.detail['reason'], 'connection-lost');
     await assertReleased(page);
-    await nextCallConnects(page);
+    await fixture.nextCallConnects(page);
   });
 });
 
@@ -267,7 +266,7 @@ describe('the media path breaks', () => {
       /audio could not get through/,
     );
     await assertReleased(page);
-    await nextCallConnects(page);
+    await fixture.nextCallConnects(page);
   });
 
   it('for 8 s mid-call: reconnecting, ICE restarts (a re-INVITE), then in-call with audio back', async (t) => {
@@ -314,7 +313,7 @@ describe('the media path breaks', () => {
       restoreNetwork();
     }
     await assertReleased(page);
-    await nextCallConnects(page);
+    await fixture.nextCallConnects(page);
   });
 });
 

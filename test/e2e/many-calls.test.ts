@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { it } from './support/test.js';
 import { addButton } from './support/browser.js';
-import { nextCallConnects, useStackFixture } from './support/fixture.js';
+import { useStackFixture } from './support/fixture.js';
 import { heapAfterGc, holdings } from './support/probe.js';
 import { untilNoJanusSessions } from './support/stack.js';
 
@@ -33,12 +33,12 @@ describe('many calls', () => {
       await addButton(page);
       // A few calls first: the call chunk, janus.js and the panel load, and V8 compiles their
       // hot code, as on any page after its first calls. Then the baseline.
-      for (let i = 1; i <= WARM_UP; i++) await nextCallConnects(page);
+      for (let i = 1; i <= WARM_UP; i++) await fixture.nextCallConnects(page);
       await untilNoJanusSessions();
       const before = await holdings(page);
       const heapBefore = await heapAfterGc(page);
       const started = Date.now();
-      for (let i = 1; i <= CALLS; i++) await nextCallConnects(page);
+      for (let i = 1; i <= CALLS; i++) await fixture.nextCallConnects(page);
       const seconds = (Date.now() - started) / 1000;
       await untilNoJanusSessions();
       const after = await holdings(page);

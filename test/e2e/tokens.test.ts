@@ -57,14 +57,28 @@ describe('Janus tokens', () => {
     assert.doesNotMatch(warning, /janus\.plugin\.sip:/, 'without the token');
   });
 
-  it('max-duration ends a call after that many seconds', async () => {
+  it('max-duration ends a call after that many seconds, with a BYE to the callee', async (t) => {
     const { page } = await fixture.freshPage();
+    const mark = fixture.baresip.mark();
     await addButton(page, { maxDuration: 3 });
-    await page.evaluate(() => window.vcbEl.call());
+    const start = await placeCall(page);
     const connected = await waitForEvent(page, 'voip-connected');
+    const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
     const ended = await waitForEvent(page, 'voip-ended', 10_000);
+    t.diagnostic(
+      `ended ${(ended.at - start).toFixed(0)} ms after call(), ${(ended.at - connected.at).toFixed(0)} ms after the answer`,
+    );
     assert.equal(ended.detail['reason'], 'max-duration');
     assert.ok(ended.at - connected.at < 3500);
+    // The limit counts from the start of the call: not before 3 s have passed since call().
+    assert.ok(ended.at - start >= 2950, `ended ${(ended.at - start).toFixed(0)} ms after call()`);
+    const closed = await fixture.baresip.waitFor(
+      'CALL_CLOSED',
+      5000,
+      mark,
+      String(established['id']),
+    );
+    assert.match(String(closed.param), /reset by peer/i, 'the callee got a BYE');
     await waitForState(page, 'idle');
   });
 

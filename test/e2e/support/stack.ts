@@ -26,6 +26,8 @@ export const stack = {
   extBusy: need('VCB_EXT_BUSY'),
   extUnknown: need('VCB_EXT_UNKNOWN'),
   baresipCtrl: need('VCB_BARESIP_CTRL'),
+  /** The control socket of the baresip behind the ringing extension (2002). */
+  baresipRingingCtrl: need('VCB_BARESIP_RINGING_CTRL'),
   recordDir: need('VCB_RECORD_DIR'),
   logDir: need('VCB_LOG_DIR'),
   extRinging: need('VCB_EXT_RINGING'),
