@@ -83,20 +83,55 @@ describe('Janus tokens', () => {
   });
 
   it('the token never reaches an attribute, an event or storage', async () => {
-    const { page } = await fixture.connectedCall();
-    const token = await page.evaluate(async () => {
-      const res = await fetch('/token');
-      return ((await res.json()) as { token: string }).token.split(':')[1]!;
+    const { page } = await fixture.freshPage();
+    // The token the element itself fetched (the body of its token-url response), and what it
+    // sent to Janus over the WebSocket.
+    const fetched: string[] = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname === '/token')
+        void res.json().then((body: { token: string }) => fetched.push(body.token));
     });
-    const seen = await page.evaluate(
-      (needle) => ({
-        html: document.documentElement.outerHTML.includes(needle),
-        events: JSON.stringify(window.vcbLog).includes(needle),
-        storage: JSON.stringify({ ...localStorage, ...sessionStorage }).includes(needle),
-      }),
-      token,
+    const sent: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+    const mark = fixture.baresip.mark();
+    await addButton(page);
+    await page.evaluate(() => window.vcbEl.call());
+    await waitForEvent(page, 'voip-connected');
+    await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+    assert.equal(fetched.length, 1, 'the element fetched one token');
+    const token = fetched[0]!;
+    assert.ok(
+      sent.some((frame) => frame.includes(`"token":"${token}"`)),
+      'and used that one with Janus',
     );
-    assert.deepEqual(seen, { html: false, events: false, storage: false });
+    // Its signature: what no other place has by chance (the expiry is just a number).
+    const signature = token.split(':')[1]!;
+    assert.ok(signature.length >= 20, `a signature: ${signature}`);
+    const seen = await page.evaluate(
+      (needles) => {
+        // The document's markup and that of every shadow root (attributes inside them too).
+        let markup = document.documentElement.outerHTML;
+        const roots: Array<Document | ShadowRoot> = [document];
+        for (let root = roots.pop(); root; root = roots.pop()) {
+          for (const el of root.querySelectorAll('*')) {
+            if (el.shadowRoot) {
+              markup += el.shadowRoot.innerHTML;
+              roots.push(el.shadowRoot);
+            }
+          }
+        }
+        return needles.map((needle) => ({
+          html: markup.includes(needle),
+          events: JSON.stringify(window.vcbLog).includes(needle),
+          storage: JSON.stringify({ ...localStorage, ...sessionStorage }).includes(needle),
+        }));
+      },
+      [token, signature],
+    );
+    assert.deepEqual(seen, [
+      { html: false, events: false, storage: false },
+      { html: false, events: false, storage: false },
+    ]);
     await page.evaluate(() => window.vcbEl.hangup());
     await waitForState(page, 'idle');
   });
