@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { it } from './support/test.js';
+import type { Page } from 'playwright-core';
 import {
   addButton,
   events,
@@ -19,6 +20,7 @@ import {
 import {
   AUDIBLE,
   assertHears,
+  assertNothingHeld,
   assertSustained,
   cspViolations,
   useStackFixture,
@@ -33,6 +35,27 @@ import { wavRms, wavWindows } from './support/wav.js';
 
 const fixture = useStackFixture();
 const { freshPage, connectedCall } = fixture;
+
+/**
+ * The <audio> elements in the test element's tree, through every shadow root (the call audio
+ * plays in the panel's shadow root, inside the element's), and how many of them still hold a
+ * stream. document.querySelectorAll() never looks inside a shadow root.
+ */
+function audioInElement(page: Page): Promise<{ audio: number; withStream: number }> {
+  return page.evaluate(() => {
+    // No helper functions in page code (tsx would wrap them in a helper the page lacks).
+    const found: HTMLAudioElement[] = [];
+    const roots: Array<Element | ShadowRoot> = [window.vcbEl];
+    for (let root = roots.pop(); root; root = roots.pop()) {
+      for (const node of root.querySelectorAll('*')) {
+        if (node instanceof HTMLAudioElement) found.push(node);
+        if (node.shadowRoot) roots.push(node.shadowRoot);
+      }
+      if (root instanceof Element && root.shadowRoot) roots.push(root.shadowRoot);
+    }
+    return { audio: found.length, withStream: found.filter((a) => a.srcObject !== null).length };
+  });
+}
 
 /** Waits until baresip's recording after `sinceMs` holds at least `seconds` of the caller. */
 async function recordedAtLeast(sinceMs: number, seconds: number): Promise<void> {
@@ -219,15 +242,29 @@ describe('a call from the page to a SIP phone', () => {
   });
 
   it('removing the element mid-call hangs up (baresip gets the BYE) and releases everything', async () => {
-    const { context, page, mark } = await connectedCall();
+    const { context, page, mark, callId } = await connectedCall();
+    // The count sees the call's audio element while the call is up (it would not without
+    // looking into the shadow roots).
+    let during = await audioInElement(page);
+    for (let i = 0; during.withStream === 0 && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      during = await audioInElement(page);
+    }
+    assert.deepEqual(during, { audio: 1, withStream: 1 }, 'during the call');
     await page.evaluate(() => window.vcbEl.remove());
-    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
+    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
     assert.match(String(closed.param), /reset by peer/i);
-    await page.waitForFunction(() => window.vcbLog.some((e) => e.type === 'voip-ended'));
+    const ended = await waitForEvent(page, 'voip-ended');
+    assert.equal(ended.detail['reason'], 'local-hangup');
+    assert.equal(
+      (await events(page)).filter((e) => e.type === 'voip-ended' || e.type === 'voip-error').length,
+      1,
+      'one terminal event',
+    );
     assert.ok(await micStopped(page));
     await untilNoJanusSessions();
-    const peers = await page.evaluate(() => document.querySelectorAll('audio').length);
-    assert.equal(peers, 0);
+    await assertNothingHeld(page);
+    assert.deepEqual(await audioInElement(page), { audio: 0, withStream: 0 }, 'after the call');
     await context.close();
   });
 
