@@ -27,6 +27,8 @@ import {
 } from './support/fixture.js';
 import {
   finishedRecording,
+  kamailio,
+  literal,
   newestRecording,
   stack,
   untilNoJanusSessions,
@@ -265,6 +267,27 @@ describe('a call from the page to a SIP phone', () => {
     await untilNoJanusSessions();
     await assertNothingHeld(page);
     assert.deepEqual(await audioInElement(page), { audio: 0, withStream: 0 }, 'after the call');
+    await context.close();
+  });
+
+  it('the callee sees the display-name in the From header, made safe first', async () => {
+    const since = kamailio.mark();
+    // A '"' would break the call at Janus (error 900) if it reached the From header as given.
+    const { context, page, mark, callId } = await connectedCall({
+      attributes: { 'display-name': 'Ada "the" <Countess>' },
+    });
+    const [invite, ...more] = kamailio.lines(
+      new RegExp(`vcb: INVITE call-id=${literal(callId)} `),
+      since,
+    );
+    assert.equal(more.length, 0, 'one INVITE');
+    assert.match(invite ?? '', /display-name=\["Ada the Countess"\]/, 'in the From header');
+    const established = fixture.baresip
+      .events(mark)
+      .find((e) => e.type === 'CALL_ESTABLISHED' && e['id'] === callId);
+    assert.equal(established?.['peerdisplayname'], 'Ada the Countess', 'shown by the callee');
+    await page.evaluate(() => window.vcbEl.hangup());
+    await waitForState(page, 'idle');
     await context.close();
   });
 
