@@ -38,10 +38,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
 /**
+ * How soon a lost gateway must end the call. Measured 0.9-1.4 s on an idle machine and up to
+ * 1.9 s while other tests load it: a bound a few times that, so that the check catches a call
+ * that hangs on, not a busy machine (the measured times are in the diagnostics).
+ */
+const LOST_WITHIN_MS = 6000;
+
+/**
  * Places an answered call through Janus `name`, then stops (`SIGTERM`) or kills (`SIGKILL`) that
- * Janus, and checks that the page ends the call as connection-lost within 2 s. `body` runs next
- * with the call; afterwards Janus is started again, pass or fail, and the element must be clean
- * and able to call again.
+ * Janus, and checks that the page ends the call as connection-lost within LOST_WITHIN_MS. `body`
+ * runs next with the call; afterwards Janus is started again, pass or fail, and the element must
+ * be clean and able to call again.
  */
 async function loseGateway(
   t: TestContext,
@@ -54,13 +61,13 @@ async function loseGateway(
   try {
     const at = await pageNow(page);
     janusService(name, action);
-    const ended = await waitForEvent(page, 'voip-ended', 5000);
+    const ended = await waitForEvent(page, 'voip-ended', LOST_WITHIN_MS + 5000);
     const took = ended.at - at;
     t.diagnostic(
       `connection-lost ${took.toFixed(0)} ms after ${action === 'kill' ? 'SIGKILL' : 'SIGTERM'}`,
     );
     assert.equal(ended.detail['reason'], 'connection-lost');
-    assert.ok(took < 2000, `took ${took.toFixed(0)} ms`);
+    assert.ok(took < LOST_WITHIN_MS, `took ${took.toFixed(0)} ms`);
     assert.deepEqual((await states(page)).slice(-3), ['reconnecting', 'ending', 'idle']);
     assert.match(
       (await page.locator('#under-test [part="status"]').textContent()) ?? '',
@@ -92,7 +99,7 @@ async function backInCall(
 }
 
 describe('the gateway goes away mid-call', () => {
-  it('Janus killed (SIGKILL): connection-lost within 2 s; the next click connects once it is back', async (t) => {
+  it('Janus killed (SIGKILL): connection-lost within 6 s; the next click connects once it is back', async (t) => {
     await loseGateway(t, 'janus', 'kill', async ({ mark, callId }) => {
       // A killed Janus sends no BYE: the callee's leg ends by its own RTP timeout (20 s here).
       const closed = await fixture.baresip.waitFor('CALL_CLOSED', 25_000, mark, callId);
@@ -100,7 +107,7 @@ describe('the gateway goes away mid-call', () => {
     });
   });
 
-  it('Janus stopped (SIGTERM) with sessions kept for reclaiming: connection-lost within 2 s', async (t) => {
+  it('Janus stopped (SIGTERM) with sessions kept for reclaiming: connection-lost within 6 s', async (t) => {
     await loseGateway(t, 'janus', 'stop', async ({ mark, callId }) => {
       // Janus 1.1 stops its session watchdog before it closes its transports, so the sessions
       // it keeps for reclaiming are never hung up: no BYE. The callee's RTP timeout would end
@@ -114,9 +121,9 @@ describe('the gateway goes away mid-call', () => {
     });
   });
 
-  it('Janus without reclaiming stopped (SIGTERM): connection-lost within 2 s, and the callee gets its BYE', async (t) => {
+  it('Janus without reclaiming stopped (SIGTERM): connection-lost within 6 s, and the callee gets its BYE', async (t) => {
     await loseGateway(t, 'janus2', 'stop', async ({ mark, callId }) => {
-      const closed = await fixture.baresip.waitFor('CALL_CLOSED', 2000, mark, callId);
+      const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
       assert.match(String(closed.param), /reset by peer/i, 'baresip received a BYE');
     });
   });
@@ -292,15 +299,16 @@ describe('the media path breaks', () => {
     await assertReleased(page);
   });
 
-  it('for good: media-failed within 20 s of the break, and the callee gets a BYE', async (t) => {
+  it('for good: media-failed within 30 s of the break, and the callee gets a BYE', async (t) => {
     const { page, mark, callId } = await fixture.connectedCall();
     try {
       const at = await pageNow(page);
       impairMedia(100);
-      const ended = await waitForEvent(page, 'voip-ended', 25_000);
+      const ended = await waitForEvent(page, 'voip-ended', 35_000);
       t.diagnostic(`media-failed ${((ended.at - at) / 1000).toFixed(1)} s after the break`);
       assert.equal(ended.detail['reason'], 'media-failed');
-      assert.ok(ended.at - at < 20_000, `took ${(ended.at - at).toFixed(0)} ms`);
+      // The element's timers make it 13-15 s (up to 16 s seen on a loaded machine): twice that.
+      assert.ok(ended.at - at < 30_000, `took ${(ended.at - at).toFixed(0)} ms`);
       assert.deepEqual((await states(page)).slice(-4), [
         'in-call',
         'reconnecting',
