@@ -4,8 +4,8 @@
  * element is the built CDN bundle, served by the demo server.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { it } from './support/test.js';
+import { describe, it } from 'node:test';
+import { TIMEOUT } from './support/test.js';
 import type { Page } from 'playwright-core';
 import {
   addButton,
@@ -71,7 +71,7 @@ async function recordedAtLeast(sinceMs: number, seconds: number): Promise<void> 
 }
 
 describe('a call from the page to a SIP phone', () => {
-  it('connects, carries audio both ways, and hangs up cleanly', async (t) => {
+  it('connects, carries audio both ways, and hangs up cleanly', TIMEOUT, async (t) => {
     const { context, page } = await freshPage();
     const mark = fixture.baresip.mark();
     const startedAt = Date.now();
@@ -127,7 +127,7 @@ describe('a call from the page to a SIP phone', () => {
     ['a busy line', stack.extBusy, 'busy', 486, /busy/i],
     ['an unknown extension', stack.extUnknown, 'not-found', 404, /does not exist/i],
   ] as const) {
-    it(`${what} ends with "${reason}" and SIP ${sipCode}`, async () => {
+    it(`${what} ends with "${reason}" and SIP ${sipCode}`, TIMEOUT, async () => {
       const { context, page } = await freshPage();
       await addButton(page, { number });
       await page.evaluate(() => window.vcbEl.call());
@@ -142,7 +142,7 @@ describe('a call from the page to a SIP phone', () => {
     });
   }
 
-  it('the callee hanging up ends the call with "remote-hangup" within 2 s', async (t) => {
+  it('the callee hanging up ends the call with "remote-hangup" within 2 s', TIMEOUT, async (t) => {
     const { context, page } = await connectedCall();
     const before = await page.evaluate(() => performance.now());
     fixture.baresip.command('hangup');
@@ -157,22 +157,26 @@ describe('a call from the page to a SIP phone', () => {
     await context.close();
   });
 
-  it('nothing listening at "server" gives "server-unreachable" within 5 s, back to idle', async (t) => {
-    const { context, page } = await freshPage();
-    await addButton(page, { server: 'ws://127.0.0.1:9' });
-    const start = await placeCall(page);
-    const error = await waitForEvent(page, 'voip-error', 6000);
-    t.diagnostic(`voip-error ${(error.at - start).toFixed(0)} ms after call()`);
-    assert.equal(error.detail['code'], 'server-unreachable');
-    assert.ok(error.at - start < 5000, `took ${(error.at - start).toFixed(0)} ms`);
-    assert.match(String(error.detail['message']), /reach the call service/);
-    await waitForState(page, 'idle');
-    assert.equal((await events(page)).filter((e) => e.type === 'voip-ended').length, 0);
-    assert.ok(await micStopped(page), 'the microphone opened in parallel is released');
-    await context.close();
-  });
+  it(
+    'nothing listening at "server" gives "server-unreachable" within 5 s, back to idle',
+    TIMEOUT,
+    async (t) => {
+      const { context, page } = await freshPage();
+      await addButton(page, { server: 'ws://127.0.0.1:9' });
+      const start = await placeCall(page);
+      const error = await waitForEvent(page, 'voip-error', 6000);
+      t.diagnostic(`voip-error ${(error.at - start).toFixed(0)} ms after call()`);
+      assert.equal(error.detail['code'], 'server-unreachable');
+      assert.ok(error.at - start < 5000, `took ${(error.at - start).toFixed(0)} ms`);
+      assert.match(String(error.detail['message']), /reach the call service/);
+      await waitForState(page, 'idle');
+      assert.equal((await events(page)).filter((e) => e.type === 'voip-ended').length, 0);
+      assert.ok(await micStopped(page), 'the microphone opened in parallel is released');
+      await context.close();
+    },
+  );
 
-  it('with several servers, the first that answers is used', async () => {
+  it('with several servers, the first that answers is used', TIMEOUT, async () => {
     const { context, page } = await freshPage();
     const mark = fixture.baresip.mark();
     await addButton(page, { server: `ws://127.0.0.1:9 ${stack.janusWs}` });
@@ -199,31 +203,35 @@ describe('a call from the page to a SIP phone', () => {
     await context.close();
   });
 
-  it('an insecure page (http on a non-local host) gets "insecure-context" before anything else', async () => {
-    // insecure.test resolves to this machine's loopback, but the page is not a secure context.
-    const port = new URL(fixture.demoUrl).port;
-    const insecure = await launchBrowser({
-      extraArgs: ['--host-resolver-rules=MAP insecure.test 127.0.0.1'],
-    });
-    try {
-      const page = await (await insecure.newContext()).newPage();
-      const sockets: string[] = [];
-      page.on('websocket', (ws) => sockets.push(ws.url()));
-      await page.goto(`http://insecure.test:${port}/`);
-      assert.equal(await page.evaluate(() => window.isSecureContext), false);
-      await addButton(page);
-      await page.evaluate(() => window.vcbEl.call());
-      const error = await waitForEvent(page, 'voip-error');
-      assert.equal(error.detail['code'], 'insecure-context');
-      assert.match(String(error.detail['message']), /secure \(https\)/);
-      assert.deepEqual(await states(page), []);
-      assert.deepEqual(sockets, []);
-    } finally {
-      await insecure.close();
-    }
-  });
+  it(
+    'an insecure page (http on a non-local host) gets "insecure-context" before anything else',
+    TIMEOUT,
+    async () => {
+      // insecure.test resolves to this machine's loopback, but the page is not a secure context.
+      const port = new URL(fixture.demoUrl).port;
+      const insecure = await launchBrowser({
+        extraArgs: ['--host-resolver-rules=MAP insecure.test 127.0.0.1'],
+      });
+      try {
+        const page = await (await insecure.newContext()).newPage();
+        const sockets: string[] = [];
+        page.on('websocket', (ws) => sockets.push(ws.url()));
+        await page.goto(`http://insecure.test:${port}/`);
+        assert.equal(await page.evaluate(() => window.isSecureContext), false);
+        await addButton(page);
+        await page.evaluate(() => window.vcbEl.call());
+        const error = await waitForEvent(page, 'voip-error');
+        assert.equal(error.detail['code'], 'insecure-context');
+        assert.match(String(error.detail['message']), /secure \(https\)/);
+        assert.deepEqual(await states(page), []);
+        assert.deepEqual(sockets, []);
+      } finally {
+        await insecure.close();
+      }
+    },
+  );
 
-  it('an invalid "number" gives "invalid-number" and opens no WebSocket', async () => {
+  it('an invalid "number" gives "invalid-number" and opens no WebSocket', TIMEOUT, async () => {
     const { context, page } = await freshPage();
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
@@ -243,34 +251,39 @@ describe('a call from the page to a SIP phone', () => {
     await context.close();
   });
 
-  it('removing the element mid-call hangs up (baresip gets the BYE) and releases everything', async () => {
-    const { context, page, mark, callId } = await connectedCall();
-    // The count sees the call's audio element while the call is up (it would not without
-    // looking into the shadow roots).
-    let during = await audioInElement(page);
-    for (let i = 0; during.withStream === 0 && i < 50; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      during = await audioInElement(page);
-    }
-    assert.deepEqual(during, { audio: 1, withStream: 1 }, 'during the call');
-    await page.evaluate(() => window.vcbEl.remove());
-    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
-    assert.match(String(closed.param), /reset by peer/i);
-    const ended = await waitForEvent(page, 'voip-ended');
-    assert.equal(ended.detail['reason'], 'local-hangup');
-    assert.equal(
-      (await events(page)).filter((e) => e.type === 'voip-ended' || e.type === 'voip-error').length,
-      1,
-      'one terminal event',
-    );
-    assert.ok(await micStopped(page));
-    await untilNoJanusSessions();
-    await assertNothingHeld(page);
-    assert.deepEqual(await audioInElement(page), { audio: 0, withStream: 0 }, 'after the call');
-    await context.close();
-  });
+  it(
+    'removing the element mid-call hangs up (baresip gets the BYE) and releases everything',
+    TIMEOUT,
+    async () => {
+      const { context, page, mark, callId } = await connectedCall();
+      // The count sees the call's audio element while the call is up (it would not without
+      // looking into the shadow roots).
+      let during = await audioInElement(page);
+      for (let i = 0; during.withStream === 0 && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        during = await audioInElement(page);
+      }
+      assert.deepEqual(during, { audio: 1, withStream: 1 }, 'during the call');
+      await page.evaluate(() => window.vcbEl.remove());
+      const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
+      assert.match(String(closed.param), /reset by peer/i);
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], 'local-hangup');
+      assert.equal(
+        (await events(page)).filter((e) => e.type === 'voip-ended' || e.type === 'voip-error')
+          .length,
+        1,
+        'one terminal event',
+      );
+      assert.ok(await micStopped(page));
+      await untilNoJanusSessions();
+      await assertNothingHeld(page);
+      assert.deepEqual(await audioInElement(page), { audio: 0, withStream: 0 }, 'after the call');
+      await context.close();
+    },
+  );
 
-  it('the callee sees the display-name in the From header, made safe first', async () => {
+  it('the callee sees the display-name in the From header, made safe first', TIMEOUT, async () => {
     const since = kamailio.mark();
     // A '"' would break the call at Janus (error 900) if it reached the From header as given.
     const { context, page, mark, callId } = await connectedCall({
@@ -291,7 +304,7 @@ describe('a call from the page to a SIP phone', () => {
     await context.close();
   });
 
-  it('two calls in a row on the same element both connect', async (t) => {
+  it('two calls in a row on the same element both connect', TIMEOUT, async (t) => {
     const { context, page } = await freshPage();
     await addButton(page);
     for (let i = 1; i <= 2; i++) {
@@ -311,30 +324,37 @@ describe('a call from the page to a SIP phone', () => {
 });
 
 describe('the demo page, as npm start serves it', () => {
-  it('a visitor clicks "Call reservations", hears the greeting, and hangs up', async () => {
-    const { context, page } = await freshPage();
-    const csp = (await page.request.get(fixture.demoUrl)).headers()['content-security-policy'];
-    assert.match(csp ?? '', /script-src 'self';/);
-    assert.match(csp ?? '', /require-trusted-types-for 'script'/);
-    const mark = fixture.baresip.mark();
-    await page.getByRole('button', { name: 'Call reservations' }).click();
-    await waitForState(page, 'in-call', 15_000, '#sales');
-    await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
-    await assertHears(page, 'the visitor hears the greeting', 1500, '#sales');
-    await page.getByRole('button', { name: 'Hang up' }).click();
-    await waitForState(page, 'idle', 10_000, '#sales');
-    await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
-    assert.match((await page.locator('#sales [part="status"]').textContent()) ?? '', /Call ended/);
-    assert.deepEqual(
-      await cspViolations(page),
-      [],
-      'no CSP or Trusted Types violation during the call',
-    );
-    await untilNoJanusSessions();
-    await context.close();
-  });
+  it(
+    'a visitor clicks "Call reservations", hears the greeting, and hangs up',
+    TIMEOUT,
+    async () => {
+      const { context, page } = await freshPage();
+      const csp = (await page.request.get(fixture.demoUrl)).headers()['content-security-policy'];
+      assert.match(csp ?? '', /script-src 'self';/);
+      assert.match(csp ?? '', /require-trusted-types-for 'script'/);
+      const mark = fixture.baresip.mark();
+      await page.getByRole('button', { name: 'Call reservations' }).click();
+      await waitForState(page, 'in-call', 15_000, '#sales');
+      await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+      await assertHears(page, 'the visitor hears the greeting', 1500, '#sales');
+      await page.getByRole('button', { name: 'Hang up' }).click();
+      await waitForState(page, 'idle', 10_000, '#sales');
+      await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
+      assert.match(
+        (await page.locator('#sales [part="status"]').textContent()) ?? '',
+        /Call ended/,
+      );
+      assert.deepEqual(
+        await cspViolations(page),
+        [],
+        'no CSP or Trusted Types violation during the call',
+      );
+      await untilNoJanusSessions();
+      await context.close();
+    },
+  );
 
-  it('the busy line says so', async () => {
+  it('the busy line says so', TIMEOUT, async () => {
     const { context, page } = await freshPage();
     await page.getByRole('button', { name: 'Call support' }).click();
     await waitForState(page, 'ending', 15_000, '#support');

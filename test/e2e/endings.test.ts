@@ -3,8 +3,8 @@
  * Each ends with one voip-ended carrying its documented reason, back to idle, nothing left.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { it } from './support/test.js';
+import { describe, it } from 'node:test';
+import { TIMEOUT } from './support/test.js';
 import { addButton, waitForEvent, waitForState } from './support/browser.js';
 import { assertReleased, useStackFixture } from './support/fixture.js';
 import { Baresip, kamailio, literal, stack } from './support/stack.js';
@@ -41,7 +41,7 @@ describe('how calls end', () => {
     ],
     ["the SIP side's own timeout", stack.extTimeout, 'no-answer', 408, /No answer/],
   ] as const) {
-    it(`${what} (SIP ${sipCode}) ends with "${reason}"`, async () => {
+    it(`${what} (SIP ${sipCode}) ends with "${reason}"`, TIMEOUT, async () => {
       const { page } = await fixture.freshPage();
       await addButton(page, { number });
       await page.evaluate(() => window.vcbEl.call());
@@ -52,24 +52,28 @@ describe('how calls end', () => {
     });
   }
 
-  it('ring-timeout cancels a call nobody answers: "no-answer", and the callee side sees the CANCEL', async (t) => {
-    const since = kamailio.mark();
-    const { page } = await fixture.freshPage();
-    await addButton(page, { number: stack.extRinging });
-    await page.evaluate(() => window.vcbEl.setAttribute('ring-timeout', '1'));
-    await page.evaluate(() => window.vcbEl.call());
-    const calling = await waitForEvent(page, 'voip-state-change');
-    const ended = await waitForEvent(page, 'voip-ended', 10_000);
-    t.diagnostic(
-      `no-answer ${((ended.at - calling.at) / 1000).toFixed(1)} s after call() with ring-timeout=1`,
-    );
-    assert.equal(ended.detail['reason'], 'no-answer');
-    assert.ok(ended.at - calling.at < 3000, 'before 2002 would have answered (3 s)');
-    await assertReleased(page);
-    await cancelledAtKamailio(since);
-  });
+  it(
+    'ring-timeout cancels a call nobody answers: "no-answer", and the callee side sees the CANCEL',
+    TIMEOUT,
+    async (t) => {
+      const since = kamailio.mark();
+      const { page } = await fixture.freshPage();
+      await addButton(page, { number: stack.extRinging });
+      await page.evaluate(() => window.vcbEl.setAttribute('ring-timeout', '1'));
+      await page.evaluate(() => window.vcbEl.call());
+      const calling = await waitForEvent(page, 'voip-state-change');
+      const ended = await waitForEvent(page, 'voip-ended', 10_000);
+      t.diagnostic(
+        `no-answer ${((ended.at - calling.at) / 1000).toFixed(1)} s after call() with ring-timeout=1`,
+      );
+      assert.equal(ended.detail['reason'], 'no-answer');
+      assert.ok(ended.at - calling.at < 3000, 'before 2002 would have answered (3 s)');
+      await assertReleased(page);
+      await cancelledAtKamailio(since);
+    },
+  );
 
-  it('hanging up while it rings ends with "cancelled", with a CANCEL', async () => {
+  it('hanging up while it rings ends with "cancelled", with a CANCEL', TIMEOUT, async () => {
     const since = kamailio.mark();
     const { page } = await fixture.freshPage();
     await addButton(page, { number: stack.extRinging });

@@ -6,8 +6,8 @@
  * leaves nothing behind, sends no INVITE (or CANCELs it), and the next call connects.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { it } from './support/test.js';
+import { describe, it } from 'node:test';
+import { TIMEOUT } from './support/test.js';
 import type { Page } from 'playwright-core';
 import { addButton, events, states, waitForEvent } from './support/browser.js';
 import { assertReleased, useStackFixture } from './support/fixture.js';
@@ -114,102 +114,110 @@ async function story(page: Page, pageErrors: string[]): Promise<string> {
 }
 
 describe('actions during call set-up (trusted clicks)', () => {
-  it('a double click (30 ms apart) places exactly one call; a click after 500 ms hangs up', async (t) => {
-    const { page, x, y, pageErrors } = await setUp();
-    const since = kamailio.mark();
-    const mark = fixture.baresip.mark();
-    await doubleClick(page, x, y, 30);
-    const mouse = await page.evaluate(() => window.vcbMouse);
-    assert.deepEqual(
-      mouse.map((e) => e.type),
-      ['mousedown', 'mouseup', 'click', 'mousedown', 'mouseup', 'click'],
-      'two trusted clicks reached the page, one after the other',
-    );
-    const clicks = mouse.filter((e) => e.type === 'click').map((e) => e.at);
-    const gap = clicks[1]! - clicks[0]!;
-    t.diagnostic(`the two clicks reached the page ${gap.toFixed(0)} ms apart`);
-    assert.ok(gap < 500, `within the 500 ms of the first (${gap.toFixed(0)} ms)`);
-
-    const state = await settles(page, ['in-call'], pageErrors);
-    assert.equal(state, 'in-call', `the call goes on (${await story(page, pageErrors)})`);
-    const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
-    const invites = invitesSince(since);
-    assert.equal(invites.length, 1, `one INVITE at Kamailio: ${invites.join(' | ')}`);
-    assert.match(invites[0]!, new RegExp(`call-id=${literal(String(established['id']))} `));
-    assert.equal(
-      fixture.baresip.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED').length,
-      1,
-      'one call at the callee',
-    );
-    assert.equal((await events(page)).filter((e) => e.type === 'voip-connected').length, 1);
-    assert.deepEqual(
-      (await events(page)).filter((e) => e.type === 'voip-ended' || e.type === 'voip-error'),
-      [],
-      'the second click did not end the call',
-    );
-
-    // More than 500 ms after the first click: a click is a hang-up again.
-    const now = await page.evaluate(() => performance.now());
-    await sleep(Math.max(0, clicks[0]! + 600 - now));
-    await page.mouse.click(x, y);
-    const ended = await waitForEvent(page, 'voip-ended');
-    assert.equal(ended.detail['reason'], 'local-hangup');
-    const closed = await fixture.baresip.waitFor(
-      'CALL_CLOSED',
-      5000,
-      mark,
-      String(established['id']),
-    );
-    assert.match(String(closed.param), /reset by peer/i, 'the callee got the BYE');
-    await assertReleased(page);
-  });
-
-  it('hanging up 10 ms after the click: one terminal event, nothing left, and the next call connects', async (t) => {
-    const { page, x, y, pageErrors } = await setUp();
-    // hangup() from the page, 10 ms after the click: a second click that soon would be ignored.
-    await page.evaluate(() => {
-      document.addEventListener(
-        'click',
-        (e) => {
-          if (e.isTrusted) setTimeout(() => window.vcbEl.hangup(), 10);
-        },
-        { capture: true, once: true },
+  it(
+    'a double click (30 ms apart) places exactly one call; a click after 500 ms hangs up',
+    TIMEOUT,
+    async (t) => {
+      const { page, x, y, pageErrors } = await setUp();
+      const since = kamailio.mark();
+      const mark = fixture.baresip.mark();
+      await doubleClick(page, x, y, 30);
+      const mouse = await page.evaluate(() => window.vcbMouse);
+      assert.deepEqual(
+        mouse.map((e) => e.type),
+        ['mousedown', 'mouseup', 'click', 'mousedown', 'mouseup', 'click'],
+        'two trusted clicks reached the page, one after the other',
       );
-    });
-    const since = kamailio.mark();
-    const mark = fixture.baresip.mark();
-    await page.mouse.click(x, y);
+      const clicks = mouse.filter((e) => e.type === 'click').map((e) => e.at);
+      const gap = clicks[1]! - clicks[0]!;
+      t.diagnostic(`the two clicks reached the page ${gap.toFixed(0)} ms apart`);
+      assert.ok(gap < 500, `within the 500 ms of the first (${gap.toFixed(0)} ms)`);
 
-    await settles(page, ['idle'], pageErrors);
-    const terminal = (await events(page)).filter(
-      (e) => e.type === 'voip-ended' || e.type === 'voip-error',
-    );
-    t.diagnostic(`states: ${(await states(page)).join(' → ')}; ${JSON.stringify(terminal)}`);
-    assert.equal(terminal.length, 1, `one terminal event: ${JSON.stringify(terminal)}`);
-    const [end] = terminal;
-    if (end!.type === 'voip-ended') assert.equal(end!.detail['reason'], 'cancelled');
-    await assertReleased(page);
-
-    // Whatever was sent must not become a call: an INVITE (if any) was CANCELled, and the
-    // callee never saw a call. A late INVITE would show within a second.
-    await sleep(1000);
-    const invites = invitesSince(since);
-    t.diagnostic(`${invites.length} INVITE(s) reached Kamailio`);
-    if (end!.type === 'voip-error') assert.deepEqual(invites, [], 'voip-error: nothing was sent');
-    for (const invite of invites) {
-      const callId = /call-id=(\S+)/.exec(invite)![1]!;
+      const state = await settles(page, ['in-call'], pageErrors);
+      assert.equal(state, 'in-call', `the call goes on (${await story(page, pageErrors)})`);
+      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+      const invites = invitesSince(since);
+      assert.equal(invites.length, 1, `one INVITE at Kamailio: ${invites.join(' | ')}`);
+      assert.match(invites[0]!, new RegExp(`call-id=${literal(String(established['id']))} `));
       assert.equal(
-        kamailio.lines(new RegExp(`vcb: CANCEL call-id=${literal(callId)} `), since).length,
+        fixture.baresip.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED').length,
         1,
-        `the INVITE ${callId} was CANCELled`,
+        'one call at the callee',
       );
-    }
-    assert.deepEqual(
-      fixture.baresip.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED'),
-      [],
-      'no call reached the callee',
-    );
+      assert.equal((await events(page)).filter((e) => e.type === 'voip-connected').length, 1);
+      assert.deepEqual(
+        (await events(page)).filter((e) => e.type === 'voip-ended' || e.type === 'voip-error'),
+        [],
+        'the second click did not end the call',
+      );
 
-    await fixture.nextCallConnects(page);
-  });
+      // More than 500 ms after the first click: a click is a hang-up again.
+      const now = await page.evaluate(() => performance.now());
+      await sleep(Math.max(0, clicks[0]! + 600 - now));
+      await page.mouse.click(x, y);
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], 'local-hangup');
+      const closed = await fixture.baresip.waitFor(
+        'CALL_CLOSED',
+        5000,
+        mark,
+        String(established['id']),
+      );
+      assert.match(String(closed.param), /reset by peer/i, 'the callee got the BYE');
+      await assertReleased(page);
+    },
+  );
+
+  it(
+    'hanging up 10 ms after the click: one terminal event, nothing left, and the next call connects',
+    TIMEOUT,
+    async (t) => {
+      const { page, x, y, pageErrors } = await setUp();
+      // hangup() from the page, 10 ms after the click: a second click that soon would be ignored.
+      await page.evaluate(() => {
+        document.addEventListener(
+          'click',
+          (e) => {
+            if (e.isTrusted) setTimeout(() => window.vcbEl.hangup(), 10);
+          },
+          { capture: true, once: true },
+        );
+      });
+      const since = kamailio.mark();
+      const mark = fixture.baresip.mark();
+      await page.mouse.click(x, y);
+
+      await settles(page, ['idle'], pageErrors);
+      const terminal = (await events(page)).filter(
+        (e) => e.type === 'voip-ended' || e.type === 'voip-error',
+      );
+      t.diagnostic(`states: ${(await states(page)).join(' → ')}; ${JSON.stringify(terminal)}`);
+      assert.equal(terminal.length, 1, `one terminal event: ${JSON.stringify(terminal)}`);
+      const [end] = terminal;
+      if (end!.type === 'voip-ended') assert.equal(end!.detail['reason'], 'cancelled');
+      await assertReleased(page);
+
+      // Whatever was sent must not become a call: an INVITE (if any) was CANCELled, and the
+      // callee never saw a call. A late INVITE would show within a second.
+      await sleep(1000);
+      const invites = invitesSince(since);
+      t.diagnostic(`${invites.length} INVITE(s) reached Kamailio`);
+      if (end!.type === 'voip-error') assert.deepEqual(invites, [], 'voip-error: nothing was sent');
+      for (const invite of invites) {
+        const callId = /call-id=(\S+)/.exec(invite)![1]!;
+        assert.equal(
+          kamailio.lines(new RegExp(`vcb: CANCEL call-id=${literal(callId)} `), since).length,
+          1,
+          `the INVITE ${callId} was CANCELled`,
+        );
+      }
+      assert.deepEqual(
+        fixture.baresip.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED'),
+        [],
+        'no call reached the callee',
+      );
+
+      await fixture.nextCallConnects(page);
+    },
+  );
 });

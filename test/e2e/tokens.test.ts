@@ -3,8 +3,8 @@
  * the element gets `unauthorized`; with one (every other end-to-end test) calls connect.
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { it } from './support/test.js';
+import { describe, it } from 'node:test';
+import { TIMEOUT } from './support/test.js';
 import { addButton, events, placeCall, waitForEvent, waitForState } from './support/browser.js';
 import { useStackFixture } from './support/fixture.js';
 import { untilNoJanusSessions } from './support/stack.js';
@@ -18,7 +18,7 @@ describe('Janus tokens', () => {
     ['a tampered token', '/token/tampered'],
     ['a token for another plugin', '/token/other-plugin'],
   ] as const) {
-    it(`${what} gives "unauthorized", and no call`, async () => {
+    it(`${what} gives "unauthorized", and no call`, TIMEOUT, async () => {
       const { page } = await fixture.freshPage();
       const mark = fixture.baresip.mark();
       await addButton(page, { tokenUrl });
@@ -33,56 +33,64 @@ describe('Janus tokens', () => {
     });
   }
 
-  it('a call never outlives its token: it ends ("max-duration") just before, with a BYE and a warning', async (t) => {
-    const { page } = await fixture.freshPage();
-    const warnings: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'warning') warnings.push(m.text());
-    });
-    const mark = fixture.baresip.mark();
-    await addButton(page, { tokenUrl: '/token/short' }); // a token that lives 15 s
-    const start = await placeCall(page);
-    await waitForEvent(page, 'voip-connected');
-    const ended = await waitForEvent(page, 'voip-ended', 20_000);
-    t.diagnostic(
-      `ended ${((ended.at - start) / 1000).toFixed(1)} s after call() with a 15 s token`,
-    );
-    assert.equal(ended.detail['reason'], 'max-duration');
-    assert.ok(ended.at - start < 15_000, 'before the token expired');
-    const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
-    assert.match(String(closed.param), /reset by peer/i, 'the callee got a BYE');
-    await untilNoJanusSessions();
-    const warning = warnings.find((w) => w.includes('token-url gave a token that expires in'));
-    assert.ok(warning, 'the site owner is told the token is short');
-    assert.doesNotMatch(warning, /janus\.plugin\.sip:/, 'without the token');
-  });
+  it(
+    'a call never outlives its token: it ends ("max-duration") just before, with a BYE and a warning',
+    TIMEOUT,
+    async (t) => {
+      const { page } = await fixture.freshPage();
+      const warnings: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'warning') warnings.push(m.text());
+      });
+      const mark = fixture.baresip.mark();
+      await addButton(page, { tokenUrl: '/token/short' }); // a token that lives 15 s
+      const start = await placeCall(page);
+      await waitForEvent(page, 'voip-connected');
+      const ended = await waitForEvent(page, 'voip-ended', 20_000);
+      t.diagnostic(
+        `ended ${((ended.at - start) / 1000).toFixed(1)} s after call() with a 15 s token`,
+      );
+      assert.equal(ended.detail['reason'], 'max-duration');
+      assert.ok(ended.at - start < 15_000, 'before the token expired');
+      const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark);
+      assert.match(String(closed.param), /reset by peer/i, 'the callee got a BYE');
+      await untilNoJanusSessions();
+      const warning = warnings.find((w) => w.includes('token-url gave a token that expires in'));
+      assert.ok(warning, 'the site owner is told the token is short');
+      assert.doesNotMatch(warning, /janus\.plugin\.sip:/, 'without the token');
+    },
+  );
 
-  it('max-duration ends a call after that many seconds, with a BYE to the callee', async (t) => {
-    const { page } = await fixture.freshPage();
-    const mark = fixture.baresip.mark();
-    await addButton(page, { maxDuration: 3 });
-    const start = await placeCall(page);
-    const connected = await waitForEvent(page, 'voip-connected');
-    const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
-    const ended = await waitForEvent(page, 'voip-ended', 10_000);
-    t.diagnostic(
-      `ended ${(ended.at - start).toFixed(0)} ms after call(), ${(ended.at - connected.at).toFixed(0)} ms after the answer`,
-    );
-    assert.equal(ended.detail['reason'], 'max-duration');
-    assert.ok(ended.at - connected.at < 3500);
-    // The limit counts from the start of the call: not before 3 s have passed since call().
-    assert.ok(ended.at - start >= 2950, `ended ${(ended.at - start).toFixed(0)} ms after call()`);
-    const closed = await fixture.baresip.waitFor(
-      'CALL_CLOSED',
-      5000,
-      mark,
-      String(established['id']),
-    );
-    assert.match(String(closed.param), /reset by peer/i, 'the callee got a BYE');
-    await waitForState(page, 'idle');
-  });
+  it(
+    'max-duration ends a call after that many seconds, with a BYE to the callee',
+    TIMEOUT,
+    async (t) => {
+      const { page } = await fixture.freshPage();
+      const mark = fixture.baresip.mark();
+      await addButton(page, { maxDuration: 3 });
+      const start = await placeCall(page);
+      const connected = await waitForEvent(page, 'voip-connected');
+      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+      const ended = await waitForEvent(page, 'voip-ended', 10_000);
+      t.diagnostic(
+        `ended ${(ended.at - start).toFixed(0)} ms after call(), ${(ended.at - connected.at).toFixed(0)} ms after the answer`,
+      );
+      assert.equal(ended.detail['reason'], 'max-duration');
+      assert.ok(ended.at - connected.at < 3500);
+      // The limit counts from the start of the call: not before 3 s have passed since call().
+      assert.ok(ended.at - start >= 2950, `ended ${(ended.at - start).toFixed(0)} ms after call()`);
+      const closed = await fixture.baresip.waitFor(
+        'CALL_CLOSED',
+        5000,
+        mark,
+        String(established['id']),
+      );
+      assert.match(String(closed.param), /reset by peer/i, 'the callee got a BYE');
+      await waitForState(page, 'idle');
+    },
+  );
 
-  it('the token never reaches an attribute, an event or storage', async () => {
+  it('the token never reaches an attribute, an event or storage', TIMEOUT, async () => {
     const { page } = await fixture.freshPage();
     // The token the element itself fetched (the body of its token-url response), and what it
     // sent to Janus over the WebSocket.

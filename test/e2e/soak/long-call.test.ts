@@ -6,8 +6,7 @@
  * session alive with keepalives that Janus acknowledges (Janus's session_timeout is 60 s here).
  */
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
-import { it } from '../support/test.js';
+import { describe, it } from 'node:test';
 import { addButton, events, waitForEvent } from '../support/browser.js';
 import {
   AUDIBLE,
@@ -26,6 +25,7 @@ const CHECK_EVERY_MS = 60_000;
 describe('soak', () => {
   it(
     `a ${SECONDS} s call stays up with audio both ways and working keepalives`,
+    { timeout: (SECONDS + 300) * 1000 },
     async (t) => {
       const started = Date.now();
       const { page } = await fixture.freshPage();
@@ -124,6 +124,5 @@ describe('soak', () => {
         `whole recording: ${assertSustained(wavWindows(recording, 500, seconds * 1000 - 200), 'the callee hears the visitor all along')}`,
       );
     },
-    { timeout: (SECONDS + 300) * 1000 },
   );
 });

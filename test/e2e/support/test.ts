@@ -1,27 +1,22 @@
 /**
- * node:test's `it`, `before`, `after` and `afterEach` with a timeout on each test and hook, so
- * that a test that hangs fails (and the run goes on, and ends) instead of hanging CI with the
- * stack up. node:test's own `--test-timeout` cannot do this here: with `--test` it bounds each
- * whole file, not each test. scripts/test.mjs sets VCB_TEST_TIMEOUT_MS (default 120 s); a
- * test that is long by design (many calls, the soak) passes its own.
+ * Timeouts for node:test, so that a test or hook that hangs fails (and the run goes on, and
+ * ends) instead of hanging CI with the stack up. node:test's own `--test-timeout` cannot do this
+ * here: with `--test` (Node 20) it bounds each whole FILE, in the parent runner, and is not
+ * passed to the file's process. Tests pass TIMEOUT to node:test's own `it` (so that a failure
+ * still points at its file): `it(name, TIMEOUT, async (t) => ...)`; scripts/test.mjs sets
+ * VCB_TEST_TIMEOUT_MS (default 120 s); a test that is long by design (many calls, the soak)
+ * passes its own. The hooks here (`before`, `after`, `afterEach`) have one too.
  */
 import * as nodeTest from 'node:test';
-import type { TestContext } from 'node:test';
 
 /** Each test's timeout: VCB_TEST_TIMEOUT_MS, default 120 s. */
 export const TEST_TIMEOUT_MS = Number(process.env.VCB_TEST_TIMEOUT_MS) || 120_000;
 
+/** node:test options for a test: `it(name, TIMEOUT, fn)`. */
+export const TIMEOUT = { timeout: TEST_TIMEOUT_MS } as const;
+
 /** Each hook's timeout (start a browser, close pages, ...). */
 export const HOOK_TIMEOUT_MS = 60_000;
-
-/** A test that fails after `timeout` ms (default TEST_TIMEOUT_MS). */
-export function it(
-  name: string,
-  fn: (t: TestContext) => Promise<void> | void,
-  { timeout = TEST_TIMEOUT_MS }: { timeout?: number } = {},
-): void {
-  void nodeTest.it(name, { timeout }, fn);
-}
 
 type Hook = (fn: () => Promise<void> | void) => void;
 const bounded =
