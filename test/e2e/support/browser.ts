@@ -192,6 +192,27 @@ export async function states(page: Page): Promise<string[]> {
     .map((e) => String(e.detail['state']));
 }
 
+/**
+ * Rethrows a failed wait with what the test element went through (its events, the page clock),
+ * so that a timeout says where the call stopped.
+ */
+async function explained(page: Page, what: string, error: unknown): Promise<never> {
+  const story = await page
+    .evaluate(() =>
+      (window.vcbLog ?? [])
+        .map((e) =>
+          e.type === 'voip-state-change'
+            ? String(e.detail['state'])
+            : `${e.type}${Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}`,
+        )
+        .join(' → '),
+    )
+    .catch(() => '(page gone)');
+  throw new Error(`${String(error)}\n  waiting for ${what}; the element went: ${story || '-'}`, {
+    cause: error,
+  });
+}
+
 /** Waits until the element has fired `count` events of `type`; returns the last one. */
 export async function waitForEvent(
   page: Page,
@@ -199,11 +220,13 @@ export async function waitForEvent(
   timeoutMs = 15_000,
   count = 1,
 ): Promise<LoggedEvent> {
-  await page.waitForFunction(
-    ([t, n]) => window.vcbLog.filter((e) => e.type === t).length >= (n as number),
-    [type, count] as const,
-    { timeout: timeoutMs },
-  );
+  await page
+    .waitForFunction(
+      ([t, n]) => window.vcbLog.filter((e) => e.type === t).length >= (n as number),
+      [type, count] as const,
+      { timeout: timeoutMs },
+    )
+    .catch((error: unknown) => explained(page, `${count} × ${type}`, error));
   const all = (await events(page)).filter((e) => e.type === type);
   return all[all.length - 1]!;
 }
@@ -215,11 +238,13 @@ export async function waitForState(
   timeoutMs = 15_000,
   selector = '#under-test',
 ): Promise<void> {
-  await page.waitForFunction(
-    ([sel, s]) => document.querySelector(sel!)?.getAttribute('state') === s,
-    [selector, state] as const,
-    { timeout: timeoutMs },
-  );
+  await page
+    .waitForFunction(
+      ([sel, s]) => document.querySelector(sel!)?.getAttribute('state') === s,
+      [selector, state] as const,
+      { timeout: timeoutMs },
+    )
+    .catch((error: unknown) => explained(page, `state ${state} of ${selector}`, error));
 }
 
 /** What the element received, measured in the page (see `receivedAudio`). */
