@@ -5,6 +5,8 @@
 //   node scripts/test.mjs [--only unit|e2e|soak]
 // --only soak runs only the long-call soak test (npm run test:soak; VCB_SOAK_SECONDS, default
 // 600), which the default run leaves out.
+// Every node:test run has timeouts (TIMEOUTS below): a test that hangs fails, and the run goes
+// on and ends (then the stack is torn down), instead of hanging CI.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +38,20 @@ function runCounted(cmd, args, extraEnv = {}) {
     child.on('exit', (code, signal) => resolve({ ok: code === 0, code: code ?? signal, out }));
   });
 }
+
+/**
+ * Timeouts (ms), generous. node:test's --test-timeout bounds each test FILE as a whole when run
+ * with --test (Node 20), so it is only a backstop here (`file`); each end-to-end test and hook
+ * has its own timeout (test/e2e/support/test.ts), `e2eTest` (VCB_TEST_TIMEOUT_MS) unless the
+ * test sets a longer one (many calls: 5 min; the soak: its length plus 5 min).
+ */
+const soakSeconds = Number(process.env.VCB_SOAK_SECONDS ?? 600);
+const TIMEOUTS = {
+  nodeFile: 60_000,
+  e2eTest: 120_000,
+  e2eFile: 15 * 60_000,
+  soakFile: (soakSeconds + 600) * 1000,
+};
 
 const counts = { passed: 0, failed: 0 };
 let failedSteps = [];
@@ -91,23 +107,35 @@ async function nodeTests(dir, wrapper = [], extra = [], extraEnv = {}) {
 }
 
 if (!only || only === 'unit') {
-  await step('node unit tests (the server helper)', () => nodeTests('test/node'));
+  await step('node unit tests (the server helper)', () =>
+    nodeTests('test/node', [], [`--test-timeout=${TIMEOUTS.nodeFile}`]),
+  );
 }
 
 if (!only || only === 'e2e') {
   await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', () =>
-    nodeTests('test/e2e', ['bash', 'stack/with-stack.sh', '--'], ['--test-concurrency=1']),
+    nodeTests(
+      'test/e2e',
+      ['bash', 'stack/with-stack.sh', '--'],
+      // --test-force-exit: a test that timed out may leave a handle behind; the run still ends.
+      ['--test-concurrency=1', `--test-timeout=${TIMEOUTS.e2eFile}`, '--test-force-exit'],
+      { VCB_TEST_TIMEOUT_MS: String(TIMEOUTS.e2eTest) },
+    ),
   );
 }
 
 if (only === 'soak') {
-  const seconds = Number(process.env.VCB_SOAK_SECONDS ?? 600);
-  await step(`soak: one ${seconds} s call on the real stack`, () =>
-    nodeTests('test/e2e/soak', ['bash', 'stack/with-stack.sh', '--'], [], {
-      VCB_SOAK_SECONDS: String(seconds),
-      // The answering line's greeting must outlast the call (baresip hangs up at its end).
-      VCB_GREETING_SECONDS: String(seconds + 120),
-    }),
+  await step(`soak: one ${soakSeconds} s call on the real stack`, () =>
+    nodeTests(
+      'test/e2e/soak',
+      ['bash', 'stack/with-stack.sh', '--'],
+      [`--test-timeout=${TIMEOUTS.soakFile}`, '--test-force-exit'],
+      {
+        VCB_SOAK_SECONDS: String(soakSeconds),
+        // The answering line's greeting must outlast the call (baresip hangs up at its end).
+        VCB_GREETING_SECONDS: String(soakSeconds + 120),
+      },
+    ),
   );
 }
 

@@ -55,6 +55,10 @@
 #   DTMF at 2000/2002, RFC 4733 and SIP INFO (application/dtmf-relay) alike: ctrl_tcp events
 #     {"event":true,"type":"CALL_DTMF_START",...,"param":"5"} then {"type":"CALL_DTMF_END"} (no
 #     param); SIP INFO also logs "call: received DTMF: '5' (duration=...)" in baresip-2000.log.
+#   Every initial INVITE that reaches Kamailio's call policy: "vcb: INVITE call-id=ID to 'EXT'
+#     from=URI display-name=[NAME]" in kamailio.log (NAME as the From header carries it, quotes
+#     included; "<null>" without one). baresip's ctrl_tcp events carry "peerdisplayname" and the
+#     SIP Call-ID as "id".
 #   Hold/resume: baresip reports only {"type":"CALL_REMOTE_SDP","param":"offer"} per re-INVITE;
 #     the direction is in kamailio.log: "vcb: re-INVITE call-id=ID from=USER to=2000
 #     sdp-direction=sendonly|sendrecv|inactive|recvonly"; SIP INFO: "vcb: INFO call-id=...".

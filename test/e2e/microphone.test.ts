@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { TIMEOUT } from './support/test.js';
 import type { Browser } from 'playwright-core';
 import { addButton, launchBrowser, placeCall, states, waitForEvent } from './support/browser.js';
 import { assertReleased, useStackFixture } from './support/fixture.js';
@@ -71,50 +72,58 @@ async function withDisplay(body: (display: string) => Promise<void>): Promise<vo
     });
     await body(display);
   } finally {
-    const exited = new Promise((resolve) => xvfb.once('exit', resolve));
-    xvfb.kill('SIGTERM');
-    const timer = setTimeout(() => xvfb.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
+    // Xvfb may be gone already (it failed to start, or died): its 'exit' has fired then (or
+    // never will, when it could not be spawned), and waiting for it would wait forever.
+    if (xvfb.pid !== undefined && xvfb.exitCode === null && xvfb.signalCode === null) {
+      const exited = new Promise((resolve) => xvfb.once('exit', resolve));
+      xvfb.kill('SIGTERM');
+      const timer = setTimeout(() => xvfb.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
   }
 }
 
 describe('the microphone', () => {
-  it('no microphone at all: "no-microphone"', async (t) => {
+  it('no microphone at all: "no-microphone"', TIMEOUT, async (t) => {
     await withBrowser({ fakeMicrophone: false }, async (browser) => {
       const took = await failsWith(browser, 'no-microphone', /No microphone was found/);
       t.diagnostic(`no-microphone ${took.toFixed(0)} ms after call()`);
     });
   });
 
-  it('permission refused: "mic-denied", in the visitor\'s language', async () => {
+  it('permission refused: "mic-denied", in the visitor\'s language', TIMEOUT, async () => {
     await withBrowser({ micPermission: 'denied' }, async (browser) => {
       await failsWith(browser, 'mic-denied', /Mikrofon tidak diizinkan/, { lang: 'id' });
     });
   });
 
-  it('a device that fails to start (busy, broken): "mic-unavailable"', async () => {
+  it('a device that fails to start (busy, broken): "mic-unavailable"', TIMEOUT, async () => {
     // Chromium's own switch for an audio capture that cannot be opened: NotReadableError.
     await withBrowser({ extraArgs: ['--fail-audio-stream-creation'] }, async (browser) => {
       await failsWith(browser, 'mic-unavailable', /in use by another app or is not working/);
     });
   });
 
-  it('a permission prompt nobody answers: "mic-denied" after permission-timeout, saying what to do', async (t) => {
-    await withDisplay(async (display) => {
-      // A Chromium with a window and no automatic answer shows the real prompt, and waits.
-      await withBrowser({ micPermission: 'denied', display }, async (browser) => {
-        const took = await failsWith(
-          browser,
-          'mic-denied',
-          /Allow it for this site when your browser asks/,
-          {
-            attributes: { 'permission-timeout': '3' },
-          },
-        );
-        t.diagnostic(`mic-denied ${took.toFixed(0)} ms after call(), permission-timeout=3`);
-        assert.ok(took >= 3000 && took < 5000, `took ${took.toFixed(0)} ms`);
+  it(
+    'a permission prompt nobody answers: "mic-denied" after permission-timeout, saying what to do',
+    TIMEOUT,
+    async (t) => {
+      await withDisplay(async (display) => {
+        // A Chromium with a window and no automatic answer shows the real prompt, and waits.
+        await withBrowser({ micPermission: 'denied', display }, async (browser) => {
+          const took = await failsWith(
+            browser,
+            'mic-denied',
+            /Allow it for this site when your browser asks/,
+            {
+              attributes: { 'permission-timeout': '3' },
+            },
+          );
+          t.diagnostic(`mic-denied ${took.toFixed(0)} ms after call(), permission-timeout=3`);
+          assert.ok(took >= 3000 && took < 5000, `took ${took.toFixed(0)} ms`);
+        });
       });
-    });
-  });
+    },
+  );
 });

@@ -192,6 +192,27 @@ export async function states(page: Page): Promise<string[]> {
     .map((e) => String(e.detail['state']));
 }
 
+/**
+ * Rethrows a failed wait with what the test element went through (its events, the page clock),
+ * so that a timeout says where the call stopped.
+ */
+async function explained(page: Page, what: string, error: unknown): Promise<never> {
+  const story = await page
+    .evaluate(() =>
+      (window.vcbLog ?? [])
+        .map((e) =>
+          e.type === 'voip-state-change'
+            ? String(e.detail['state'])
+            : `${e.type}${Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}`,
+        )
+        .join(' → '),
+    )
+    .catch(() => '(page gone)');
+  throw new Error(`${String(error)}\n  waiting for ${what}; the element went: ${story || '-'}`, {
+    cause: error,
+  });
+}
+
 /** Waits until the element has fired `count` events of `type`; returns the last one. */
 export async function waitForEvent(
   page: Page,
@@ -199,11 +220,13 @@ export async function waitForEvent(
   timeoutMs = 15_000,
   count = 1,
 ): Promise<LoggedEvent> {
-  await page.waitForFunction(
-    ([t, n]) => window.vcbLog.filter((e) => e.type === t).length >= (n as number),
-    [type, count] as const,
-    { timeout: timeoutMs },
-  );
+  await page
+    .waitForFunction(
+      ([t, n]) => window.vcbLog.filter((e) => e.type === t).length >= (n as number),
+      [type, count] as const,
+      { timeout: timeoutMs },
+    )
+    .catch((error: unknown) => explained(page, `${count} × ${type}`, error));
   const all = (await events(page)).filter((e) => e.type === type);
   return all[all.length - 1]!;
 }
@@ -215,20 +238,37 @@ export async function waitForState(
   timeoutMs = 15_000,
   selector = '#under-test',
 ): Promise<void> {
-  await page.waitForFunction(
-    ([sel, s]) => document.querySelector(sel!)?.getAttribute('state') === s,
-    [selector, state] as const,
-    { timeout: timeoutMs },
-  );
+  await page
+    .waitForFunction(
+      ([sel, s]) => document.querySelector(sel!)?.getAttribute('state') === s,
+      [selector, state] as const,
+      { timeout: timeoutMs },
+    )
+    .catch((error: unknown) => explained(page, `state ${state} of ${selector}`, error));
+}
+
+/** What the element received, measured in the page (see `receivedAudio`). */
+export interface ReceivedAudio {
+  /** The RMS level (0..1) of each consecutive window, in order. */
+  windows: number[];
+  /** How long after the measurement began the first window above `onsetLevel` came; -1: none. */
+  onsetMs: number;
 }
 
 /**
- * The loudest RMS level (0..1) of the element's received audio over `ms`, measured with a
- * WebAudio analyser on the remote track.
+ * Measures the element's received audio with a WebAudio analyser on the remote track: waits
+ * (up to `onsetWithinMs`) for the first window louder than `onsetLevel`, then takes the RMS level
+ * (0..1) of `ms / windowMs` consecutive windows of about `windowMs` each. No remote stream within
+ * 5 s gives no windows.
  */
-export function receivedLevel(page: Page, ms = 1500, selector = '#under-test'): Promise<number> {
+export function receivedAudio(
+  page: Page,
+  ms = 1500,
+  selector = '#under-test',
+  { windowMs = 100, onsetLevel = 0, onsetWithinMs = 3000 } = {},
+): Promise<ReceivedAudio> {
   return page.evaluate(
-    async ([sel, duration]) => {
+    async ([sel, duration, windowLength, onset, onsetWithin]) => {
       const el = document.querySelector(sel as string) as HTMLElementTagNameMap['voip-call-button'];
       // The far end's track arrives once janus.js has applied its SDP, just after the event.
       const waitUntil = performance.now() + 5000;
@@ -236,26 +276,34 @@ export function receivedLevel(page: Page, ms = 1500, selector = '#under-test'): 
         await new Promise((r) => setTimeout(r, 20));
       }
       const stream = el.remoteStream;
-      if (!stream) return -1;
+      if (!stream) return { windows: [], onsetMs: -1 };
       const ctx = new AudioContext();
       await ctx.resume();
       const analyser = ctx.createAnalyser();
-      analyser.fftSize = 2048;
+      // The largest power of two that fits in one window (4096 samples: 85-93 ms).
+      analyser.fftSize = 2 ** Math.floor(Math.log2((ctx.sampleRate * windowLength) / 1000));
       ctx.createMediaStreamSource(stream).connect(analyser);
       const samples = new Float32Array(analyser.fftSize);
-      let loudest = 0;
-      const end = performance.now() + (duration as number);
-      while (performance.now() < end) {
+      // One loop on a fixed schedule (no helper functions: the page has no tsx helpers): each
+      // reading covers the window that just passed; first the onset, then the windows.
+      const windows: number[] = [];
+      const began = performance.now();
+      let onsetMs = -1;
+      for (let next = began + windowLength; ; next += windowLength) {
+        await new Promise((r) => setTimeout(r, next - performance.now()));
         analyser.getFloatTimeDomainData(samples);
         let sum = 0;
         for (const v of samples) sum += v * v;
-        loudest = Math.max(loudest, Math.sqrt(sum / samples.length));
-        await new Promise((r) => setTimeout(r, 50));
+        const rms = Math.sqrt(sum / samples.length);
+        if (onsetMs >= 0) windows.push(rms);
+        else if (rms > onset) onsetMs = performance.now() - began;
+        else if (performance.now() - began >= onsetWithin) break;
+        if (windows.length >= Math.round(duration / windowLength)) break;
       }
       await ctx.close();
-      return loudest;
+      return { windows, onsetMs };
     },
-    [selector, ms] as const,
+    [selector, ms, windowMs, onsetLevel, onsetWithinMs] as const,
   );
 }
 

@@ -4,13 +4,14 @@
  * control socket. Call `useStackFixture()` at the top of a test file.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before } from 'node:test';
+import { after, afterEach, before } from './test.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer } from '../../../demo/server.mjs';
 import {
   addButton,
   events,
   launchBrowser,
+  receivedAudio,
   waitForEvent,
   waitForState,
   type ButtonOptions,
@@ -18,8 +19,48 @@ import {
 import { holdings, installProbe } from './probe.js';
 import { Baresip, stack, untilNoJanusSessions } from './stack.js';
 
-/** Received audio louder than this is "not silence" (RMS, full scale = 1). */
+/**
+ * A 100 ms window louder than this is "not silence" (RMS, full scale = 1). Measured on this
+ * stack: silence (a muted caller, no RTP) is below 0.001; the greeting never drops below its
+ * 440 Hz bed, about 0.035; the caller's tone is about 0.35.
+ */
 export const AUDIBLE = 0.01;
+
+/** Sustained audio: at least this share of the 100 ms windows is AUDIBLE. */
+export const SUSTAINED = 0.8;
+
+/**
+ * Asserts that `windows` (RMS levels of consecutive 100 ms windows) hold sustained audio: at
+ * least `share` of them above `floor`, and at least `least` windows at all. Returns a summary
+ * for diagnostics.
+ */
+export function assertSustained(
+  windows: readonly number[],
+  what: string,
+  { floor = AUDIBLE, share = SUSTAINED, least = 5 } = {},
+): string {
+  const loud = windows.filter((w) => w > floor).length;
+  const sorted = [...windows].sort((a, b) => a - b);
+  const summary = `${loud}/${windows.length} windows above ${floor} (min ${(sorted[0] ?? 0).toFixed(4)}, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(4)})`;
+  assert.ok(windows.length >= least, `${what}: only ${windows.length} windows measured`);
+  assert.ok(loud >= share * windows.length, `${what}: not sustained, ${summary}`);
+  return summary;
+}
+
+/**
+ * Asserts that the element (`selector`) receives sustained audio over `ms` once it has started
+ * (within 3 s): see `receivedAudio` and `assertSustained`. Returns a summary for diagnostics.
+ */
+export async function assertHears(
+  page: Page,
+  what: string,
+  ms = 1500,
+  selector = '#under-test',
+): Promise<string> {
+  const { windows, onsetMs } = await receivedAudio(page, ms, selector, { onsetLevel: AUDIBLE });
+  assert.ok(onsetMs >= 0, `${what}: no audio within 3 s`);
+  return `${assertSustained(windows, what)}, onset after ${onsetMs.toFixed(0)} ms`;
+}
 
 export interface StackFixture {
   readonly demoUrl: string;
@@ -34,6 +75,12 @@ export interface StackFixture {
   connectedCall(
     options?: ButtonOptions,
   ): Promise<{ context: BrowserContext; page: Page; mark: number; callId: string }>;
+  /**
+   * Places a call on the page's test element and hangs up once connected; checks it at the
+   * callee (`callee`, default the answering baresip): exactly one call established after a mark
+   * taken before the call, and closed by a BYE after the hangup.
+   */
+  nextCallConnects(page: Page, callee?: Baresip): Promise<void>;
 }
 
 export function useStackFixture(): StackFixture {
@@ -42,11 +89,15 @@ export function useStackFixture(): StackFixture {
   let baresip: Baresip | undefined;
   /** Contexts opened by the running test; closed after it, pass or fail. */
   const open = new Set<BrowserContext>();
+  /** Uncaught errors in the running test's pages: any fails the test. */
+  const pageErrors: string[] = [];
   afterEach(async () => {
     // A failed test must not leave its call up for the next one: closing the page closes its
     // WebSocket, and Janus then destroys the session (and hangs up the call).
     await Promise.all([...open].map((c) => c.close().catch(() => undefined)));
     open.clear();
+    const errors = pageErrors.splice(0);
+    assert.deepEqual(errors, [], 'no uncaught error in the page');
   });
   before(async () => {
     demo = await startDemoServer({ port: 0, testTokens: true });
@@ -81,7 +132,10 @@ export function useStackFixture(): StackFixture {
         );
       });
       const page = await context.newPage();
-      page.on('pageerror', (error) => console.error('[page error]', error));
+      page.on('pageerror', (error) => {
+        console.error('[page error]', error);
+        pageErrors.push(String(error));
+      });
       await page.goto(demo!.url);
       return { context, page };
     },
@@ -93,6 +147,24 @@ export function useStackFixture(): StackFixture {
       await waitForEvent(page, 'voip-connected');
       const established = await baresip!.waitFor('CALL_ESTABLISHED', 5000, mark);
       return { context, page, mark, callId: String(established['id']) };
+    },
+    async nextCallConnects(page, callee = baresip!) {
+      const mark = callee.mark();
+      const count = (await events(page)).filter((e) => e.type === 'voip-connected').length;
+      await page.evaluate(() => window.vcbEl.call());
+      await waitForEvent(page, 'voip-connected', 15_000, count + 1);
+      const established = await callee.waitFor('CALL_ESTABLISHED', 5000, mark);
+      await page.evaluate(() => window.vcbEl.hangup());
+      await waitForState(page, 'idle');
+      const ended = (await events(page)).filter((e) => e.type === 'voip-ended').at(-1);
+      assert.equal(ended?.detail['reason'], 'local-hangup');
+      const closed = await callee.waitFor('CALL_CLOSED', 5000, mark, String(established['id']));
+      assert.match(String(closed.param), /reset by peer/i, 'the callee got the BYE');
+      assert.equal(
+        callee.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED').length,
+        1,
+        'exactly one call reached the callee',
+      );
     },
   };
   return fixture;
@@ -142,13 +214,4 @@ export async function assertNothingHeld(page: Page): Promise<void> {
     held = await holdings(page);
   }
   assert.deepEqual(held, NOTHING_HELD, 'the page holds nothing of the call');
-}
-
-/** Places a call to the answering extension on the test element, and hangs up once connected. */
-export async function nextCallConnects(page: Page): Promise<void> {
-  const count = (await events(page)).filter((e) => e.type === 'voip-connected').length;
-  await page.evaluate(() => window.vcbEl.call());
-  await waitForEvent(page, 'voip-connected', 15_000, count + 1);
-  await page.evaluate(() => window.vcbEl.hangup());
-  await waitForState(page, 'idle');
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
+import { wavComplete } from './wav.js';
 
 function need(name: string): string {
   const value = process.env[name];
@@ -25,6 +26,8 @@ export const stack = {
   extBusy: need('VCB_EXT_BUSY'),
   extUnknown: need('VCB_EXT_UNKNOWN'),
   baresipCtrl: need('VCB_BARESIP_CTRL'),
+  /** The control socket of the baresip behind the ringing extension (2002). */
+  baresipRingingCtrl: need('VCB_BARESIP_RINGING_CTRL'),
   recordDir: need('VCB_RECORD_DIR'),
   logDir: need('VCB_LOG_DIR'),
   extRinging: need('VCB_EXT_RINGING'),
@@ -39,6 +42,8 @@ export const stack = {
   service: need('VCB_SERVICE'),
   netns: process.env.VCB_NETNS ?? '',
   impair: process.env.VCB_IMPAIR ?? '',
+  /** The early-media responder's (2003) log: one line per INVITE and CANCEL. */
+  earlyLog: need('VCB_EARLY_LOG'),
 };
 
 /** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */
@@ -181,12 +186,71 @@ export function newestRecording(sinceMs: number): string | undefined {
   return files[0];
 }
 
-/** Lines of Kamailio's log that match `pattern` (the stack logs re-INVITE directions and INFO). */
-export function kamailioLog(pattern: RegExp): string[] {
-  return readFileSync(path.join(stack.logDir, 'kamailio.log'), 'utf8')
-    .split('\n')
-    .filter((line) => pattern.test(line));
+/**
+ * The newest recording after `sinceMs` (epoch ms), once baresip has closed it (it writes the
+ * WAV's data size then, after the call ended); rejects after `ms`.
+ */
+export async function finishedRecording(sinceMs: number, ms = 5000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const file = newestRecording(sinceMs);
+    if (file && wavComplete(file)) return file;
+    if (Date.now() > end)
+      throw new Error(file ? `${file} still open after ${ms} ms` : `no recording after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
+
+/** `text` as a regular expression that matches it literally. */
+export function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A log file of the stack, read from a mark: `mark()` at the start of a test, then `lines()`
+ * and `waitFor()` see only what was written after it, never what earlier tests left.
+ */
+export class StackLog {
+  constructor(readonly file: string) {}
+
+  /** The log's current end (a byte offset), to pass as `since`. */
+  mark(): number {
+    return statSync(this.file).size;
+  }
+
+  /** Lines written after `since` that match `pattern`. */
+  lines(pattern: RegExp, since: number): string[] {
+    return readFileSync(this.file)
+      .subarray(since)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => pattern.test(line));
+  }
+
+  /** Waits until `count` lines after `since` match `pattern`; returns them; rejects after `ms`. */
+  async waitFor(pattern: RegExp, ms: number, since: number, count = 1): Promise<string[]> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const found = this.lines(pattern, since);
+      if (found.length >= count) return found;
+      if (Date.now() > end)
+        throw new Error(
+          `${path.basename(this.file)}: ${found.length} of ${count} lines matching ${String(pattern)} within ${ms} ms`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/**
+ * Kamailio's log. The stack logs one "vcb: INVITE call-id=... to '2000' from=... display-name=[...]"
+ * line per initial INVITE, and "vcb: CANCEL", "vcb: re-INVITE ... sdp-direction=..." and
+ * "vcb: INFO call-id=..." lines (stack/kamailio/kamailio.cfg).
+ */
+export const kamailio = new StackLog(path.join(stack.logDir, 'kamailio.log'));
+
+/** The early-media responder's log: "early-uas: CANCEL call-id=ID after N ms, ... -> 487". */
+export const earlyUas = new StackLog(stack.earlyLog);
 
 /** Drops a share of the media packets inside the stack's namespace (nftables), or stops it. */
 export function impairMedia(lossPct: number | 'off'): void {
