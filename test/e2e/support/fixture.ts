@@ -62,6 +62,17 @@ export async function assertHears(
   return `${assertSustained(windows, what)}, onset after ${onsetMs.toFixed(0)} ms`;
 }
 
+/** Asserts that the callee's call `callId` (baresip's events after `mark`) ended by our BYE. */
+export async function assertCalleeGotBye(
+  baresip: Baresip,
+  mark: number,
+  callId: string,
+  what = 'the callee got the BYE',
+): Promise<void> {
+  const closed = await baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
+  assert.match(String(closed.param), /reset by peer/i, what);
+}
+
 export interface StackFixture {
   readonly demoUrl: string;
   readonly browser: Browser;
