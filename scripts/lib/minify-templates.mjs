@@ -10,7 +10,8 @@ const minifyCss = (text) =>
     .replace(/\s+/g, ' ')
     .replace(/\s*([{};,>])\s*/g, '$1')
     .replace(/:\s+/g, ':')
-    .replace(/;}/g, '}');
+    .replace(/;}/g, '}')
+    .replace(/([\s:(,])0\.(\d)/g, '$1.$2');
 
 /**
  * HTML: a run of whitespace that holds a line break goes between two tags (the templates only
@@ -39,7 +40,9 @@ export function minifyTemplates() {
               // Each part's text sits between ` or } and ` or ${.
               const start = part.getStart(file) + 1;
               const end = part.end - (ts.isTemplateHead(part) || ts.isTemplateMiddle(part) ? 2 : 1);
-              edits.push([start, end, minify(code.slice(start, end))]);
+              // A whole template (no \${}) can lose its outer whitespace too.
+              const text = minify(code.slice(start, end));
+              edits.push([start, end, parts.length === 1 ? text.trim() : text]);
             }
           }
         }

@@ -133,8 +133,7 @@ export class Call implements CallView, CallContext {
   }
 
   sendDtmf(digits: string): Promise<void> {
-    const send = this.capabilities.find((c) => c.sendDtmf !== undefined)?.sendDtmf;
-    return send ? send(digits) : Promise.resolve();
+    return this.capabilities.find((c) => c.sendDtmf)?.sendDtmf?.(digits) ?? Promise.resolve();
   }
 
   useMicrophone(deviceId: string): Promise<void> {
@@ -165,11 +164,13 @@ export class Call implements CallView, CallContext {
     try {
       const state = this.host.state;
       if (this.outcome || state !== 'in-call' || !this.session) {
-        throw new VoipError('not-in-call', `the call is ${state}`);
+        throw new VoipError('not-in-call', state); // the state it is in
       }
       await action(this.session);
     } catch (error) {
       const cause = toVoipError(error);
+      // An action cut short by the end of the call is no error of its own.
+      if (this.outcome && cause.code !== 'not-in-call') return;
       // A refusal keeps its code; anything else that went wrong mid-call is `action-failed`.
       const refusal = cause.code === 'not-in-call' || cause.code === 'invalid-digits';
       this.host.refused(refusal ? cause.code : 'action-failed', cause.message);
@@ -267,6 +268,7 @@ export class Call implements CallView, CallContext {
       case 'ringing':
         if (state !== 'calling' && state !== 'ringing') break;
         if (state === 'calling') this.move('ringing');
+        if (this.host.state === 'ending') break; // a voip-state-change listener hung up
         // Early media (183 with SDP) is the far end's own sound: no local tone over it.
         this.earlyMedia ||= event.earlyMedia === true;
         if (this.earlyMedia) this.silenceTone();
@@ -280,7 +282,7 @@ export class Call implements CallView, CallContext {
         this.answeredAt = performance.now();
         this.recovery.start(this.answeredAt);
         this.move('answered');
-        this.host.emit(createVoipEvent('voip-connected', {}));
+        if (this.host.state === 'in-call') this.host.emit(createVoipEvent('voip-connected', {}));
         break;
       case 'remote-stream':
         this.remoteStream = event.stream;
@@ -354,6 +356,7 @@ export class Call implements CallView, CallContext {
   private async release(pending: readonly Promise<unknown>[]): Promise<CallResult> {
     await settleWithin(Promise.allSettled(pending), SETTLE_MS);
     this.released = true;
+    this.silenceTone(); // a tone started by an event handled during the hang-up
     if (this.session) {
       if (this.endedByUs && this.endedIn !== 'connecting') {
         await settleWithin(this.session.hangup(), HANGUP_CONFIRM_MS);

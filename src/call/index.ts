@@ -21,5 +21,6 @@ export const placeCall: CallModule['placeCall'] = async (plan, host, show) => {
     factories.filter((f) => f !== undefined),
   );
   show(call);
+  host.update(); // the panel shows the call's controls from the start (mute during the prompt)
   return call.run();
 };

@@ -11,8 +11,8 @@ const DEFAULT_RING_TIMEOUT_MS = 60_000;
 export class CallLimits {
   private ringTimer: ReturnType<typeof setTimeout> | undefined;
   private endTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the call must end (epoch ms); -1 once cleared, which no later limit can beat. */
   private endAt = Infinity;
-  private cleared = false;
 
   constructor(
     private readonly ringTimeoutMs: number | undefined,
@@ -21,7 +21,7 @@ export class CallLimits {
 
   /** The INVITE is out: nobody answering ends the call after the ring timeout. */
   ringing(): void {
-    if (this.cleared) return;
+    if (this.endAt < 0) return;
     this.ringTimer ??= setTimeout(
       () => this.expire('no-answer'),
       this.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS,
@@ -35,7 +35,9 @@ export class CallLimits {
 
   /** The call must end by `at` (epoch ms); the earliest of several limits wins. */
   endBy(at: number): void {
-    if (this.cleared || at >= this.endAt) return;
+    // A timer further away than setTimeout can count (24.8 days) would fire at once: a limit
+    // over 23 days away is none.
+    if (at >= this.endAt || at - Date.now() > 2e9) return;
     this.endAt = at;
     clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => this.expire('max-duration'), Math.max(0, at - Date.now()));
@@ -43,7 +45,7 @@ export class CallLimits {
 
   /** Stops every timer; later calls do nothing. */
   clear(): void {
-    this.cleared = true;
+    this.endAt = -1;
     clearTimeout(this.ringTimer);
     clearTimeout(this.endTimer);
   }

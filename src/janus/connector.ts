@@ -53,12 +53,15 @@ export function createJanusConnector(
       if (typeof lib !== 'function') {
         throw new VoipError(
           'load-failed',
-          'janus-gateway did not load (a page-level AMD "define" hides its export).',
+          'janus-gateway did not load (an AMD "define" on the page hides it).',
         );
       }
       await init(lib);
       let session: JanusSipSession | undefined;
       let instance: JanusJS.Janus | undefined;
+      /** Given up (aborted, timed out): a session Janus creates after that is destroyed. */
+      let gaveUp = false;
+      const discard = () => instance?.destroy({ cleanupHandles: true, notifyDestroyed: false });
       const aborted = () => new VoipError('failed', 'aborted');
       try {
         const janus = await answerWithin(
@@ -73,7 +76,7 @@ export function createJanusConnector(
               // The session handles page unload itself (see JanusSipSession's onPageHide).
               destroyOnUnload: false,
               keepAlivePeriod: KEEPALIVE_MS,
-              success: () => resolve(created),
+              success: () => (gaveUp ? discard() : resolve(created)),
               error: (error: unknown) => {
                 if (!session) reject(janusError(String(error), 'server-unreachable'));
                 else session.interrupted();
@@ -88,7 +91,8 @@ export function createJanusConnector(
         const registry = (lib as unknown as { sessions?: Map<number, unknown> }).sessions;
         session = new JanusSipSession(janus, options.onEvent, registry);
       } catch (error) {
-        instance?.destroy({ cleanupHandles: true, notifyDestroyed: false });
+        gaveUp = true;
+        discard();
         throw error;
       }
       // Giving up while attaching or registering closes the session at once.

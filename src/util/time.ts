@@ -73,7 +73,6 @@ export function unlessAborted<T>(
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
   });
-  ordered.catch(() => undefined);
-  aborted.catch(() => undefined);
+  // The race subscribes to both: the one that loses rejects unheard, but not unhandled.
   return Promise.race([ordered, aborted]);
 }
