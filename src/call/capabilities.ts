@@ -2,8 +2,8 @@
  * The in-call capabilities, in the order their panel sections show. Each makes its part of a
  * call (see `Capability` in call-contract.ts). Both here serve every call (`voip-quality` and
  * `sendDtmf()` work whatever the panel shows), so they ship in the call chunk. A capability the
- * page enables only sometimes (text, video, ...) is loaded with its own `import()` in `load`,
- * so a page that does not enable it never downloads it.
+ * page enables only sometimes (text, video, ...) returns its own `import()` from its entry, so a
+ * page that does not enable it never downloads it.
  */
 import type { CallPlan, CapabilityFactory } from '../call-contract.js';
 import { keypad } from '../keypad/index.js';

@@ -18,6 +18,7 @@ import {
   waitForState,
 } from './support/browser.js';
 import {
+  assertEndedByUs,
   assertHears,
   assertNothingHeld,
   assertReleased,
@@ -170,10 +171,7 @@ describe('the WebSocket to Janus drops mid-call', () => {
       );
       // The reclaimed session still controls the call: the hangup reaches the callee as a BYE.
       await page.evaluate(() => window.vcbEl.hangup());
-      const ended = await waitForEvent(page, 'voip-ended');
-      assert.equal(ended.detail['reason'], 'local-hangup');
-      const closed = await fixture.baresip.waitFor('CALL_CLOSED', 5000, mark, callId);
-      assert.match(String(closed.param), /reset by peer/i);
+      await assertEndedByUs(page, fixture.baresip, mark, callId);
       await assertReleased(page);
     },
   );

@@ -62,6 +62,22 @@ export async function assertHears(
   return `${assertSustained(windows, what)}, onset after ${onsetMs.toFixed(0)} ms`;
 }
 
+/**
+ * Waits for the test element's `voip-ended`, asserts it is `local-hangup`, and that the callee's
+ * call `callId` ended by the element's BYE. Returns the event.
+ */
+export async function assertEndedByUs(
+  page: Page,
+  callee: Baresip,
+  mark: number,
+  callId: string,
+): Promise<Awaited<ReturnType<typeof waitForEvent>>> {
+  const ended = await waitForEvent(page, 'voip-ended');
+  assert.equal(ended.detail['reason'], 'local-hangup');
+  await assertCalleeGotBye(callee, mark, callId);
+  return ended;
+}
+
 /** Asserts that the callee's call `callId` (baresip's events after `mark`) ended by our BYE. */
 export async function assertCalleeGotBye(
   baresip: Baresip,
@@ -169,8 +185,7 @@ export function useStackFixture(): StackFixture {
       await waitForState(page, 'idle');
       const ended = (await events(page)).filter((e) => e.type === 'voip-ended').at(-1);
       assert.equal(ended?.detail['reason'], 'local-hangup');
-      const closed = await callee.waitFor('CALL_CLOSED', 5000, mark, String(established['id']));
-      assert.match(String(closed.param), /reset by peer/i, 'the callee got the BYE');
+      await assertCalleeGotBye(callee, mark, String(established['id']));
       assert.equal(
         callee.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED').length,
         1,
