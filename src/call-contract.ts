@@ -9,7 +9,8 @@ import type { TemplateResult } from 'lit';
 import type { CallInput, CallState } from './call-state.js';
 import type { EndReason, VoipErrorCode } from './errors.js';
 import type { MessageKey } from './i18n/index.js';
-import type { DtmfMode, SipConnector, SipSession } from './sip/session.js';
+import type { VoipMessageDetail } from './events.js';
+import type { DtmfMode, SessionEvent, SipConnector, SipSession } from './sip/session.js';
 
 /** The element's settings when a call starts, as the page set them. */
 export interface CallSettings {
@@ -44,6 +45,13 @@ export interface CallSettings {
   readonly ringTimeout: string | null;
   /** The `permission-timeout` attribute: how long the microphone prompt may wait, in seconds. */
   readonly permissionTimeout: string | null;
+  /**
+   * What the agent is told about the visitor (`context`): the property's record, or the
+   * attribute's URL query text; validated by the call before anything is sent.
+   */
+  readonly context: Readonly<Record<string, string>> | string | null;
+  /** The `transfers` attribute: `off` refuses every transfer the far end asks for. */
+  readonly transfers: string | null;
 }
 
 /** A call to place: the element's settings, with where to call validated by the controller. */
@@ -80,6 +88,8 @@ export type CallResult =
       readonly reason: EndReason;
       readonly sipCode?: number;
       readonly durationMs: number;
+      /** How many text messages the conversation held. */
+      readonly messages: number;
     }
   | { readonly kind: 'error'; readonly code: VoipErrorCode; readonly detail: string };
 
@@ -99,6 +109,16 @@ export interface CallView {
   readonly poorQuality: boolean;
   /** The panel sections of the call's capabilities, in order. */
   readonly sections: readonly PanelSection[];
+  /** What the status line says now when it is not the state's own text (on hold, transferring). */
+  readonly status: MessageKey | undefined;
+  /** The text conversation of the call, oldest first. */
+  readonly messages: readonly ChatMessage[];
+  /**
+   * Sends a text message in the answered call. Rejects with a `VoipError` (and fires
+   * `voip-error`): `invalid-message`, `not-in-call`, `rate-limited`, or `message-failed` when
+   * the far end did not take it.
+   */
+  sendMessage(text: string): Promise<void>;
   /** Mutes or unmutes the microphone (its track is disabled; the call stays up). Any time. */
   mute(on: boolean): void;
   /** Puts the answered call on hold (re-INVITE a=sendonly; the microphone is silenced) or resumes it. */
@@ -107,6 +127,14 @@ export interface CallView {
   sendDtmf(digits: string): Promise<void>;
   /** Switches to another microphone mid-call (the track is replaced; the call stays up). */
   useMicrophone(deviceId: string): Promise<void>;
+}
+
+/** One message of a call's conversation. */
+export interface ChatMessage extends VoipMessageDetail {
+  /** An outgoing message's delivery: `sending`, then `delivered` or `failed`. */
+  readonly status?: 'sending' | 'delivered' | 'failed';
+  /** The far end's SIP status for a failed delivery, when it gave one. */
+  readonly sipCode?: number;
 }
 
 /** What a capability can reach of its call. */
@@ -122,6 +150,13 @@ export interface CallContext {
    * `action-failed`. Never rejects.
    */
   act(action: (session: SipSession) => Promise<void>): Promise<void>;
+  /**
+   * Follows a transfer the far end asked for: dials `uri` on a new gateway session with the
+   * transfer's `referId`, keeping the microphone. The call's state goes back to `calling`, then
+   * follows the new call; if the target fails while the old call is still up, the call returns
+   * to it. Resolves `true` once the target answered, `false` when it failed.
+   */
+  follow(uri: string, referId: number): Promise<boolean>;
 }
 
 /**
@@ -138,6 +173,19 @@ export interface Capability {
   readonly poorQuality?: boolean;
   /** Sends keypad tones: the keypad capability's action. */
   readonly sendDtmf?: (digits: string) => Promise<void>;
+  /** Sends a text message: the text capability's action (see `CallView.sendMessage`). */
+  readonly sendMessage?: (text: string) => Promise<void>;
+  /** The text capability's conversation. */
+  readonly messages?: readonly ChatMessage[];
+  /** Headers for the call's INVITE (the context capability's), already validated. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The status line's text while the capability has something to say (e.g. transferring). */
+  readonly status?: MessageKey | undefined;
+  /**
+   * An event from the gateway session, seen before the call handles it: `true` when the
+   * capability took it (text messages, transfer requests). Only while the call is not over.
+   */
+  onEvent?(event: SessionEvent): boolean;
   /** Stops its timers and releases what it holds. Called once, when the call is over. */
   stop(): void;
 }

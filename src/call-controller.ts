@@ -40,6 +40,8 @@ export class CallController implements ReactiveController {
   lastOutcome: CallOutcome | null = null;
   /** What the current call shows, once the call chunk has started it. */
   view: CallView | undefined;
+  /** The last call's text conversation, kept until the next call starts. */
+  messages: CallView['messages'] = [];
   private abort: AbortController | undefined;
 
   constructor(
@@ -74,6 +76,7 @@ export class CallController implements ReactiveController {
     }
     const abort = (this.abort = new AbortController());
     this.lastOutcome = null;
+    this.messages = [];
     this.move('start');
     const state = () => this.state;
     const host: CallHost = {
@@ -140,6 +143,7 @@ export class CallController implements ReactiveController {
   private finish(result: CallResult): void {
     // A call chunk that failed to load (or a call that broke) never moved to `ending`.
     if (this.state !== 'ending') this.move('end');
+    this.messages = this.view?.messages ?? [];
     this.abort = this.view = undefined;
     this.move('released');
     if (result.kind === 'error') {
@@ -150,6 +154,12 @@ export class CallController implements ReactiveController {
     this.lastOutcome = { kind, reason };
     this.host.requestUpdate();
     this.host.dispatchEvent(createVoipEvent('voip-ended', { reason, ...detail }));
+  }
+
+  /** An in-call action asked for with no call (idle): refused with `not-in-call`. */
+  refuse(): Promise<never> {
+    this.fail('not-in-call', 'no call', false);
+    return Promise.reject(new VoipError('not-in-call'));
   }
 
   /**

@@ -15,6 +15,10 @@
  *
  * Every call that leaves `idle` comes back through `ending`, where resources are released, so a
  * page sees the same final two steps whatever ended the call.
+ *
+ * A transfer the far end asks for (`transfer`, in-call → calling) dials its target: the call
+ * then follows the target's states; if the target fails while the transferor's call is still
+ * up, `answered` takes the visitor back to that call.
  */
 
 /** Every state a call can be in, as the values of the element's `state` attribute. */
@@ -47,6 +51,7 @@ export type CallInput =
   | 'invite-sent'
   | 'ringing'
   | 'answered'
+  | 'transfer'
   | 'interrupted'
   | 'recovered'
   | 'end'
@@ -60,7 +65,7 @@ export const TRANSITIONS: Readonly<
   connecting: { 'invite-sent': 'calling', end: 'ending' },
   calling: { ringing: 'ringing', answered: 'in-call', end: 'ending' },
   ringing: { answered: 'in-call', end: 'ending' },
-  'in-call': { interrupted: 'reconnecting', end: 'ending' },
+  'in-call': { interrupted: 'reconnecting', transfer: 'calling', end: 'ending' },
   reconnecting: { recovered: 'in-call', end: 'ending' },
   ending: { released: 'idle' },
 };

@@ -5,8 +5,9 @@
  */
 
 /**
- * Codes carried by `voip-error`: why a call could not start, or (the last three) why an in-call
- * action (hold, tones, a device switch) was refused or failed; those do not end the call.
+ * Codes carried by `voip-error`: why a call could not start, or (from `invalid-digits` on) why
+ * an in-call action (hold, tones, a device switch, a text message) was refused or failed; those
+ * do not end the call.
  */
 export const ERROR_CODES = [
   'invalid-number',
@@ -24,6 +25,9 @@ export const ERROR_CODES = [
   'invalid-digits',
   'not-in-call',
   'action-failed',
+  'invalid-message',
+  'rate-limited',
+  'message-failed',
 ] as const;
 
 /** A code carried by `voip-error`. */

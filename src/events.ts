@@ -25,6 +25,8 @@ export interface VoipEndedDetail {
   readonly sipCode?: number;
   /** Time from the answer to the end; 0 when the call was never answered. */
   readonly durationMs: number;
+  /** How many text messages the conversation held (sent and received). */
+  readonly messages: number;
 }
 
 /**
@@ -62,9 +64,42 @@ export interface VoipMuteDetail {
   readonly muted: boolean;
 }
 
-/** Detail of `voip-hold`: the call was put on hold or resumed (the far end confirmed). */
+/**
+ * Detail of `voip-hold`: the call was put on hold or resumed, by the visitor (`local`: the far
+ * end confirmed) or by the far end (`remote`: its re-INVITE made its media sendonly/inactive).
+ */
 export interface VoipHoldDetail {
   readonly onHold: boolean;
+  readonly by: 'local' | 'remote';
+}
+
+/** Detail of `voip-message`: a text message was sent (`out`) or received (`in`). */
+export interface VoipMessageDetail {
+  /** Unique within the element's life; `voip-message-status` refers to it. */
+  readonly id: string;
+  readonly direction: 'in' | 'out';
+  /** The text as sent or received (an incoming text over 2,000 characters is cut). */
+  readonly text: string;
+  /** When it was sent or received, epoch milliseconds. */
+  readonly at: number;
+}
+
+/** Detail of `voip-message-status`: the far end's answer to an outgoing message. */
+export interface VoipMessageStatusDetail {
+  readonly id: string;
+  readonly status: 'delivered' | 'failed';
+  /** The far end's SIP status, when it answered (a failure without one timed out or was not sent). */
+  readonly sipCode?: number;
+}
+
+/**
+ * Detail of `voip-transfer`: the far end transferred the call. `following` when the element
+ * dials the target, then `connected` or `failed`; `declined` when it refused to follow.
+ */
+export interface VoipTransferDetail {
+  /** The target as the far end gave it (its Refer-To URI). */
+  readonly target: string;
+  readonly outcome: 'following' | 'connected' | 'failed' | 'declined';
 }
 
 /** Detail of `voip-dtmf`: keypad tones were sent. */
@@ -91,6 +126,9 @@ export interface VoipEventMap {
   'voip-mute': CustomEvent<VoipMuteDetail>;
   'voip-hold': CustomEvent<VoipHoldDetail>;
   'voip-dtmf': CustomEvent<VoipDtmfDetail>;
+  'voip-message': CustomEvent<VoipMessageDetail>;
+  'voip-message-status': CustomEvent<VoipMessageStatusDetail>;
+  'voip-transfer': CustomEvent<VoipTransferDetail>;
   'voip-state-change': CustomEvent<VoipStateChangeDetail>;
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { CallController, type CallOutcome } from './call-controller.js';
+import type { CallView } from './call-contract.js';
 import type { CallState } from './call-state.js';
 import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
@@ -14,10 +15,13 @@ import { styles } from './voip-call-button.styles.js';
  *
  * @fires voip-state-change - On every state change. Detail: `{ state, previous }`.
  * @fires voip-connected - When the callee answers. Detail: `{}`.
- * @fires voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs }`.
+ * @fires voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs, messages }`.
  * @fires voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
  * @fires voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
- * @fires voip-hold - The call was put on hold or resumed. Detail: `{ onHold }`.
+ * @fires voip-hold - The call was put on hold or resumed, by the visitor or the far end. Detail: `{ onHold, by }`.
+ * @fires voip-message - A text message was sent or received. Detail: `{ id, direction, text, at }`.
+ * @fires voip-message-status - An outgoing message was delivered or failed. Detail: `{ id, status, sipCode? }`.
+ * @fires voip-transfer - The far end transferred the call. Detail: `{ target, outcome }`.
  * @fires voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
  * @fires voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor }`.
  * @fires voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
@@ -26,6 +30,7 @@ import { styles } from './voip-call-button.styles.js';
  * @attr {number} max-duration - The longest a call may last, in seconds (read by the call chunk when a call starts).
  * @attr {number} ring-timeout - How long an unanswered call may ring, in seconds. Default 60.
  * @attr {number} permission-timeout - How long the microphone prompt may stay unanswered, in seconds. Default 30.
+ * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
  *
  * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *
@@ -75,6 +80,7 @@ export class VoipCallButton extends LitElement {
     dtmfMode: { attribute: 'dtmf-mode' },
     ringback: {},
     tokenUrl: { attribute: 'token-url' },
+    context: {},
     lang: {},
     audioConstraints: { attribute: false },
     iceServers: { attribute: false },
@@ -118,6 +124,13 @@ export class VoipCallButton extends LitElement {
    */
   tokenUrl = '';
 
+  /**
+   * What the agent is told about the visitor, sent as `X-` SIP headers on the INVITE: a record,
+   * or as the attribute, URL query text (`page=/checkout&order=1234`). Never put secrets here:
+   * the page is public. Keys: letters, digits and `-` (32 at most); values: printable ASCII.
+   */
+  context: Record<string, string> | string = '';
+
   /** Language of the visitor-facing text. Default: the document's language, then English. */
   declare lang: string;
 
@@ -152,6 +165,8 @@ export class VoipCallButton extends LitElement {
       maxDuration: this.getAttribute('max-duration'),
       ringTimeout: this.getAttribute('ring-timeout'),
       permissionTimeout: this.getAttribute('permission-timeout'),
+      context: this.context,
+      transfers: this.getAttribute('transfers'),
     }),
     localize: (key) => this.t(key),
   });
@@ -190,6 +205,16 @@ export class VoipCallButton extends LitElement {
   /** Whether the current call is on hold. */
   get onHold(): boolean {
     return this.controller.view?.onHold ?? false;
+  }
+
+  /** The current call's text conversation (kept after the call until the next one starts). */
+  get messages(): CallView['messages'] {
+    return this.controller.view?.messages ?? this.controller.messages;
+  }
+
+  /** Sends a text message in the answered call; rejects with a `VoipError` when refused or undelivered. */
+  sendMessage(text: string): Promise<void> {
+    return this.controller.view?.sendMessage(text) ?? this.controller.refuse();
   }
 
   /** Mutes (`true`) or unmutes the microphone during a call; the call stays up. */
@@ -288,7 +313,7 @@ export class VoipCallButton extends LitElement {
           >
         </button>
         <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
-          >${this.t(statusKey(state, outcome, this.onHold))}</span
+          >${this.t(statusKey(state, outcome, this.controller.view?.status))}</span
         >
         ${
           idle
@@ -315,10 +340,14 @@ function actionKey(state: CallState): MessageKey {
   return 'action.cancel';
 }
 
-function statusKey(state: CallState, outcome: CallOutcome | null, onHold: boolean): MessageKey {
+function statusKey(
+  state: CallState,
+  outcome: CallOutcome | null,
+  status: MessageKey | undefined,
+): MessageKey {
   if (outcome?.kind === 'ended') return `ended.${outcome.reason}`;
   if (outcome?.kind === 'error') return `error.${outcome.code}`;
-  return onHold ? 'state.on-hold' : `state.${state}`;
+  return status ?? `state.${state}`;
 }
 
 // The CDN build's only entry: pages that load it from a script tag add languages with this.

@@ -186,6 +186,7 @@ describe('<voip-call-button>', () => {
         reason: 'busy',
         sipCode: 486,
         durationMs: 0,
+        messages: 0,
       });
       await el.updateComplete;
       expect(statusText(el)).to.equal('The line is busy. Please try again later.');
@@ -234,6 +235,7 @@ describe('<voip-call-button>', () => {
       expect(log.detail<VoipEndedDetail>('voip-ended')).to.deep.equal({
         reason: 'cancelled',
         durationMs: 0,
+        messages: 0,
       });
       expect(connector.last.hangups).to.equal(1);
     });

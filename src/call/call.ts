@@ -18,11 +18,13 @@ import type {
   CallView,
   Capability,
   CapabilityFactory,
+  ChatMessage,
   PanelSection,
 } from '../call-contract.js';
 import type { CallInput, CallState } from '../call-state.js';
 import { VoipError, type EndReason, type VoipErrorCode } from '../errors.js';
 import { createVoipEvent } from '../events.js';
+import type { MessageKey } from '../i18n/index.js';
 import { janusConnector } from '../janus/index.js';
 import { openMicrophone, rememberDevice, stopTracks } from '../media/devices.js';
 import { resolveRingback, startRingback } from '../media/ringback.js';
@@ -40,6 +42,11 @@ const DEFAULT_PERMISSION_TIMEOUT_MS = 30_000;
 const HANGUP_CONFIRM_MS = 2000;
 /** How long releasing waits for setup steps still in flight (a connect, a permission prompt). */
 const SETTLE_MS = 3000;
+/**
+ * A far end that hangs up this soon after a transfer it asked for failed ends the call with the
+ * target's reason (baresip, like many phones, hangs up the transferred call whatever happens).
+ */
+const TRANSFER_AFTERMATH_MS = 10_000;
 
 type Outcome =
   | { readonly kind: 'ended'; readonly reason: EndReason; readonly sipCode?: number }
@@ -50,9 +57,19 @@ export class Call implements CallView, CallContext {
   remoteStream: MediaStream | null = null;
   muted = false;
   onHold = false;
+  /** The far end holds the call (its re-INVITE made its media sendonly or inactive). */
+  remoteHold = false;
   answeredAt: number | undefined;
   session: SipSession | undefined;
   readonly sections: readonly PanelSection[];
+  /** The transferor's session while a transfer is followed; its call may still be up. */
+  private previous: SipSession | undefined;
+  /** Settles the transfer being followed: whether the target answered. */
+  private transferred: ((connected: boolean) => void) | undefined;
+  /** How the last transfer failed, and when: the far end's hang-up soon after ends with it. */
+  private transferFailure: { outcome: Outcome; at: number } | undefined;
+  /** The Janus token the call connected with (a transfer's new session reuses it). */
+  private token: string | undefined;
   private readonly capabilities: readonly Capability[];
   private readonly limits: CallLimits;
   private readonly recovery: Recovery;
@@ -95,11 +112,30 @@ export class Call implements CallView, CallContext {
     return this.capabilities.some((c) => c.poorQuality === true);
   }
 
+  get status(): MessageKey | undefined {
+    const held =
+      this.host.state === 'in-call' &&
+      (this.remoteHold ? 'state.remote-hold' : this.onHold && 'state.on-hold');
+    return this.capabilities.find((c) => c.status)?.status ?? (held || undefined);
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.capabilities.find((c) => c.messages)?.messages ?? [];
+  }
+
+  sendMessage(text: string): Promise<void> {
+    return this.capabilities.find((c) => c.sendMessage)?.sendMessage?.(text) ?? Promise.resolve();
+  }
+
   /** Places the call; resolves once it is over and everything is released. Never rejects. */
   async run(): Promise<CallResult> {
     const { signal } = this.host;
+    // A call being transferred was answered already: hanging up is not cancelling.
     const onAbort = () =>
-      this.settle({ kind: 'ended', reason: this.answered ? 'local-hangup' : 'cancelled' }, true);
+      this.settle(
+        { kind: 'ended', reason: this.answeredAt === undefined ? 'cancelled' : 'local-hangup' },
+        true,
+      );
     signal.addEventListener('abort', onAbort);
     if (signal.aborted) onAbort();
     const pending = this.outcome ? [] : this.setUp();
@@ -128,7 +164,7 @@ export class Call implements CallView, CallContext {
       await session.hold(on);
       this.onHold = on;
       this.applyMicrophone();
-      this.host.emit(createVoipEvent('voip-hold', { onHold: on }));
+      this.host.emit(createVoipEvent('voip-hold', { onHold: on, by: 'local' }));
     });
   }
 
@@ -214,25 +250,87 @@ export class Call implements CallView, CallContext {
   /** Fetches a token if the page has a token URL, then opens the gateway session. */
   private async connect(): Promise<SipSession> {
     const { plan } = this;
-    let token: string | undefined;
     if (plan.tokenUrl) {
       const held = await fetchToken(plan.tokenUrl, this.maxDurationMs, this.over.signal);
       this.limits.endBy(tokenEnd(held));
-      token = held.token;
+      this.token = held.token;
     }
+    const session = await this.open();
+    if (!this.released) this.session = session;
+    return session;
+  }
+
+  /**
+   * Opens a gateway session. Its events reach `onEvent` while it is the call's session (or
+   * before it is known); the transferor's session, once replaced, is only watched for its end.
+   */
+  private async open(): Promise<SipSession> {
+    const { plan, token } = this;
     const displayName = sanitizeDisplayName(plan.displayName);
-    const session = await (plan.connector ?? janusConnector).connect({
+    let session: SipSession | undefined;
+    session = await (plan.connector ?? janusConnector).connect({
       ...(token ? { token } : {}),
       servers: plan.servers,
       sipDomain: plan.sipDomain,
       iceServers: plan.iceServers,
       ...(displayName ? { displayName } : {}),
       signal: this.over.signal,
-      onEvent: (event) => this.onEvent(event),
+      onEvent: (event) => {
+        if (!session || session === this.session) this.onEvent(event);
+        else if (session === this.previous && /hangup|lost/.test(event.type)) this.leftBy(session);
+      },
     });
     if (this.released) void session.close();
-    else this.session = session;
     return session;
+  }
+
+  /**
+   * Follows a transfer: the same microphone, a new gateway session dialling the target with the
+   * transfer's id (the gateway tells the transferor how it goes). See `CallContext.follow`.
+   */
+  async follow(uri: string, referId: number): Promise<boolean> {
+    const stream = this.localStream;
+    if (this.outcome || this.host.state !== 'in-call' || !stream) return false;
+    const done = new Promise<boolean>((resolve) => (this.transferred = resolve));
+    // From now on the transferor's session is only watched for its end.
+    this.previous = this.session;
+    this.session = undefined;
+    this.move('transfer');
+    try {
+      const session = (this.session = await this.open());
+      if (this.outcome) return false;
+      this.limits.ringing();
+      await session.call(uri, stream, { referId });
+    } catch (error) {
+      console.warn('<voip-call-button> transfer not followed:', error);
+      this.targetFailed({ kind: 'ended', reason: 'failed' });
+    }
+    return done;
+  }
+
+  /** The transfer's target did not answer: back to the transferor's call, or end with why. */
+  private targetFailed(outcome: Outcome): void {
+    const target = this.session;
+    this.transferred?.(false);
+    this.transferred = undefined;
+    if (!this.previous) {
+      this.settle(outcome); // the transferor hung up already: the call ends with the target's reason
+      return;
+    }
+    // The transferor's call is still up: the visitor is back on it.
+    this.transferFailure = { outcome, at: performance.now() };
+    this.session = this.previous;
+    this.previous = undefined;
+    this.silenceTone();
+    this.limits.answered();
+    void target?.close();
+    this.move('answered');
+  }
+
+  /** The transferor's call ended while its transfer was followed (as asked): release it. */
+  private leftBy(session: SipSession): void {
+    this.previous = undefined;
+    void session.close();
   }
 
   private async dial(microphone: Promise<MediaStream>, connecting: Promise<SipSession>) {
@@ -244,7 +342,12 @@ export class Call implements CallView, CallContext {
         [microphone, connecting],
         this.over.signal,
       );
-      await unlessAborted(session.call(this.plan.uri, stream), [], this.over.signal);
+      const headers = this.capabilities.find((c) => c.headers)?.headers;
+      await unlessAborted(
+        session.call(this.plan.uri, stream, headers ? { headers } : {}),
+        [],
+        this.over.signal,
+      );
     } catch (error) {
       // A call that already has an outcome keeps it (settle() takes the first one only).
       const e = toVoipError(error);
@@ -257,7 +360,7 @@ export class Call implements CallView, CallContext {
   }
 
   private onEvent(event: SessionEvent): void {
-    if (this.outcome) return;
+    if (this.outcome || this.capabilities.some((c) => c.onEvent?.(event))) return;
     const state = this.host.state;
     switch (event.type) {
       case 'calling':
@@ -279,17 +382,30 @@ export class Call implements CallView, CallContext {
         if (state !== 'calling' && state !== 'ringing') break;
         this.limits.answered();
         this.silenceTone();
-        this.answeredAt = performance.now();
-        this.recovery.start(this.answeredAt);
+        // A transferred call counts from the first answer.
+        this.answeredAt ??= performance.now();
+        this.recovery.start(performance.now());
         this.move('answered');
+        if (this.previous) {
+          // The transfer's target answered: the transferor's call is done with.
+          void this.previous.hangup().then(() => this.previous?.close());
+        }
+        this.transferred?.(true);
+        this.transferred = undefined;
         if (this.host.state === 'in-call') this.host.emit(createVoipEvent('voip-connected', {}));
+        break;
+      case 'remote-hold':
+        this.remoteHold = event.onHold;
+        this.host.update();
+        this.host.emit(createVoipEvent('voip-hold', { onHold: event.onHold, by: 'remote' }));
         break;
       case 'remote-stream':
         this.remoteStream = event.stream;
         this.host.update();
         break;
       case 'hangup':
-        this.settle(this.hangupOutcome(event));
+        if (this.transferred) this.targetFailed(this.hangupOutcome(event));
+        else this.settle(this.hangupOutcome(event));
         break;
       case 'connection-interrupted':
       case 'connection-lost':
@@ -326,6 +442,10 @@ export class Call implements CallView, CallContext {
       };
     }
     if (!this.answered) return { kind: 'ended', reason: reasonForSipCode(event.sipCode), ...sip };
+    const failure = this.transferFailure;
+    if (!event.byGateway && failure && performance.now() - failure.at < TRANSFER_AFTERMATH_MS) {
+      return failure.outcome;
+    }
     // The gateway hung up on its own: when the media path was down, that is why (its "ICE
     // failed" may come before or after this hangup).
     const reason = !event.byGateway
@@ -357,11 +477,13 @@ export class Call implements CallView, CallContext {
     await settleWithin(Promise.allSettled(pending), SETTLE_MS);
     this.released = true;
     this.silenceTone(); // a tone started by an event handled during the hang-up
-    if (this.session) {
+    this.transferred?.(false);
+    for (const session of [this.session, this.previous]) {
+      if (!session) continue;
       if (this.endedByUs && this.endedIn !== 'connecting') {
-        await settleWithin(this.session.hangup(), HANGUP_CONFIRM_MS);
+        await settleWithin(session.hangup(), HANGUP_CONFIRM_MS);
       }
-      await this.session.close();
+      await session.close();
     }
     if (this.localStream) stopTracks(this.localStream);
     this.localStream = this.remoteStream = null;
@@ -370,7 +492,7 @@ export class Call implements CallView, CallContext {
     if (outcome.kind === 'error') return outcome;
     const durationMs =
       this.answeredAt === undefined ? 0 : Math.round(this.endedAt - this.answeredAt);
-    return { ...outcome, durationMs };
+    return { ...outcome, durationMs, messages: this.messages.length };
   }
 
   /** The microphone sends only when neither muted nor on hold. */

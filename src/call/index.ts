@@ -1,10 +1,12 @@
 /**
  * The call chunk: loaded with the one `import()` of `call-controller.ts` at the first call (or
  * when the visitor points at the button), with the Janus adapter, the in-call panel, the
- * capabilities and the English text shown during and after a call. A page that only shows the
- * button never downloads any of it.
+ * capabilities every call has and the English text shown during and after a call. A page that
+ * only shows the button never downloads any of it. Capabilities a call may do without (text,
+ * transfers, context) come in chunks of their own (see capabilities.ts).
  */
 import type { CallModule } from '../call-contract.js';
+import { VoipError } from '../errors.js';
 import { addBuiltInTranslation } from '../i18n/index.js';
 import { definePanel } from '../panel/call-panel.js';
 import { Call } from './call.js';
@@ -14,12 +16,19 @@ import { enCall } from './en-call.js';
 export const placeCall: CallModule['placeCall'] = async (plan, host, show) => {
   definePanel();
   addBuiltInTranslation('en', enCall);
-  const factories = await Promise.all(CAPABILITIES.map(async (entry) => entry(plan)));
-  const call = new Call(
-    plan,
-    host,
-    factories.filter((f) => f !== undefined),
-  );
+  let call: Call;
+  try {
+    const factories = await Promise.all(CAPABILITIES.map(async (entry) => entry(plan)));
+    // A capability refuses a bad setting (context) here, before anything touches the network.
+    call = new Call(
+      plan,
+      host,
+      factories.filter((f) => f !== undefined),
+    );
+  } catch (error) {
+    const e = error instanceof VoipError ? error : new VoipError('load-failed', String(error));
+    return { kind: 'error', code: e.code, detail: e.message };
+  }
   show(call);
   host.update(); // the panel shows the call's controls from the start (mute during the prompt)
   return call.run();

@@ -28,9 +28,10 @@ export class CallLimits {
     );
   }
 
-  /** The far end answered. */
+  /** The far end answered (a transfer's target rings anew). */
   answered(): void {
     clearTimeout(this.ringTimer);
+    this.ringTimer = undefined;
   }
 
   /** The call must end by `at` (epoch ms); the earliest of several limits wins. */

@@ -17,6 +17,7 @@ export interface RecoveringCall {
   readonly host: CallHost;
   readonly session: SipSession | undefined;
   readonly onHold: boolean;
+  readonly remoteHold: boolean;
   /** Feeds the call's state machine. */
   move(input: CallInput): void;
 }
@@ -46,11 +47,13 @@ export class Recovery {
 
   /** The call was answered at `answeredAt` (`performance.now()`): starts watching its media. */
   start(answeredAt: number): void {
+    clearInterval(this.timer); // a transfer's target answered: watch its media path anew
     const watch = (this.watch = new MediaWatch(answeredAt));
     this.timer = setInterval(() => {
       void this.call.session?.getStats().then((report) => {
         if (this.stopped) return;
-        const held = this.call.onHold;
+        // Either side holding the call means no media is expected from the far end.
+        const held = this.call.onHold || this.call.remoteHold;
         switch (watch.next(performance.now(), receivedBytes(report), this.iceState, held)) {
           case 'broke':
             this.interrupt('media');

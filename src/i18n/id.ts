@@ -13,6 +13,13 @@ export const id: Messages = {
   'state.in-call': 'Tersambung',
   'state.ending': 'Mengakhiri panggilan…',
   'state.reconnecting': 'Menyambungkan ulang…',
+  'state.remote-hold': 'Panggilan ditahan — mohon tetap di saluran',
+  'transfer.following': 'Mengalihkan panggilan…',
+  'transfer.failed': 'Pengalihan panggilan tidak berhasil.',
+  'error.invalid-message':
+    'Pesan harus berisi teks, paling banyak 1.000 karakter, tanpa karakter kontrol.',
+  'error.rate-limited': 'Anda mengirim pesan terlalu cepat. Mohon tunggu sebentar.',
+  'error.message-failed': 'Pesan Anda tidak dapat terkirim.',
   'ended.local-hangup': 'Panggilan berakhir.',
   'ended.remote-hangup': 'Lawan bicara menutup telepon.',
   'ended.busy': 'Nomor sedang sibuk. Silakan coba lagi nanti.',

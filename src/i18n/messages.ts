@@ -1,9 +1,12 @@
 /** The shape of a translation: its keys come from the English text, in two parts. */
 import type { enCall } from '../call/en-call.js';
+import type { enChat } from '../chat/en-chat.js';
+import type { enTransfer } from '../transfer/en-transfer.js';
 import type { en } from './en.js';
 
 /** A translation key. */
-export type MessageKey = keyof typeof en | keyof typeof enCall;
+export type MessageKey =
+  keyof typeof en | keyof typeof enCall | keyof typeof enChat | keyof typeof enTransfer;
 
 /** A complete set of messages for one language. */
 export type Messages = Readonly<Record<MessageKey, string>>;

@@ -9,7 +9,13 @@
 import type { JanusJS } from 'janus-gateway';
 import { VoipError } from '../errors.js';
 import { receivedBytes } from '../media/stats.js';
-import type { ConnectOptions, DtmfMode, SessionEvent, SipSession } from '../sip/session.js';
+import type {
+  CallOptions,
+  ConnectOptions,
+  DtmfMode,
+  SessionEvent,
+  SipSession,
+} from '../sip/session.js';
 import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
 import { reclaim } from './reclaim.js';
 
@@ -20,11 +26,19 @@ const SIP_PLUGIN = 'janus.plugin.sip';
 const DTMF_DURATION_MS = 160;
 const DTMF_GAP_MS = 80;
 
+/** How long a text message may wait for the far end's final answer (SIP timer F is 32 s). */
+const DELIVERY_TIMEOUT_MS = 40_000;
+
 /** The plugin's `result` object, as far as this adapter reads it. */
 interface SipResult {
   event?: string;
   code?: number;
   reason?: string;
+  content?: unknown;
+  content_type?: unknown;
+  sender?: unknown;
+  refer_id?: unknown;
+  refer_to?: unknown;
 }
 
 export class JanusSipSession implements SipSession {
@@ -41,6 +55,14 @@ export class JanusSipSession implements SipSession {
   /** The gateway is ending the call on its own (it tore down the WebRTC leg). */
   private gatewayHangup = false;
   private hangupWaiters: Array<() => void> = [];
+  /**
+   * Text messages sent and not yet answered, oldest first: the plugin reports deliveries in
+   * order and without an id of their own (`messagedelivery`).
+   */
+  private deliveries: Array<{ resolve: (code: number) => void; reject: (e: VoipError) => void }> =
+    [];
+  /** Whether the far end holds the call (its last re-INVITE made its media sendonly/inactive). */
+  private remoteHold = false;
   /** Set while the session is being reclaimed after the WebSocket closed. */
   private reclaiming = false;
   /** The microphone tracks given to janus.js (it hangs an `ended` handler on each). */
@@ -110,7 +132,7 @@ export class JanusSipSession implements SipSession {
     await registered;
   }
 
-  async call(uri: string, stream: MediaStream): Promise<void> {
+  async call(uri: string, stream: MediaStream, options: CallOptions = {}): Promise<void> {
     const handle = this.requireHandle();
     const track = stream.getAudioTracks().at(0);
     if (!track) throw new VoipError('mic-unavailable', 'The microphone stream has no audio track.');
@@ -124,7 +146,18 @@ export class JanusSipSession implements SipSession {
       });
     });
     const calling = this.expect(['calling']);
-    this.send({ request: 'call', uri }, jsep);
+    this.send(
+      {
+        request: 'call',
+        uri,
+        // The far end's re-INVITEs (hold, resume) come to this page as "updatingcall", so the
+        // visitor can be told about a hold; the plugin would otherwise answer them itself.
+        autoaccept_reinvites: false,
+        ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.referId ? { refer_id: options.referId } : {}),
+      },
+      jsep,
+    );
     await calling;
   }
 
@@ -163,6 +196,33 @@ export class JanusSipSession implements SipSession {
         error: (error: string) => reject(new VoipError('failed', `dtmf: ${error}`)),
       });
     });
+  }
+
+  async sendMessage(text: string): Promise<number> {
+    this.requireHandle();
+    const sent = this.expect(['messagesent']);
+    let entry!: (typeof this.deliveries)[number];
+    const delivered = answerWithin(
+      new Promise<number>((resolve, reject) => (entry = { resolve, reject })),
+      DELIVERY_TIMEOUT_MS,
+      'messagedelivery',
+    );
+    this.deliveries.push(entry);
+    this.send({ request: 'message', content: text });
+    try {
+      await sent;
+    } catch (error) {
+      // Not sent: no delivery report will come for it.
+      this.deliveries = this.deliveries.filter((d) => d !== entry);
+      throw error;
+    }
+    return delivered;
+  }
+
+  async declineTransfer(referId: number): Promise<void> {
+    const declined = this.expect(['declining']);
+    this.send({ request: 'decline', refer_id: referId, code: 603 });
+    await declined;
   }
 
   async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
@@ -301,6 +361,22 @@ export class JanusSipSession implements SipSession {
       case 'accepted':
         this.emit({ type: 'accepted' });
         break;
+      case 'updatingcall':
+        if (jsep) this.answerUpdate(jsep);
+        break;
+      case 'messagedelivery':
+        this.deliveries.shift()?.resolve(typeof result.code === 'number' ? result.code : 0);
+        break;
+      case 'message':
+        if (typeof result.content === 'string' && result.content_type === 'text/plain') {
+          this.emit({ type: 'message', text: result.content, sender: String(result.sender) });
+        }
+        break;
+      case 'transfer':
+        if (typeof result.refer_id === 'number' && typeof result.refer_to === 'string') {
+          this.emit({ type: 'transfer', referId: result.refer_id, target: result.refer_to });
+        }
+        break;
       case 'hangingup':
         // Unasked, this is the plugin hanging up because Janus closed the WebRTC leg (for
         // instance "ICE failed", which may arrive before or after this).
@@ -318,6 +394,29 @@ export class JanusSipSession implements SipSession {
         break;
     }
     if (event) this.resolveWaiters(event);
+  }
+
+  /**
+   * The far end re-INVITEd (hold, resume, a media change): answer its offer on the same peer
+   * connection and tell the call when the hold state changed.
+   */
+  private answerUpdate(offer: JanusJS.JSEP): void {
+    const handle = this.requireHandle();
+    // The audio section's direction as the far end offers it (Janus keeps it in its offer).
+    const audio = offer.sdp?.split('m=').find((section) => section.startsWith('audio')) ?? '';
+    const held = /a=(sendonly|inactive)/.test(audio);
+    handle.createAnswer({
+      jsep: offer,
+      tracks: [],
+      success: (answer: JanusJS.JSEP) => {
+        this.send({ request: 'update' }, answer);
+        if (held !== this.remoteHold) {
+          this.remoteHold = held;
+          this.emit({ type: 'remote-hold', onHold: held });
+        }
+      },
+      error: (error: unknown) => console.warn('<voip-call-button> re-INVITE not answered:', error),
+    });
   }
 
   private send(message: { request: string; [key: string]: unknown }, jsep?: JanusJS.JSEP): void {
@@ -350,6 +449,7 @@ export class JanusSipSession implements SipSession {
 
   private failWaiters(error: VoipError): void {
     for (const w of this.waiters.splice(0)) w.reject(error);
+    for (const d of this.deliveries.splice(0)) d.reject(error);
   }
 
   private requireHandle(): JanusJS.PluginHandle {

@@ -39,7 +39,30 @@ export type SessionEvent =
   /** The browser's ICE connection state of the call's media path changed. */
   | { readonly type: 'ice-state'; readonly state: string }
   /** The gateway gave up on the call's media path (for Janus: "ICE failed"). */
-  | { readonly type: 'media-failed'; readonly reason: string };
+  | { readonly type: 'media-failed'; readonly reason: string }
+  /**
+   * A text message (SIP MESSAGE, `text/plain`) reached this session while it has a call.
+   * `text` and `sender` come from the far end: untrusted text, never markup.
+   */
+  | { readonly type: 'message'; readonly text: string; readonly sender: string }
+  /**
+   * The far end asks to transfer the call (SIP REFER): `target` is its Refer-To URI, untrusted.
+   * Follow it with a call on another session (`CallOptions.referId`), or decline it.
+   */
+  | { readonly type: 'transfer'; readonly referId: number; readonly target: string }
+  /**
+   * The far end put the call on hold (a re-INVITE making its media `sendonly` or `inactive`),
+   * or resumed it. The session has already answered the re-INVITE.
+   */
+  | { readonly type: 'remote-hold'; readonly onHold: boolean };
+
+/** Extras of an outgoing call. */
+export interface CallOptions {
+  /** Headers for the INVITE, already validated (`X-` names only, printable values). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The transfer this call follows (the `referId` of a `transfer` event of another session). */
+  readonly referId?: number;
+}
 
 /** What {@link SipConnector.connect} needs. */
 export interface ConnectOptions {
@@ -65,7 +88,7 @@ export type DtmfMode = 'rfc4733' | 'info';
 /** One connected gateway session, able to place one call at a time. */
 export interface SipSession {
   /** Sends the INVITE with `stream`'s audio; resolves once the gateway reports "calling". */
-  call(uri: string, stream: MediaStream): Promise<void>;
+  call(uri: string, stream: MediaStream, options?: CallOptions): Promise<void>;
   /** Hangs up (BYE, or CANCEL before the answer); resolves when the gateway confirms, or soon after. */
   hangup(): Promise<void>;
   /** Puts the answered call on hold (re-INVITE with a=sendonly) or resumes it (a=sendrecv). */
@@ -82,6 +105,13 @@ export interface SipSession {
    * Janus, the SIP plugin's `update`). Resolves once the gateway's answer is applied.
    */
   restartMedia(): Promise<void>;
+  /**
+   * Sends a text message (SIP MESSAGE, `text/plain`, UTF-8) in the call; resolves with the far
+   * end's final SIP status (2xx: delivered). Rejects when the gateway refuses to send it.
+   */
+  sendMessage(text: string): Promise<number>;
+  /** Declines a transfer the far end asked for (`transfer` event) with 603 Decline. */
+  declineTransfer(referId: number): Promise<void>;
   /** The WebRTC statistics of the call's peer connection, or `null` when there is none. */
   getStats(): Promise<RTCStatsReport | null>;
   /** Releases the plugin handle and the gateway session. Idempotent; never rejects. */

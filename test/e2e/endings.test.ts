@@ -46,7 +46,7 @@ describe('how calls end', () => {
       await addButton(page, { number });
       await page.evaluate(() => window.vcbEl.call());
       const ended = await waitForEvent(page, 'voip-ended');
-      assert.deepEqual(ended.detail, { reason, sipCode, durationMs: 0 });
+      assert.deepEqual(ended.detail, { reason, sipCode, durationMs: 0, messages: 0 });
       await assertReleased(page);
       assert.match((await page.locator('#under-test [part="status"]').textContent()) ?? '', text);
     });

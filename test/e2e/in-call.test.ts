@@ -119,7 +119,10 @@ describe('during a call', () => {
       await page.evaluate(() => window.vcbEl.hold(false));
       await waitForEvent(page, 'voip-hold', 5000, 2);
       const holds = (await events(page)).filter((e) => e.type === 'voip-hold').map((e) => e.detail);
-      assert.deepEqual(holds, [{ onHold: true }, { onHold: false }]);
+      assert.deepEqual(holds, [
+        { onHold: true, by: 'local' },
+        { onHold: false, by: 'local' },
+      ]);
       // Kamailio may log the second re-INVITE a moment after Janus acknowledged the resume.
       // This call's (baresip's call id is the SIP Call-ID), since the test began.
       const reinvites = await kamailio.waitFor(

@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../src/i18n/en.js';
 import { enCall } from '../../src/call/en-call.js';
+import { enChat } from '../../src/chat/en-chat.js';
+import { enTransfer } from '../../src/transfer/en-transfer.js';
 import { id } from '../../src/i18n/id.js';
 import { formatDuration } from '../../src/panel/call-panel.js';
 import {
@@ -13,7 +15,7 @@ import { END_REASONS, ERROR_CODES } from '../../src/errors.js';
 import { CallState } from '../../src/call-state.js';
 
 describe('i18n', () => {
-  const english = { ...en, ...enCall };
+  const english = { ...en, ...enCall, ...enChat, ...enTransfer };
 
   it('has English text for every state, end reason and error code', () => {
     for (const state of Object.values(CallState))

@@ -272,7 +272,11 @@ describe('the Janus connector over janus.js', () => {
         { type: 'audio', capture: stream.getAudioTracks()[0], recv: true },
       ]);
       const sent = handle.sent.at(-1)!;
-      expect(sent.message).to.deep.equal({ request: 'call', uri: 'sip:2000@127.0.0.1:5060' });
+      expect(sent.message).to.deep.equal({
+        request: 'call',
+        uri: 'sip:2000@127.0.0.1:5060',
+        autoaccept_reinvites: false,
+      });
       expect(sent.jsep).to.deep.equal(FAKE_OFFER);
       expect(await settledSoon(placing)).to.equal(false);
       handle.message(sipEvent('calling'));

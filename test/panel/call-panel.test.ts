@@ -83,8 +83,8 @@ describe('in-call controls', () => {
     expect(connector.last.holds).to.deep.equal([true, false]);
     expect(el.localStream!.getAudioTracks()[0]!.enabled).to.equal(true);
     expect(log.filter((e) => e.type === 'voip-hold').map((e) => e.detail)).to.deep.equal([
-      { onHold: true },
-      { onHold: false },
+      { onHold: true, by: 'local' },
+      { onHold: false, by: 'local' },
     ]);
     await done(el);
   });

@@ -3,6 +3,7 @@
  * records what the controller asked for and lets a test play the gateway's side of the call.
  */
 import type {
+  CallOptions,
   ConnectOptions,
   DtmfMode,
   SessionEvent,
@@ -18,6 +19,18 @@ import type { VoipStateChangeDetail } from '../../src/events.js';
 export class FakeSession implements SipSession {
   calledUri: string | undefined;
   callStream: MediaStream | undefined;
+  callOptions: CallOptions | undefined;
+  /** Every text message sent, in order. */
+  messages: string[] = [];
+  /**
+   * The SIP status the next sendMessage() resolves with (default 200), or a VoipError it
+   * rejects with; `'hold'` keeps it pending until a test calls one of `pendingDeliveries`.
+   */
+  deliveryCode: number | VoipError | 'hold' = 200;
+  /** Resolvers of messages held with `deliveryCode = 'hold'`, oldest first. */
+  pendingDeliveries: Array<(code: number) => void> = [];
+  /** Every transfer declined (its referId), in order. */
+  declinedTransfers: number[] = [];
   hangups = 0;
   closes = 0;
   /** Every hold(on) asked for, in order. */
@@ -37,9 +50,10 @@ export class FakeSession implements SipSession {
     this.options.onEvent(event);
   }
 
-  async call(uri: string, stream: MediaStream): Promise<void> {
+  async call(uri: string, stream: MediaStream, options?: CallOptions): Promise<void> {
     this.calledUri = uri;
     this.callStream = stream;
+    this.callOptions = options;
     if (this.connector.callError) throw this.connector.callError;
     this.emit({ type: 'calling' });
   }
@@ -55,6 +69,18 @@ export class FakeSession implements SipSession {
 
   async sendDtmf(digits: string, mode: DtmfMode): Promise<void> {
     this.dtmf.push({ digits, mode });
+  }
+
+  async sendMessage(text: string): Promise<number> {
+    this.messages.push(text);
+    const code = this.deliveryCode;
+    if (code instanceof VoipError) throw code;
+    if (code === 'hold') return new Promise((resolve) => this.pendingDeliveries.push(resolve));
+    return code;
+  }
+
+  async declineTransfer(referId: number): Promise<void> {
+    this.declinedTransfers.push(referId);
   }
 
   async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
