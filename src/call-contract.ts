@@ -154,9 +154,9 @@ export interface CallContext {
    * Follows a transfer the far end asked for: dials `uri` on a new gateway session with the
    * transfer's `referId`, keeping the microphone. The call's state goes back to `calling`, then
    * follows the new call; if the target fails while the old call is still up, the call returns
-   * to it. Resolves `true` once the target answered, `false` when it failed.
+   * to it. Resolves once the target answered (`undefined`) or failed (why).
    */
-  follow(uri: string, referId: number): Promise<boolean>;
+  follow(uri: string, referId: number): Promise<EndReason | undefined>;
 }
 
 /**

@@ -65,7 +65,7 @@ export class Call implements CallView, CallContext {
   /** The transferor's session while a transfer is followed; its call may still be up. */
   private previous: SipSession | undefined;
   /** Settles the transfer being followed: whether the target answered. */
-  private transferred: ((connected: boolean) => void) | undefined;
+  private transferred: ((failure: EndReason | undefined) => void) | undefined;
   /** How the last transfer failed, and when: the far end's hang-up soon after ends with it. */
   private transferFailure: { outcome: Outcome; at: number } | undefined;
   /** The Janus token the call connected with (a transfer's new session reuses it). */
@@ -277,7 +277,9 @@ export class Call implements CallView, CallContext {
       signal: this.over.signal,
       onEvent: (event) => {
         if (!session || session === this.session) this.onEvent(event);
-        else if (session === this.previous && /hangup|lost/.test(event.type)) this.leftBy(session);
+        else if (session === this.previous && !this.outcome && /hangup|lost/.test(event.type)) {
+          this.leftBy(session);
+        }
       },
     });
     if (this.released) void session.close();
@@ -288,17 +290,17 @@ export class Call implements CallView, CallContext {
    * Follows a transfer: the same microphone, a new gateway session dialling the target with the
    * transfer's id (the gateway tells the transferor how it goes). See `CallContext.follow`.
    */
-  async follow(uri: string, referId: number): Promise<boolean> {
+  async follow(uri: string, referId: number): Promise<EndReason | undefined> {
     const stream = this.localStream;
-    if (this.outcome || this.host.state !== 'in-call' || !stream) return false;
-    const done = new Promise<boolean>((resolve) => (this.transferred = resolve));
+    if (this.outcome || this.host.state !== 'in-call' || !stream) return 'failed';
+    const done = new Promise<EndReason | undefined>((resolve) => (this.transferred = resolve));
     // From now on the transferor's session is only watched for its end.
     this.previous = this.session;
     this.session = undefined;
     this.move('transfer');
     try {
       const session = (this.session = await this.open());
-      if (this.outcome) return false;
+      if (this.outcome) return 'failed';
       this.limits.ringing();
       await session.call(uri, stream, { referId });
     } catch (error) {
@@ -311,8 +313,9 @@ export class Call implements CallView, CallContext {
   /** The transfer's target did not answer: back to the transferor's call, or end with why. */
   private targetFailed(outcome: Outcome): void {
     const target = this.session;
-    this.transferred?.(false);
+    this.transferred?.(outcome.kind === 'ended' ? outcome.reason : 'failed');
     this.transferred = undefined;
+    if (this.outcome) return; // the visitor hung up meanwhile: release() closes both sessions
     if (!this.previous) {
       this.settle(outcome); // the transferor hung up already: the call ends with the target's reason
       return;
@@ -390,7 +393,7 @@ export class Call implements CallView, CallContext {
           // The transfer's target answered: the transferor's call is done with.
           void this.previous.hangup().then(() => this.previous?.close());
         }
-        this.transferred?.(true);
+        this.transferred?.(undefined);
         this.transferred = undefined;
         if (this.host.state === 'in-call') this.host.emit(createVoipEvent('voip-connected', {}));
         break;
@@ -477,7 +480,7 @@ export class Call implements CallView, CallContext {
     await settleWithin(Promise.allSettled(pending), SETTLE_MS);
     this.released = true;
     this.silenceTone(); // a tone started by an event handled during the hang-up
-    this.transferred?.(false);
+    this.transferred?.('failed');
     for (const session of [this.session, this.previous]) {
       if (!session) continue;
       if (this.endedByUs && this.endedIn !== 'connecting') {

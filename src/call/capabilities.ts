@@ -2,10 +2,10 @@
  * The in-call capabilities, in the order their panel sections show. Each makes its part of a
  * call (see `Capability` in call-contract.ts). The keypad and call quality serve every call
  * (`voip-quality` and `sendDtmf()` work whatever the panel shows), so they ship in the call
- * chunk. The others come in chunks of their own, loaded when a call starts and only when its
- * plan enables them: the context headers when the page set some, transfers unless
- * `transfers="off"`, the text conversation for every call (`sendMessage()` works whatever the
- * panel shows). A page that never calls downloads none of them.
+ * chunk. The others come in chunks of their own, loaded when a call starts: the context headers
+ * only when the page set some; transfers (which also declines them under `transfers="off"`: a
+ * transfer asked for must be answered) and the text conversation (`sendMessage()` works whatever
+ * the panel shows) for every call. A page that never calls downloads none of them.
  */
 import type { CallPlan, CapabilityFactory } from '../call-contract.js';
 import { keypad } from '../keypad/index.js';
@@ -20,7 +20,6 @@ export const CAPABILITIES: readonly CapabilityEntry[] = [
   (plan) => (plan.context ? import('../context/index.js').then((m) => m.context) : undefined),
   () => keypad,
   () => import('../chat/index.js').then((m) => m.chat),
-  (plan) =>
-    plan.transfers === 'off' ? undefined : import('../transfer/index.js').then((m) => m.transfer),
+  () => import('../transfer/index.js').then((m) => m.transfer),
   () => quality,
 ];

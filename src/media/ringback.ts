@@ -5,7 +5,7 @@
  */
 
 /** A country's ringback cadence: tone frequencies, then on/off durations in ms, repeated. */
-interface Cadence {
+export interface Cadence {
   readonly frequencies: readonly number[];
   readonly pattern: readonly number[];
 }
@@ -50,13 +50,17 @@ export function ringbackForLanguage(lang: string): keyof typeof RINGBACK_PRESETS
 /** Level of the tone (0..1): clearly audible, well below the far end's speech. */
 const GAIN = 0.12;
 
+/** Starts the ringback tone of a setting; returns a function that stops it. */
+export function startRingback(setting: RingbackSetting): () => void {
+  return setting === 'off' ? () => undefined : startTone(RINGBACK_PRESETS[setting]);
+}
+
 /**
- * Starts the tone; returns a function that stops it and releases the audio context. The cadence
+ * Starts a tone; returns a function that stops it and releases the audio context. The cadence
  * is scheduled on the audio clock a minute ahead and rescheduled, so it stays exact.
  */
-export function startRingback(setting: RingbackSetting): () => void {
-  if (setting === 'off' || typeof AudioContext === 'undefined') return () => undefined;
-  const cadence: Cadence = RINGBACK_PRESETS[setting];
+export function startTone(cadence: Cadence): () => void {
+  if (typeof AudioContext === 'undefined') return () => undefined;
   const ctx = new AudioContext();
   const gain = ctx.createGain();
   gain.gain.value = 0;
