@@ -129,13 +129,12 @@ export class CallController implements ReactiveController {
       throw new VoipError('invalid-config', `remove the "${config.credentialAttribute}" attribute`);
     }
     const target = parseDialString(config.number);
-    if (!target)
-      throw new VoipError('invalid-number', '"number" is not a phone number or extension');
+    // The details name the attribute only: README says what each one takes.
+    if (!target) throw new VoipError('invalid-number', 'bad "number"');
     const sipDomain = parseSipDomain(config.sipDomain);
-    if (!sipDomain) throw new VoipError('invalid-config', '"sip-domain" is not a host[:port]');
+    if (!sipDomain) throw new VoipError('invalid-config', 'bad "sip-domain"');
     const servers = parseServers(config.server);
-    if (!servers)
-      throw new VoipError('invalid-config', '"server" needs ws(s):// or http(s):// URLs');
+    if (!servers) throw new VoipError('invalid-config', 'bad "server"');
     return { ...config, uri: toSipUri(target, sipDomain), servers, sipDomain };
   }
 
@@ -156,10 +155,14 @@ export class CallController implements ReactiveController {
     this.host.dispatchEvent(createVoipEvent('voip-ended', { reason, ...detail }));
   }
 
-  /** An in-call action asked for with no call (idle): refused with `not-in-call`. */
-  refuse(): Promise<never> {
+  /**
+   * An in-call action asked for with no call (idle): refused with `not-in-call`, once the call
+   * chunk (with its English text for the message) is there.
+   */
+  async refuse(): Promise<never> {
+    await loadCall().catch(() => undefined);
     this.fail('not-in-call', 'no call', false);
-    return Promise.reject(new VoipError('not-in-call'));
+    throw new VoipError('not-in-call');
   }
 
   /**

@@ -12,6 +12,7 @@ export const enCall = {
   'state.remote-hold': 'On hold — please stay on the line',
   'state.reconnecting': 'Reconnecting…',
   'error.invalid-digits': 'Only the digits 0-9, * and # can be sent.',
+  'error.not-in-call': 'This works only while the call is connected.',
   'error.action-failed': 'That did not work. Please try again.',
   'error.unauthorized': 'The call service did not accept this page. Reload the page and try again.',
   'panel.label': 'Call controls',

@@ -17,6 +17,4 @@ export const en = {
   'error.unsupported-browser':
     'This browser cannot make calls. Try a current Chrome, Firefox, Safari or Edge.',
   'error.load-failed': 'The call feature could not be loaded. Reload the page and try again.',
-  // Also refused when no call ever loaded (sendMessage() on an idle button).
-  'error.not-in-call': 'This works only while the call is connected.',
 };

@@ -150,6 +150,9 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
         'voip-quality',
         'voip-reconnecting',
         'voip-reconnected',
+        'voip-message',
+        'voip-message-status',
+        'voip-transfer',
       ]) {
         el.addEventListener(type, (e) => {
           window.vcbLog.push({ type, detail: (e as CustomEvent).detail, at: performance.now() });
