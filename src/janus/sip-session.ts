@@ -214,6 +214,8 @@ export class JanusSipSession implements SipSession {
     } catch (error) {
       // Not sent: no delivery report will come for it.
       this.deliveries = this.deliveries.filter((d) => d !== entry);
+      delivered.catch(() => undefined);
+      entry.reject(error as VoipError);
       throw error;
     }
     return delivered;
@@ -265,7 +267,7 @@ export class JanusSipSession implements SipSession {
     this.closed = true;
     removeEventListener('pagehide', this.onPageHide);
     this.stopped.abort();
-    this.failWaiters(new VoipError('failed', 'session closed'));
+    this.failWaiters(new VoipError('failed', 'session closed'), true);
     this.handle?.hangup(false);
     // janus.js's `ended` handler on each microphone track holds its whole session, and Chromium
     // keeps each getUserMedia result alive for a while after the call: drop the handlers.
@@ -301,7 +303,7 @@ export class JanusSipSession implements SipSession {
   interrupted(): void {
     if (this.closed || this.reclaiming) return;
     this.reclaiming = true;
-    this.failWaiters(new VoipError('server-unreachable', 'lost connection to the gateway'));
+    this.failWaiters(new VoipError('server-unreachable', 'lost connection to the gateway'), true);
     this.emit({ type: 'connection-interrupted' });
     void reclaim({
       janus: this.janus,
@@ -402,9 +404,12 @@ export class JanusSipSession implements SipSession {
    */
   private answerUpdate(offer: JanusJS.JSEP): void {
     const handle = this.requireHandle();
-    // The audio section's direction as the far end offers it (Janus keeps it in its offer).
-    const audio = offer.sdp?.split('m=').find((section) => section.startsWith('audio')) ?? '';
-    const held = /a=(sendonly|inactive)/.test(audio);
+    // The audio section's direction as the far end offers it (Janus keeps it in its offer), or
+    // the session's when the section has none.
+    const [session = '', ...sections] = (offer.sdp ?? '').split('m=');
+    const audio = sections.find((section) => section.startsWith('audio')) ?? '';
+    const direction = /a=(sendonly|inactive|recvonly|sendrecv)/;
+    const held = /a=(sendonly|inactive)/.test(direction.exec(audio)?.[0] ?? session);
     handle.createAnswer({
       jsep: offer,
       tracks: [],
@@ -447,9 +452,13 @@ export class JanusSipSession implements SipSession {
     for (const w of matched) w.resolve();
   }
 
-  private failWaiters(error: VoipError): void {
+  /**
+   * Rejects the requests waiting for the plugin; with `deliveries`, also the messages sent and
+   * waiting for their delivery report (which a plugin error about another request leaves alone).
+   */
+  private failWaiters(error: VoipError, deliveries = false): void {
     for (const w of this.waiters.splice(0)) w.reject(error);
-    for (const d of this.deliveries.splice(0)) d.reject(error);
+    if (deliveries) for (const d of this.deliveries.splice(0)) d.reject(error);
   }
 
   private requireHandle(): JanusJS.PluginHandle {

@@ -569,7 +569,7 @@ describe('the Janus connector over janus.js', () => {
           username: 'sip:visitor@127.0.0.1:5060',
           display_name: 'Eve',
         },
-        { request: 'call', uri: 'sip:2000@127.0.0.1:5060' },
+        { request: 'call', uri: 'sip:2000@127.0.0.1:5060', autoaccept_reinvites: false },
       ]);
       const track = el.localStream!.getAudioTracks()[0]!;
       expect(handle.offers[0]!.tracks![0]!.capture === track, 'the microphone is offered').to.equal(

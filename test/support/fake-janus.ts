@@ -26,6 +26,8 @@ export interface FakeJanusScript {
   offerError: string | undefined;
   /** When set, `replaceTracks` fails with it. */
   replaceError: string | undefined;
+  /** When set, `createAnswer` (to a re-INVITE's offer) fails with it. */
+  answerError: string | undefined;
   /** How `reconnect` (Janus's `claim`) ends: `success` or an `error` text. */
   reconnect: 'success' | { readonly error: string };
 }
@@ -39,6 +41,8 @@ export function sipEvent(event: string, extra: Record<string, unknown> = {}): Ja
 export const FAKE_OFFER: JanusJS.JSEP = { type: 'offer', sdp: 'v=0 (fake offer)' };
 /** The SDP answer of the fake plugin's "accepted" to an ICE restart (`update`). */
 export const FAKE_ANSWER: JanusJS.JSEP = { type: 'answer', sdp: 'v=0 (fake answer)' };
+/** The SDP answer every fake `createAnswer` makes (the browser answering a re-INVITE). */
+export const FAKE_LOCAL_ANSWER: JanusJS.JSEP = { type: 'answer', sdp: 'v=0 (fake local answer)' };
 
 /** The SIP plugin's usual answers. */
 export function defaultReplies(): Record<string, readonly PluginReply[]> {
@@ -68,6 +72,8 @@ export class FakeHandle {
   /** Every message sent to the plugin, in order. */
   readonly sent: JanusJS.PluginMessage[] = [];
   readonly offers: JanusJS.OfferParams[] = [];
+  /** Every `createAnswer` asked for (with the remote offer as `jsep`), in order. */
+  readonly answers: JanusJS.PluginCreateAnswerParam[] = [];
   /** Every remote JSEP handed to the handle. */
   readonly remoteJseps: JanusJS.JSEP[] = [];
   /** Every `hangup(sendRequest)` of the handle (janus.js tears down the peer connection). */
@@ -105,6 +111,12 @@ export class FakeHandle {
     for (const option of params.tracks ?? []) hookEnded(option.capture);
     const error = this.script.offerError;
     later(() => (error ? params.error?.(new Error(error)) : params.success?.(FAKE_OFFER)));
+  }
+
+  createAnswer(params: JanusJS.PluginCreateAnswerParam): void {
+    this.answers.push(params);
+    const error = this.script.answerError;
+    later(() => (error ? params.error?.(error) : params.success?.(FAKE_LOCAL_ANSWER)));
   }
 
   handleRemoteJsep(params: JanusJS.PluginHandleRemoteJsepParam): void {
@@ -244,6 +256,7 @@ export function createFakeJanus(script: Partial<FakeJanusScript> = {}): {
     replies: defaultReplies(),
     offerError: undefined,
     replaceError: undefined,
+    answerError: undefined,
     reconnect: 'success',
     ...script,
   };
