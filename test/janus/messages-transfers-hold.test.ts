@@ -362,12 +362,12 @@ describe('the Janus session: call extras, text messages, transfers, remote hold'
       const held = offer('sendonly');
       // a=sendonly moved from the audio section to the session part (before the first m=).
       const sdp = held.sdp.replace('a=sendonly\r\n', '').replace('t=0 0', 't=0 0\r\na=sendonly');
-      await reinvite(handle, { type: 'offer', sdp });
+      await reinvite(handle, { type: 'offer', sdp: sdp as `${string}\r\n` });
       await aFewTasks();
       expect(events).to.deep.equal([{ type: 'remote-hold', onHold: true }]);
       // The audio section's own direction wins over the session's.
       const sdp2 = offer('sendrecv').sdp.replace('t=0 0', 't=0 0\r\na=inactive');
-      await reinvite(handle, { type: 'offer', sdp: sdp2 });
+      await reinvite(handle, { type: 'offer', sdp: sdp2 as `${string}\r\n` });
       await aFewTasks();
       expect(events.at(-1)).to.deep.equal({ type: 'remote-hold', onHold: false });
     });
