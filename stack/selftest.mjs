@@ -18,6 +18,24 @@
 //       -> CALL_REMOTE_SDP "offer" at 2000 and "vcb: re-INVITE ... sdp-direction=" in kamailio.log
 //   (c') through Janus: SIP INFO DTMF (dtmf_info) -> CALL_DTMF_START at 2000; hold/unhold;
 //       2002 -> ringing then accepted; 2003 -> progress with SDP, no accepted, hangup -> CANCEL
+//   (h) context headers: "vcb: INVITE-HEADERS" shows a call's X- headers exactly (none, two, and
+//       a CR/LF-injected value split into two header lines)
+//   (i) text page -> 2000 (in-dialog MESSAGE): messagesent + messagedelivery 200, Kamailio's
+//       MESSAGE / MESSAGE-REPLY lines, 2000's console shows it; application/json -> 415
+//   (j) text 2000 -> page (ctrl_tcp "message", out of dialog): Kamailio relays it to the handle
+//       of 2000's current call, which gets {event:'message', content, sender, call_id}; per call
+//       (2008's text reaches only the handle of 2008's call); 404 once the call is over
+//   (l) remote hold with autoaccept_reinvites:false: 2000's "hold"/"resume" (and the agent's
+//       hold inactive / resume) arrive as "updatingcall" with the offer; {request:'update'} with
+//       an answer -> "updated", 200 to the re-INVITE
+//   (m) transfers from 2000: "transfer" event {refer_id, refer_to, referred_by}; a new handle
+//       calling refer_to with refer_id reaches 2008 (accepted) / 2001 (486); {request:'decline',
+//       refer_id, code:603} -> "declining" and a NOTIFY 603 (targets sip:attacker@evil.example,
+//       sip:2000@10.0.0.1); what baresip does with the old call afterwards is printed (NOTE)
+//   (k) the agent (2009): X- headers received, MESSAGE -> 415 (404 on request: printed NOTE on
+//       what that does), in-dialog MESSAGE to the page, REFER declined (call kept) / followed
+//       (agent hangs up)
+// SELFTEST_ONLY=beyond runs only (h)-(m) (for work on them; the selftest is the full run).
 // Prints every ctrl_tcp event it sees, so the event format is visible in the output.
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
@@ -601,6 +619,667 @@ async function dtmfHoldMuteCheck(callee, caller) {
   );
 }
 
+// ---------------------------------------------------------------- (h)-(m) text, headers, transfers, remote hold
+// A Janus session whose events are long-polled in the background, so that several handles
+// (the call, the transfer's new call) can be followed at once. Events: {t, sender, janus, d
+// (plugindata.data), jsep}.
+class JanusClient {
+  constructor(name) {
+    this.name = name;
+    this.events = [];
+    this.waiters = [];
+    this.abort = new AbortController();
+  }
+  async open() {
+    const sess = await jpost('', { janus: 'create' });
+    this.sid = sess.data?.id;
+    this.loop = this.poll();
+    return this.sid;
+  }
+  async poll() {
+    while (!this.abort.signal.aborted) {
+      let list;
+      try {
+        const r = await fetch(
+          `${JH}/${this.sid}?maxev=10&rid=${Date.now()}&token=${encodeURIComponent(TOKEN)}`,
+          { signal: this.abort.signal },
+        );
+        const ev = await r.json();
+        list = Array.isArray(ev) ? ev : [ev];
+      } catch {
+        return;
+      }
+      for (const e of list) {
+        if (e.janus === 'keepalive') continue;
+        const m = {
+          t: Date.now(),
+          sender: e.sender,
+          janus: e.janus,
+          d: e.plugindata?.data,
+          jsep: e.jsep,
+        };
+        console.log(
+          `  [${this.name} h${String(e.sender).slice(-4)}] ${JSON.stringify(m.d ?? { janus: e.janus, reason: e.reason })}${m.jsep ? ` +jsep ${m.jsep.type}` : ''}`,
+        );
+        this.events.push(m);
+        this.waiters = this.waiters.filter((w) => !w(m));
+      }
+    }
+  }
+  mark() {
+    return this.events.length;
+  }
+  // The first event after `since` matching pred (null after ms).
+  wait(pred, ms, since = 0) {
+    const old = this.events.slice(since).find(pred);
+    if (old) return Promise.resolve(old);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(null), ms);
+      this.waiters.push((m) => {
+        if (!pred(m)) return false;
+        clearTimeout(t);
+        resolve(m);
+        return true;
+      });
+    });
+  }
+  // A SIP plugin event of handle hid (result.event = name, or an error).
+  waitSip(hid, name, ms, since = 0) {
+    return this.wait(
+      (m) => m.sender === hid && (m.d?.result?.event === name || (name === 'error' && m.d?.error)),
+      ms,
+      since,
+    );
+  }
+  send(hid, body, jsep) {
+    return jpost(`/${this.sid}/${hid}`, { janus: 'message', body, ...(jsep ? { jsep } : {}) });
+  }
+  // A new handle registered as guest sip:visitor@DOMAIN, with its fake DTLS fingerprint.
+  async guest() {
+    const att = await jpost(`/${this.sid}`, { janus: 'attach', plugin: 'janus.plugin.sip' });
+    const hid = att.data?.id;
+    const m = this.mark();
+    await this.send(hid, {
+      request: 'register',
+      type: 'guest',
+      username: `sip:visitor@${env.VCB_SIP_DOMAIN}`,
+    });
+    await this.waitSip(hid, 'registered', 5000, m);
+    return { hid, fp: randomFingerprint() };
+  }
+  // Places a call from handle h; resolves with {callId, accepted, hangup, ms}.
+  async call(h, uri, extra = {}, ms = 8000) {
+    const m = this.mark();
+    const t0 = Date.now();
+    const r = await this.send(
+      h.hid,
+      { request: 'call', uri, ...extra },
+      {
+        type: 'offer',
+        sdp: fakeSdp({ fp: h.fp, setup: 'actpass', dir: 'sendrecv' }),
+      },
+    );
+    if (r.janus !== 'ack') return { error: r };
+    const end = await this.wait(
+      (e) =>
+        e.sender === h.hid &&
+        (['accepted', 'hangup'].includes(e.d?.result?.event) || Boolean(e.d?.error)),
+      ms,
+      m,
+    );
+    const calling = this.events.slice(m).find((e) => e.sender === h.hid && e.d?.call_id);
+    return {
+      callId: end?.d?.call_id ?? calling?.d?.call_id,
+      accepted: end?.d?.result?.event === 'accepted' ? end : null,
+      hangup: end?.d?.result?.event === 'hangup' ? end : null,
+      error: end?.d?.error,
+      ms: end ? end.t - t0 : null,
+    };
+  }
+  // Hangs up handle h's call (if any) and waits for the core "hangup" (the PeerConnection gone).
+  async hangup(h) {
+    const m = this.mark();
+    await this.send(h.hid, { request: 'hangup' });
+    await this.waitSip(h.hid, 'hangup', 3000, m);
+    await this.wait((e) => e.sender === h.hid && e.janus === 'hangup', 3000, m);
+  }
+  async close() {
+    await jpost(`/${this.sid}`, { janus: 'destroy' });
+    this.abort.abort();
+    await this.loop;
+  }
+}
+
+function randomFingerprint() {
+  return Array.from({ length: 32 }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0')
+      .toUpperCase(),
+  ).join(':');
+}
+// A minimal WebRTC audio offer or answer (ICE/DTLS never complete; enough for the SIP leg).
+function fakeSdp({ fp, setup, dir, mid = '0', pts = [0, 8] }) {
+  const names = { 0: 'PCMU/8000', 8: 'PCMA/8000' };
+  return [
+    'v=0',
+    `o=- ${Date.now()} 2 IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    `a=group:BUNDLE ${mid}`,
+    'a=msid-semantic: WMS',
+    `m=audio 9 UDP/TLS/RTP/SAVPF ${pts.join(' ')}`,
+    'c=IN IP4 0.0.0.0',
+    'a=rtcp:9 IN IP4 0.0.0.0',
+    'a=ice-ufrag:abcd',
+    'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+    'a=ice-options:trickle',
+    `a=fingerprint:sha-256 ${fp}`,
+    `a=setup:${setup}`,
+    `a=mid:${mid}`,
+    `a=${dir}`,
+    'a=rtcp-mux',
+    ...pts.map((p) => `a=rtpmap:${p} ${names[p] ?? 'PCMU/8000'}`),
+    '',
+  ].join('\r\n');
+}
+const SDP_DIRS = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
+const sdpDir = (sdp) =>
+  SDP_DIRS.find((d) => new RegExp(`^a=${d}\\s*$`, 'm').test(sdp || '')) || 'sendrecv';
+const ANSWER_DIR = {
+  sendrecv: 'sendrecv',
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  inactive: 'inactive',
+};
+// The page's side of a re-INVITE with autoaccept_reinvites:false: an answer to the offer of an
+// "updatingcall" event, sent with {request:'update'}.
+function fakeAnswer(h, offer) {
+  const mid = (offer.match(/^a=mid:(\S+)/m) || [])[1] || '0';
+  const pts = ((offer.match(/^m=audio \d+ \S+ ([\d ]+)/m) || [])[1] || '0')
+    .trim()
+    .split(/\s+/)
+    .map(Number)
+    .slice(0, 1);
+  const theirs = (offer.match(/^a=setup:(\S+)/m) || [])[1];
+  const setup = theirs === 'active' ? 'passive' : 'active';
+  return fakeSdp({ fp: h.fp, setup, dir: ANSWER_DIR[sdpDir(offer)], mid, pts });
+}
+
+const logSince = (file, from) => readFileSync(file, 'utf8').slice(from);
+const logSize = (file) => readFileSync(file, 'utf8').length;
+// Waits until a line matching re appears in file after offset `from` (null after ms).
+async function waitLine(file, re, from, ms = 3000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const line = logSince(file, from)
+      .split('\n')
+      .find((l) => re.test(l));
+    if (line || Date.now() > end) return line ?? null;
+    await sleep(50);
+  }
+}
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const jsonField = (line, name) => {
+  const m = (line || '').match(new RegExp(`${name}=(\\[.*?\\])(?= [a-z-]+=|$)`));
+  try {
+    return m ? JSON.parse(m[1]) : null;
+  } catch {
+    return null;
+  }
+};
+const bodyField = (line) => {
+  const m = (line || '').match(/ body="(.*)"$/);
+  try {
+    return m ? JSON.parse(`"${m[1]}"`) : null;
+  } catch {
+    return null;
+  }
+};
+async function agent(path, body) {
+  const r = await fetch(`${env.VCB_AGENT_CTRL}/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return r.json();
+}
+
+async function headerChecks(jc) {
+  const KLOG = join(env.VCB_LOG_DIR, 'kamailio.log');
+  const h = await jc.guest();
+  const domain = env.VCB_SIP_DOMAIN;
+  const cases = [
+    [
+      { 'X-Page': '/checkout', 'X-Order': '1234' },
+      ['X-Page: /checkout', 'X-Order: 1234'],
+      'two X- headers',
+    ],
+    [{}, [], 'no headers'],
+    // Janus 1.1.2 does no cleaning: CR/LF in a value starts a new header line
+    [{ 'X-Page': 'a\r\nX-Evil: injected' }, ['X-Page: a', 'X-Evil: injected'], 'CR/LF in a value'],
+    // ... and a header line longer than 254 characters is cut there and glued to the next one
+    [
+      { 'X-Long': 'L'.repeat(300), 'X-Next': 'n' },
+      [`X-Long: ${'L'.repeat(300)}`.slice(0, 254) + 'X-Next: n'],
+      'a 308-character header line',
+    ],
+  ];
+  for (const [headers, want, what] of cases) {
+    const k0 = logSize(KLOG);
+    const m = jc.mark();
+    const r = await jc.call(h, `sip:${env.VCB_EXT_BUSY}@${domain}`, { headers });
+    if (r.error) console.log(`  call error: ${JSON.stringify(r.error)}`);
+    // the failed call's PeerConnection must be gone before the next offer on this handle
+    await jc.wait((e) => e.sender === h.hid && e.janus === 'hangup', 3000, m);
+    const line = await waitLine(
+      KLOG,
+      new RegExp(`vcb: INVITE-HEADERS call-id=${esc(r.callId ?? '-')} `),
+      k0,
+    );
+    const x = jsonField(line, 'x-headers');
+    const names = jsonField(line, 'names');
+    const lines = jsonField(line, 'lines');
+    ok(
+      r.hangup &&
+        JSON.stringify(x) === JSON.stringify(want) &&
+        line.includes(`x-count=${want.length}`) &&
+        names?.includes('Call-ID') &&
+        lines?.length === names.length &&
+        lines.some((l) => l.startsWith('User-Agent: ')),
+      `(h) INVITE with ${what}: kamailio "${line?.replace(/ names=.*/, '')}" names=${JSON.stringify(names)}`,
+    );
+    await sleep(250); // stay well inside Kamailio's rate limit
+  }
+  return h;
+}
+
+async function textChecks(jc, callee, xfer) {
+  const KLOG = join(env.VCB_LOG_DIR, 'kamailio.log');
+  const CONS = env.VCB_BARESIP_CONSOLE_LOG;
+  const domain = env.VCB_SIP_DOMAIN;
+  const a = await jc.guest();
+  const r = await jc.call(a, `sip:${env.VCB_EXT_ANSWER}@${domain}`, {
+    autoaccept_reinvites: false,
+  });
+  if (
+    !ok(
+      r.accepted,
+      `(i) call A to ${env.VCB_EXT_ANSWER} accepted (${r.ms} ms), call-id ${r.callId}`,
+    )
+  )
+    return null;
+  // page -> 2000, in dialog
+  for (const text of ['hi <b>there</b> — ünïcödé ✓', 'two\nlines "quoted" \\ back']) {
+    const k0 = logSize(KLOG);
+    const c0 = logSize(CONS);
+    const m = jc.mark();
+    const t0 = Date.now();
+    await jc.send(a.hid, { request: 'message', content: text });
+    const sent = await jc.waitSip(a.hid, 'messagesent', 2000, m);
+    const dl = await jc.waitSip(a.hid, 'messagedelivery', 3000, m);
+    const line = await waitLine(KLOG, new RegExp(`vcb: MESSAGE call-id=${esc(r.callId)} `), k0);
+    const reply = await waitLine(
+      KLOG,
+      new RegExp(`vcb: MESSAGE-REPLY call-id=${esc(r.callId)} code=200`),
+      k0,
+    );
+    const first = text.split('\n')[0];
+    const cons = await waitLine(CONS, new RegExp(`^\\r?sip:visitor@[^ ]*: "${esc(first)}`), c0);
+    ok(
+      sent && dl?.d?.result?.code === 200 && bodyField(line) === text && reply && cons,
+      `(i) page -> ${env.VCB_EXT_ANSWER} MESSAGE ${JSON.stringify(text)}: messagesent, messagedelivery ${dl?.d?.result?.code} after ${dl ? dl.t - t0 : '-'} ms; kamailio "${line}" / "${reply}"; console ${JSON.stringify(cons)}`,
+    );
+  }
+  {
+    const m = jc.mark();
+    await jc.send(a.hid, {
+      request: 'message',
+      content: '{"a":1}',
+      content_type: 'application/json',
+    });
+    const dl = await jc.waitSip(a.hid, 'messagedelivery', 3000, m);
+    ok(
+      dl?.d?.result?.code === 415,
+      `(i) page -> ${env.VCB_EXT_ANSWER} application/json: messagedelivery ${dl?.d?.result?.code} ${dl?.d?.result?.reason} (baresip takes text/plain only)`,
+    );
+  }
+  // 2000 -> page: out-of-dialog MESSAGE relayed by Kamailio to the handle of 2000's call
+  const text = '<b>bold</b> & "quotes" from 2000';
+  let k0 = logSize(KLOG);
+  let m = jc.mark();
+  let t0 = Date.now();
+  const resp = await callee.send('message', text);
+  let ev = await jc.waitSip(a.hid, 'message', 3000, m);
+  let line = await waitLine(KLOG, /vcb: MESSAGE-FROM-EXT ext=2000 /, k0);
+  let reply = await waitLine(
+    KLOG,
+    new RegExp(`vcb: MESSAGE-REPLY call-id=${esc(r.callId)} code=200 .*message-call-id=`),
+    k0,
+  );
+  ok(
+    resp.ok &&
+      ev?.d?.result?.content === text &&
+      ev.d.call_id === r.callId &&
+      /^sip:2000@/.test(ev.d.result.sender) &&
+      line?.includes(`call-id=${r.callId} `) &&
+      bodyField(line) === text &&
+      reply,
+    `(j) 2000 ctrl_tcp "message" -> handle A event message after ${ev ? ev.t - t0 : '-'} ms: ${JSON.stringify(ev?.d)}; kamailio "${line}" / "${reply}"`,
+  );
+  // per call, not per user: B (also sip:visitor@...) calls 2008; 2008's text goes to B only
+  const b = await jc.guest();
+  const rb = await jc.call(b, `sip:${env.VCB_EXT_TRANSFER}@${domain}`);
+  ok(
+    rb.accepted,
+    `(j) call B to ${env.VCB_EXT_TRANSFER} accepted (${rb.ms} ms), call-id ${rb.callId}`,
+  );
+  m = jc.mark();
+  await xfer.send('message', 'for B only');
+  ev = await jc.waitSip(b.hid, 'message', 3000, m);
+  await sleep(300);
+  const leak = jc.events
+    .slice(m)
+    .find((e) => e.sender === a.hid && e.d?.result?.event === 'message');
+  ok(
+    ev?.d?.result?.content === 'for B only' && ev.d.call_id === rb.callId && !leak,
+    `(j) 2008 ctrl_tcp "message" -> handle B only (call-id ${ev?.d?.call_id}); handle A got ${leak ? 'it too' : 'nothing'}`,
+  );
+  await jc.hangup(b);
+  k0 = logSize(KLOG);
+  await xfer.send('message', 'nobody there');
+  line = await waitLine(KLOG, /vcb: MESSAGE-FROM-EXT ext=2008 no current call/, k0);
+  ok(line, `(j) 2008 "message" after its call ended: kamailio "${line}"`);
+  return { a, r };
+}
+
+// Remote hold with autoaccept_reinvites:false: the re-INVITE reaches the page as "updatingcall"
+// with an offer; the page answers with {request:'update'} and an answer.
+async function remoteHold(jc, h, callId, trigger, dir, label) {
+  const KLOG = join(env.VCB_LOG_DIR, 'kamailio.log');
+  const k0 = logSize(KLOG);
+  const m = jc.mark();
+  const t0 = Date.now();
+  const done = trigger();
+  const upd = await jc.waitSip(h.hid, 'updatingcall', 3000, m);
+  const offerDir = sdpDir(upd?.jsep?.sdp);
+  let updated = null;
+  let answerDir = null;
+  if (upd?.jsep) {
+    const answer = fakeAnswer(h, upd.jsep.sdp);
+    answerDir = sdpDir(answer);
+    await jc.send(h.hid, { request: 'update' }, { type: 'answer', sdp: answer });
+    updated = await jc.wait(
+      (e) => e.sender === h.hid && (e.d?.result?.event === 'updated' || e.d?.error),
+      3000,
+      m,
+    );
+  }
+  const res = await done;
+  const inv = await waitLine(KLOG, new RegExp(`vcb: re-INVITE call-id=${esc(callId)} `), k0);
+  const rep = await waitLine(KLOG, new RegExp(`vcb: re-INVITE-REPLY call-id=${esc(callId)} `), k0);
+  ok(
+    upd &&
+      offerDir === dir &&
+      updated?.d?.result?.event === 'updated' &&
+      inv?.endsWith(`sdp-direction=${dir}`) &&
+      / code=200 /.test(rep ?? ''),
+    `(l) ${label}: updatingcall after ${upd ? upd.t - t0 : '-'} ms (call_id ${upd?.d?.call_id}, offer a=${offerDir}), page answers a=${answerDir} -> ${updated?.d?.result?.event ?? JSON.stringify(updated?.d)}; ${res ? `${JSON.stringify(res)}; ` : ''}kamailio "${inv}" / "${rep}"`,
+  );
+  return upd;
+}
+
+async function holdChecks(jc, callee, a, callId) {
+  await remoteHold(jc, a, callId, () => callee.send('hold'), 'sendonly', '2000 ctrl_tcp "hold"');
+  await sleep(300);
+  await remoteHold(
+    jc,
+    a,
+    callId,
+    () => callee.send('resume'),
+    'sendrecv',
+    '2000 ctrl_tcp "resume"',
+  );
+}
+
+// Transfers from 2000 (baresip): the page's handle gets "transfer"; a new handle calls refer_to
+// with refer_id (or the page declines it).
+async function transferChecks(jc, callee, xferCtrl, a, callId) {
+  const KLOG = join(env.VCB_LOG_DIR, 'kamailio.log');
+  const domain = env.VCB_SIP_DOMAIN;
+  const cases = [
+    [`sip:${env.VCB_EXT_TRANSFER}@${domain}`, 'follow', 'accepted'],
+    [`sip:${env.VCB_EXT_BUSY}@${domain}`, 'follow', 'hangup'],
+    ['sip:attacker@evil.example', 'decline', null],
+    ['sip:2000@10.0.0.1', 'decline', null],
+  ];
+  let first = { h: a, callId };
+  for (const [target, action, outcome] of cases) {
+    let cur = first;
+    first = null;
+    if (!cur) {
+      const h = await jc.guest();
+      const r = await jc.call(h, `sip:${env.VCB_EXT_ANSWER}@${domain}`);
+      if (!ok(r.accepted, `(m) new call to ${env.VCB_EXT_ANSWER} accepted, call-id ${r.callId}`))
+        return;
+      cur = { h, callId: r.callId };
+      await sleep(300);
+    }
+    const { h } = cur;
+    const k0 = logSize(KLOG);
+    const m = jc.mark();
+    const cm = callee.events.length;
+    const t0 = Date.now();
+    const resp = await callee.send('transfer', target);
+    const tr = await jc.waitSip(h.hid, 'transfer', 3000, m);
+    const refer = await waitLine(KLOG, new RegExp(`vcb: REFER call-id=${esc(cur.callId)} `), k0);
+    const rr = tr?.d?.result;
+    ok(
+      resp.ok && rr?.refer_id > 0 && rr.refer_to === target && /2000/.test(rr.referred_by ?? ''),
+      `(m) 2000 ctrl_tcp transfer ${target} -> handle event after ${tr ? tr.t - t0 : '-'} ms: ${JSON.stringify(tr?.d)}; kamailio "${refer}"`,
+    );
+    if (!rr) continue;
+    let note;
+    if (action === 'follow') {
+      const n = await jc.guest();
+      const xm = xferCtrl.events.length;
+      const r2 = await jc.call(n, rr.refer_to, { refer_id: rr.refer_id });
+      const notify = await waitLine(
+        KLOG,
+        new RegExp(`vcb: NOTIFY call-id=${esc(cur.callId)} .*SIP/2\\.0 [2-6]\\d\\d`),
+        k0,
+      );
+      const closed = await callee.waitEvent(
+        (e) => e.type === 'CALL_CLOSED' || e.type === 'TRANSFER_FAILED',
+        3000,
+        cm,
+      );
+      const got = outcome === 'accepted' ? r2.accepted : r2.hangup;
+      const est =
+        outcome === 'accepted'
+          ? await xferCtrl.waitEvent((e) => e.type === 'CALL_ESTABLISHED', 2000, xm)
+          : true;
+      note = `2000 then: ${closed?.type} "${closed?.param ?? ''}"`;
+      ok(
+        got && est && notify && closed,
+        `(m) the new handle calls ${rr.refer_to} with refer_id: ${outcome === 'accepted' ? `accepted after ${r2.ms} ms, 2008 CALL_ESTABLISHED` : `hangup ${r2.hangup?.d?.result?.code} ${r2.hangup?.d?.result?.reason}`}; kamailio "${notify}"; ${note}`,
+      );
+      if (r2.accepted) await jc.hangup(n);
+      else await jc.wait((e) => e.sender === n.hid && e.janus === 'hangup', 3000, m);
+    } else {
+      const dm = jc.mark();
+      await jc.send(h.hid, { request: 'decline', refer_id: rr.refer_id, code: 603 });
+      const dec = await jc.wait(
+        (e) => e.sender === h.hid && (e.d?.result?.event === 'declining' || e.d?.error),
+        3000,
+        dm,
+      );
+      const notify = await waitLine(
+        KLOG,
+        new RegExp(`vcb: NOTIFY call-id=${esc(cur.callId)} .*603`),
+        k0,
+      );
+      const failed = await callee.waitEvent(
+        (e) => e.type === 'TRANSFER_FAILED' || e.type === 'CALL_CLOSED',
+        3000,
+        cm,
+      );
+      note = `2000 then: ${failed ? `${failed.type} "${failed.param}"` : 'nothing'}`;
+      ok(
+        dec?.d?.result?.event === 'declining' && dec.d.result.refer_id === rr.refer_id && notify,
+        `(m) page declines ${target}: ${JSON.stringify(dec?.d)}; kamailio "${notify}"; ${note}`,
+      );
+    }
+    // What the transferor does with the old call afterwards (baresip 1.0: see the notes).
+    const bye = await jc.waitSip(h.hid, 'hangup', 3000, m);
+    console.log(
+      `  NOTE after transfer to ${target} (${action}): ${note}; the page's old call: ${bye ? `hangup ${bye.d.result.code} ${bye.d.result.reason} ${bye.t - t0} ms after the REFER` : 'no BYE within 3 s'}`,
+    );
+    if (!bye) await jc.hangup(h);
+    else await jc.wait((e) => e.sender === h.hid && e.janus === 'hangup', 3000, m);
+    await sleep(300);
+  }
+}
+
+// The agent (2009): MESSAGE answered 415 (404 on request), in-dialog MESSAGE to the page,
+// remote hold with a=inactive, a REFER the page declines (the agent keeps the call), then one
+// it follows (the agent hangs up).
+async function agentChecks(jc) {
+  const KLOG = join(env.VCB_LOG_DIR, 'kamailio.log');
+  const ALOG = env.VCB_AGENT_LOG;
+  const domain = env.VCB_SIP_DOMAIN;
+  const h = await jc.guest();
+  const a0 = logSize(ALOG);
+  const r = await jc.call(h, `sip:${env.VCB_EXT_AGENT}@${domain}`, {
+    autoaccept_reinvites: false,
+    headers: { 'X-Page': '/agent?a=1&b=2' },
+  });
+  const inv = await waitLine(
+    ALOG,
+    new RegExp(`agent-uas: INVITE call-id=${esc(r.callId ?? '-')} `),
+    a0,
+  );
+  if (
+    !ok(
+      r.accepted && inv?.includes('x-headers=["X-Page: /agent?a=1&b=2"]'),
+      `(k) call to ${env.VCB_EXT_AGENT} accepted (${r.ms} ms); agent "${inv}"`,
+    )
+  )
+    return;
+  // page -> agent: 415, the dialog goes on
+  const message = async (hh, callId, code) => {
+    const k0 = logSize(KLOG);
+    const l0 = logSize(ALOG);
+    const m = jc.mark();
+    await jc.send(hh.hid, { request: 'message', content: `hello agent ${code}` });
+    const dl = await jc.waitSip(hh.hid, 'messagedelivery', 3000, m);
+    const al = await waitLine(ALOG, /agent-uas: MESSAGE call-id=/, l0);
+    const kr = await waitLine(
+      KLOG,
+      new RegExp(`vcb: MESSAGE-REPLY call-id=${esc(callId)} code=${code}`),
+      k0,
+    );
+    ok(
+      dl?.d?.result?.code === code && al?.endsWith(`-> ${code}`) && kr,
+      `(k) page -> agent MESSAGE: messagedelivery ${JSON.stringify(dl?.d)}; agent "${al}"; kamailio "${kr}"`,
+    );
+    return m;
+  };
+  await message(h, r.callId, 415);
+  // agent -> page, in dialog
+  {
+    const m = jc.mark();
+    const res = await agent('message', { text: 'agent <i>typing</i>' });
+    const ev = await jc.waitSip(h.hid, 'message', 3000, m);
+    ok(
+      res.code === 200 &&
+        ev?.d?.result?.content === 'agent <i>typing</i>' &&
+        ev.d.call_id === r.callId,
+      `(k) agent POST /message (in dialog) -> ${res.code} after ${res.ms} ms; page event ${JSON.stringify(ev?.d)}`,
+    );
+  }
+  await remoteHold(
+    jc,
+    h,
+    r.callId,
+    () => agent('hold', { direction: 'inactive' }),
+    'inactive',
+    'agent POST /hold inactive',
+  );
+  await remoteHold(jc, h, r.callId, () => agent('resume', {}), 'sendrecv', 'agent POST /resume');
+  // REFER from the agent: declined -> the agent keeps the call
+  let m = jc.mark();
+  let l0 = logSize(ALOG);
+  const tres = await agent('transfer', { uri: 'sip:attacker@evil.example' });
+  const tr = await jc.waitSip(h.hid, 'transfer', 3000, m);
+  await jc.send(h.hid, { request: 'decline', refer_id: tr?.d?.result?.refer_id, code: 603 });
+  const dec = await jc.waitSip(h.hid, 'declining', 3000, m);
+  const nl = await waitLine(ALOG, /agent-uas: NOTIFY .*603/, l0);
+  await sleep(500);
+  const c = (await agent('calls')).find((x) => x.callId === r.callId);
+  ok(
+    tres.code === 202 &&
+      tr &&
+      dec &&
+      nl &&
+      c?.state === 'confirmed' &&
+      !jc.events.slice(m).some((e) => e.sender === h.hid && e.d?.result?.event === 'hangup'),
+    `(k) agent POST /transfer evil -> REFER ${tres.code}, page "transfer" ${JSON.stringify(tr?.d?.result)}, declined; agent "${nl}"; the agent keeps the call (state ${c?.state})`,
+  );
+  // REFER from the agent to 2008, followed: the agent hangs up after the NOTIFY with 200
+  m = jc.mark();
+  l0 = logSize(ALOG);
+  await agent('transfer', { uri: `sip:${env.VCB_EXT_TRANSFER}@${domain}`, wait: false });
+  const tr2 = await jc.waitSip(h.hid, 'transfer', 3000, m);
+  const n = await jc.guest();
+  const r2 = await jc.call(n, tr2?.d?.result?.refer_to, { refer_id: tr2?.d?.result?.refer_id });
+  const bye = await jc.waitSip(h.hid, 'hangup', 3000, m);
+  const nl2 = await waitLine(ALOG, /agent-uas: NOTIFY .*SIP\/2\.0 200/, l0);
+  ok(
+    r2.accepted && bye && nl2,
+    `(k) agent POST /transfer 2008, followed: new call accepted after ${r2.ms} ms; agent "${nl2}"; the page's agent call: hangup ${bye?.d?.result?.code} ${bye?.d?.result?.reason} ${bye ? bye.t - tr2.t : '-'} ms after the transfer event`,
+  );
+  await jc.wait((e) => e.sender === h.hid && e.janus === 'hangup', 3000, m);
+  if (r2.accepted) await jc.hangup(n);
+  // 404 to an in-dialog MESSAGE ends the dialog at Janus (RFC 5057): what the page sees
+  await agent('config', { messageReply: 404 });
+  const r3 = await jc.call(h, `sip:${env.VCB_EXT_AGENT}@${domain}`);
+  if (r3.accepted) {
+    const m3 = await message(h, r3.callId, 404);
+    await sleep(1500);
+    const after = jc.events
+      .slice(m3)
+      .filter((e) => e.sender === h.hid && e.d?.result?.event !== 'messagedelivery')
+      .map((e) => e.d?.result?.event ?? `core ${e.janus}`);
+    const l3 = logSize(ALOG);
+    const res = await agent('message', { text: 'still there?' });
+    console.log(
+      `  NOTE after a 404 to an in-dialog MESSAGE: the handle got [${after.join(', ')}] within 1.5 s; agent's next in-dialog MESSAGE -> ${res.code} ${res.reason}`,
+    );
+    await jc.hangup(h);
+    await sleep(200);
+    console.log(
+      `  NOTE then the page's hangup: agent log ${JSON.stringify(logSince(ALOG, l3).trim().split('\n').slice(-1))}`,
+    );
+  }
+  await agent('config', { messageReply: 415 });
+}
+
+async function beyondChecks(callee) {
+  const xfer = new Ctrl('2008', env.VCB_BARESIP_TRANSFER_CTRL);
+  await xfer.connect();
+  const jc = new JanusClient('janus');
+  await jc.open();
+  await headerChecks(jc);
+  const t = await textChecks(jc, callee, xfer);
+  if (t) {
+    await holdChecks(jc, callee, t.a, t.r.callId);
+    await transferChecks(jc, callee, xfer, t.a, t.r.callId);
+  }
+  await agentChecks(jc);
+  await jc.close();
+  xfer.close();
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const callee = new Ctrl('2000', env.VCB_BARESIP_CTRL);
@@ -608,6 +1287,13 @@ async function main() {
   await callee.connect();
   await caller.connect();
   const domain = env.VCB_SIP_DOMAIN;
+  // SELFTEST_ONLY=beyond: only (h)-(m), for work on those (the full run is the selftest).
+  if (env.SELFTEST_ONLY === 'beyond') {
+    await beyondChecks(callee);
+    callee.close();
+    caller.close();
+    return;
+  }
 
   // (b) busy and unknown, seen by a plain SIP caller
   for (const [ext, code] of [
@@ -673,6 +1359,7 @@ async function main() {
   await earlyCheck(caller);
   await dtmfHoldMuteCheck(callee, caller);
   await janusChecks(callee);
+  await beyondChecks(callee);
   callee.close();
   caller.close();
 }

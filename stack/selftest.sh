@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # stack/selftest.sh - prove the stack works, then prove it left nothing behind.
 #
-#   stack/selftest.sh [--keep-logs DIR]     (root; netns mode; about 50 s)
+#   stack/selftest.sh [--keep-logs DIR]     (root; netns mode; about 80 s)
 #
 # Runs stack/with-stack.sh with this script as the command (--inside). Inside, it starts a
-# temporary caller baresip (127.0.0.1:5070, ctrl_tcp 127.0.0.1:4445) that plays a 1 kHz tone,
-# then runs stack/selftest.mjs (SIP calls through Kamailio, recordings, Janus HTTP API,
-# ctrl_tcp hangup + events). Calls from a real browser are the end-to-end tests' job
-# (test/e2e). It checks the stack alone, without the SDK. Afterwards it checks that no
-# vcb-* namespace, no process of the run and no temp dir is left.
+# temporary caller baresip (127.0.0.1:5070, ctrl_tcp 127.0.0.1:4445, console 127.0.0.1:4455)
+# that plays a 1 kHz tone, then runs stack/selftest.mjs (SIP calls through Kamailio,
+# recordings, Janus HTTP API, ctrl_tcp hangup + events; text, context headers, transfers and
+# remote hold through Janus's API, the agent 2009). Calls from a real browser are the
+# end-to-end tests' job (test/e2e). It checks the stack alone, without the SDK. Afterwards it
+# checks that no vcb-* namespace, no process of the run and no temp dir is left.
 # shellcheck disable=SC2317  # stop_caller is called from a trap
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,10 +32,11 @@ if [[ ${1:-} == --inside ]]; then
     printf '%s\n' "$text" >"$2"
   }
   render "$HERE/baresip/config" "$CDIR/config" "SIP_LISTEN=127.0.0.1:5070" \
-    "CTRL_LISTEN=127.0.0.1:4445" "RTP_PORTS=42100-42199" \
+    "CTRL_LISTEN=127.0.0.1:4445" "CONS_LISTEN=127.0.0.1:4455" "RTP_PORTS=42100-42199" \
     "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$CDIR/record"
   render "$HERE/baresip/accounts" "$CDIR/accounts" "SIP_USER=selftest" \
     "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual"
+  render "$HERE/baresip/contacts" "$CDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
   baresip -f "$CDIR" </dev/null >"$VCB_LOG_DIR/baresip-selftest-caller.log" 2>&1 &
   CALLER_PID=$!
   stop_caller() {

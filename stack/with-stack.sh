@@ -5,14 +5,26 @@
 #
 # Starts, each by PID and with a bounded readiness wait:
 #   * Kamailio  "PBX front"  udp 127.0.0.1:5060  (2000 -> baresip, 2001 -> 486,
-#                            2002 -> ringing, 2003 -> early media, other -> 404)
+#                            2002 -> ringing, 2003 -> early media, 2004-2007 -> 603/480/503/408,
+#                            2008 -> transfer target, 2009 -> agent, other -> 404)
 #   * baresip   ext "2000"   udp 127.0.0.1:5062  auto-answer, plays a generated greeting,
-#                            records what it receives, ctrl_tcp on 127.0.0.1:4444
+#                            records what it receives, ctrl_tcp on 127.0.0.1:4444, console
+#                            (cons) on 127.0.0.1:4454, logged to VCB_BARESIP_CONSOLE_LOG
 #   * baresip   ext "2002"   udp 127.0.0.1:5066  "ringing": Kamailio replies 180 Ringing (no SDP,
 #                            no early media) at once and relays the INVITE only after
 #                            VCB_RINGING_SECONDS (default 3); this baresip then answers at once,
 #                            plays the greeting, records into VCB_RECORD_DIR_RINGING,
-#                            ctrl_tcp on 127.0.0.1:4446
+#                            ctrl_tcp on 127.0.0.1:4446 (console on 127.0.0.1:4456, not logged)
+#   * baresip   ext "2008"   udp 127.0.0.1:5068  the transfer target: like 2000 (Kamailio's 180,
+#                            auto-answer, greeting), records into VCB_RECORD_DIR_TRANSFER,
+#                            ctrl_tcp on 127.0.0.1:4448, console on 127.0.0.1:4458 logged to
+#                            VCB_BARESIP_TRANSFER_CONSOLE_LOG
+#   * agent-uas.mjs (node)  ext "2009" udp 127.0.0.1:5072  the "agent": answers at once (180, 200),
+#                            plays an 800 Hz tone, answers an in-dialog MESSAGE 415; driven over
+#                            HTTP on VCB_AGENT_CTRL (http://127.0.0.1:4459): remote hold/resume
+#                            (re-INVITE sendonly|inactive / sendrecv), in-dialog MESSAGE, REFER,
+#                            BYE, the MESSAGE reply code (see the header of agent-uas.mjs);
+#                            log VCB_AGENT_LOG
 #   * early-media-uas.mjs (node) ext "2003" udp 127.0.0.1:5064  "early media": 183 Session
 #                            Progress with SDP, streams a generated announcement ("Please hold,
 #                            all our agents are busy" over a 600 Hz tone, VCB_EARLY_WAV) as
@@ -34,8 +46,8 @@
 #   reach outside the namespace.
 # --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
 #   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
-# --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002) and rendered configs (DIR/config) into
-#   DIR before the temp dir is removed.
+# --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002, DIR/record-2008) and rendered
+#   configs (DIR/config) into DIR before the temp dir is removed.
 #
 # Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
 # VCB_RECORD_DIR, VCB_GREETING_WAV, VCB_JANUS_WS, VCB_JANUS_HTTP, VCB_JANUS_ADMIN_WS,
@@ -51,6 +63,11 @@
 # keeps VCB_RECORD_DIR to itself), VCB_EARLY_WAV (the announcement, one loop), VCB_EARLY_PID,
 # VCB_EARLY_LOG (one line per INVITE/CANCEL, see early-media-uas.mjs), VCB_IMPAIR (stack/impair.sh:
 # "$VCB_IMPAIR $VCB_NETNS on|off [netem args]", netns mode only).
+# Text, transfers, remote hold: VCB_EXT_TRANSFER (2008), VCB_BARESIP_TRANSFER_CTRL (127.0.0.1:4448),
+# VCB_BARESIP_TRANSFER_PID, VCB_RECORD_DIR_TRANSFER (2008's dump-*-dec.wav), VCB_EXT_AGENT (2009),
+# VCB_AGENT_CTRL (http://127.0.0.1:4459), VCB_AGENT_PID, VCB_AGENT_LOG, VCB_BARESIP_CONSOLE_LOG
+# (2000's console), VCB_BARESIP_TRANSFER_CONSOLE_LOG (2008's), VCB_VISITOR_CONTACT (the URI in
+# every baresip's contacts file: sip:visitor@127.0.0.1:5060).
 # Observables for tests (all verified by stack/selftest.sh):
 #   DTMF at 2000/2002, RFC 4733 and SIP INFO (application/dtmf-relay) alike: ctrl_tcp events
 #     {"event":true,"type":"CALL_DTMF_START",...,"param":"5"} then {"type":"CALL_DTMF_END"} (no
@@ -69,7 +86,57 @@
 #   Recordings (dump-*-dec.wav, 8 kHz mono s16) are written as packets are decoded: a muted
 #     source that keeps sending (silence) is a window of RMS ~0, but spans WITHOUT RTP (hold
 #     with a baresip caller, telephone-event-only time) are simply missing from the file.
-#   ctrl_tcp takes ONE client at a time: a new connection closes the previous one.
+#   ctrl_tcp takes ONE client at a time: a new connection closes the previous one. So does the
+#     console (cons): never connect to 4454/4458 yourself, read the console logs instead.
+#   Context headers: every initial INVITE that reaches Kamailio (before any check, so even one a
+#     header injection broke): "vcb: INVITE-HEADERS call-id=ID to=USER x-count=N
+#     x-headers=[JSON strings] names=[JSON strings] lines=[JSON strings]" in kamailio.log;
+#     x-headers holds each header line whose name starts with X- (any case), in order, exactly
+#     as on the wire ("X-Page: /checkout"); names the name of EVERY header line in order (a line
+#     without ':' whole), lines every header line whole, so an injected line or an added or
+#     replaced standard header (User-Agent, Contact ...) shows. An INVITE that fails the sanity
+#     checks: "vcb: MALFORMED method=INVITE call-id=ID from IP:PORT". The agent (2009) logs what
+#     it received: "agent-uas: INVITE call-id=ID from=URI x-headers=[JSON strings] -> 200 ...".
+#   Text, page -> extension (in-dialog MESSAGE, either direction), in kamailio.log:
+#     "vcb: MESSAGE call-id=ID from=URI to=URI content-type=CT bytes=N body="ESCAPED"" and, per
+#     final reply, "vcb: MESSAGE-REPLY call-id=ID code=N reason=[TEXT]" (ESCAPED: the body as
+#     the inside of a JSON string: \ \" \r \n \t escaped). baresip (2000, 2008) answers 200 for
+#     text/plain (415 otherwise) and prints "sip:visitor@127.0.0.1:5060: "TEXT"" (after a CR,
+#     the text raw, cut at ~500 bytes) on its console -> VCB_BARESIP_CONSOLE_LOG. The agent
+#     answers 415 (POST /config {"messageReply":404} changes it) and logs "agent-uas: MESSAGE
+#     call-id=ID ... body=JSON -> 415".
+#   Text, extension -> page: baresip ctrl_tcp {"command":"message","params":"TEXT"} sends an
+#     out-of-dialog MESSAGE to VCB_VISITOR_CONTACT; Kamailio relays it to the visitor of that
+#     extension's most recent call (per call: the Contact of its INVITE, i.e. its Janus handle)
+#     and logs "vcb: MESSAGE-FROM-EXT ext=EXT call-id=CALL to=CONTACT message-call-id=ID
+#     content-type=text/plain bytes=N body="ESCAPED"", then "vcb: MESSAGE-REPLY call-id=CALL
+#     code=200 reason=[OK] message-call-id=ID"; with no call: "vcb: MESSAGE-FROM-EXT ext=EXT no
+#     current call message-call-id=ID -> 404". Janus gives that handle {event:"message",
+#     sender, content, content_type, call_id: CALL}. The agent sends in-dialog: POST /message.
+#   Transfers: baresip ctrl_tcp {"command":"transfer","params":"sip:2008@127.0.0.1:5060"} (any
+#     full URI, e.g. sip:attacker@evil.example: Kamailio relays the REFER in-dialog unchanged;
+#     a bare number would bypass Kamailio) -> Janus "transfer" {refer_id, refer_to, referred_by};
+#     "vcb: REFER call-id=ID from=URI to=URI refer-to=[HDR] referred-by=[HDR]", "vcb: REFER-REPLY
+#     call-id=ID code=202 reason=[Accepted]", then per NOTIFY from Janus "vcb: NOTIFY call-id=ID
+#     from=URI event=[refer;id=N] subscription-state=[active;expires=299] body="SIP/2.0 200
+#     Answering"" (or "SIP/2.0 486 Busy Here"; a {request:"decline"} gives body="SIP/2.0 603
+#     Decline" with subscription-state=[terminated;reason=noresource]). The new call's INVITE
+#     carries Referred-By (INVITE-HEADERS names). What baresip 1.0 does with the old call: after
+#     a NOTIFY 200 it reports CALL_CLOSED "Call transfered" but sends NO BYE (the page must hang
+#     up the old call itself); after a NOTIFY 486 it reports TRANSFER_FAILED and sometimes sends
+#     a BYE, sometimes not; after a declined one (603, subscription terminated) TRANSFER_FAILED
+#     and a BYE at once. The agent (POST /transfer) hangs up after a NOTIFY with 2xx only and
+#     keeps the call otherwise.
+#   Remote hold: baresip ctrl_tcp {"command":"hold"} / {"command":"resume"} re-INVITE the visitor
+#     with a=sendonly / a=sendrecv; the agent POST /hold {"direction":"sendonly"|"inactive"} /
+#     POST /resume. kamailio.log: "vcb: re-INVITE call-id=ID from=EXT to=visitor
+#     sdp-direction=DIR", then "vcb: re-INVITE-REPLY call-id=ID code=N reason=[TEXT]
+#     sdp-direction=DIR" (the answer's direction). A call placed with autoaccept_reinvites:false
+#     gets "updatingcall" with the offer and must answer ({request:"update"} + answer) within
+#     60 s: then Kamailio answers 408 to the holder and CANCELs the re-INVITE at Janus (487),
+#     and baresip hangs the call up (the agent keeps it).
+#   In-dialog MESSAGE answered 404 (the agent, when told so) ends the dialog at Janus (RFC 5057):
+#     the page gets "hangup" code 0 "Terminated", no BYE is sent. 415 does not.
 # shellcheck disable=SC2317  # functions below are also called from traps / indirectly
 set -euo pipefail
 
@@ -207,8 +274,9 @@ cleanup() {
       mkdir -p "$KEEP_LOGS/config" && cp -a "$STACK_DIR/logs/." "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2002" "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/record-2008" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/janus" "$STACK_DIR/janus2" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
-          "$STACK_DIR/baresip-2002" "$KEEP_LOGS/config/" &&
+          "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$KEEP_LOGS/config/" &&
         log "logs kept in $KEEP_LOGS"
     elif ((CMD_FAILED)); then
       print_log_tails
@@ -238,8 +306,9 @@ chmod 755 "$STACK_DIR"
 LOG_DIR=$STACK_DIR/logs
 RECORD_DIR=$STACK_DIR/record
 RECORD_DIR_RINGING=$STACK_DIR/record-2002
-mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$STACK_DIR/janus" "$STACK_DIR/kamailio" \
-  "$STACK_DIR/baresip-2000" "$STACK_DIR/baresip-2002"
+RECORD_DIR_TRANSFER=$STACK_DIR/record-2008
+mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$STACK_DIR/janus" \
+  "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008"
 
 IN_NS=()
 if [[ $NETWORK == netns ]]; then
@@ -256,7 +325,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :4444 or sport = :4446 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -404,6 +473,13 @@ listening() { # PROTO(t|u) PORT: something in our namespace listens on 127.0.0.1
   local out
   out=$("${IN_NS[@]}" ss -Hln"$1" "src 127.0.0.1:$2") && [[ -n $out ]]
 }
+listening_all() { # PROTO:PORT...: all of them listen on 127.0.0.1 (one ss run, cheaper under load)
+  local out p
+  out=$("${IN_NS[@]}" ss -Hlntu 'src 127.0.0.1') || return 1
+  for p in "$@"; do
+    grep -Eq "^${p%%:*} .* 127\.0\.0\.1:${p#*:} " <<<"$out" || return 1
+  done
+}
 
 # Kamailio, PBX front
 KLOG=$LOG_DIR/kamailio.log
@@ -413,6 +489,12 @@ RINGING_SECONDS=${VCB_RINGING_SECONDS:-3}
 start kamailio "$KLOG" kamailio -f "$STACK_DIR/kamailio/kamailio.cfg" -DD -E \
   -Y "$STACK_DIR/kamailio/run" -m 32 -M 8 -A "RINGING_DELAY_MS=$((RINGING_SECONDS * 1000))"
 KAMAILIO_PID=$LAST_PID
+
+# the agent UAS, extension 2009 (makes its own 800 Hz tone: nothing to wait for)
+ALOG=$LOG_DIR/agent-2009.log
+start agent-2009 "$ALOG" node "$HERE/agent-uas.mjs" --sip 127.0.0.1:5072 \
+  --rtp-ports 42500-42599 --control 127.0.0.1:4459 --user 2009 --message-reply 415
+AGENT_PID=$LAST_PID
 
 # Janus x2, SIP plugin only; started through stack/service.sh, which tests use to stop, kill
 # and restart them. Their PIDs live in svc/NAME.pid (cleanup stops whatever is running).
@@ -432,11 +514,14 @@ $(tail -n 10 "$LOG_DIR/greeting.log")"
 # baresip, extension 2000
 BDIR=$STACK_DIR/baresip-2000
 BLOG=$LOG_DIR/baresip-2000.log
+# What every baresip's contacts file names as "current contact" (see stack/baresip/contacts).
+VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
 render "$HERE/baresip/config" "$BDIR/config" \
-  "SIP_LISTEN=127.0.0.1:5062" "CTRL_LISTEN=127.0.0.1:4444" "RTP_PORTS=42000-42099" \
-  "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR"
+  "SIP_LISTEN=127.0.0.1:5062" "CTRL_LISTEN=127.0.0.1:4444" "CONS_LISTEN=127.0.0.1:4454" \
+  "RTP_PORTS=42000-42099" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR"
 render "$HERE/baresip/accounts" "$BDIR/accounts" \
   "SIP_USER=2000" "SIP_LISTEN=127.0.0.1:5062" "ANSWERMODE=auto"
+render "$HERE/baresip/contacts" "$BDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
 start baresip-2000 "$BLOG" baresip -f "$BDIR"
 BARESIP_PID=$LAST_PID
 
@@ -444,12 +529,25 @@ BARESIP_PID=$LAST_PID
 RDIR=$STACK_DIR/baresip-2002
 RLOG=$LOG_DIR/baresip-2002.log
 render "$HERE/baresip/config" "$RDIR/config" \
-  "SIP_LISTEN=127.0.0.1:5066" "CTRL_LISTEN=127.0.0.1:4446" "RTP_PORTS=42200-42299" \
-  "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_RINGING"
+  "SIP_LISTEN=127.0.0.1:5066" "CTRL_LISTEN=127.0.0.1:4446" "CONS_LISTEN=127.0.0.1:4456" \
+  "RTP_PORTS=42200-42299" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_RINGING"
 render "$HERE/baresip/accounts" "$RDIR/accounts" \
   "SIP_USER=2002" "SIP_LISTEN=127.0.0.1:5066" "ANSWERMODE=auto"
+render "$HERE/baresip/contacts" "$RDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
 start baresip-2002 "$RLOG" baresip -f "$RDIR"
 BARESIP_RINGING_PID=$LAST_PID
+
+# baresip, extension 2008 (the transfer target; answers like 2000, records into its own dir)
+XDIR=$STACK_DIR/baresip-2008
+XLOG=$LOG_DIR/baresip-2008.log
+render "$HERE/baresip/config" "$XDIR/config" \
+  "SIP_LISTEN=127.0.0.1:5068" "CTRL_LISTEN=127.0.0.1:4448" "CONS_LISTEN=127.0.0.1:4458" \
+  "RTP_PORTS=42400-42499" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_TRANSFER"
+render "$HERE/baresip/accounts" "$XDIR/accounts" \
+  "SIP_USER=2008" "SIP_LISTEN=127.0.0.1:5068" "ANSWERMODE=auto"
+render "$HERE/baresip/contacts" "$XDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
+start baresip-2008 "$XLOG" baresip -f "$XDIR"
+BARESIP_TRANSFER_PID=$LAST_PID
 
 # early-media UAS, extension 2003
 wait "$GEN_PID" || die "could not generate the announcement WAV; last lines of announcement.log:
@@ -462,11 +560,30 @@ start early-2003 "$ELOG" node "$HERE/early-media-uas.mjs" --sip 127.0.0.1:5064 \
 EARLY_PID=$LAST_PID
 
 wait_ready kamailio "$KAMAILIO_PID" "$KLOG" listening u 5060
-baresip_ready() { listening u 5062 && listening t 4444; }
+baresip_ready() { listening_all udp:5062 tcp:4444 tcp:4454; }
 wait_ready baresip-2000 "$BARESIP_PID" "$BLOG" baresip_ready
-baresip_ringing_ready() { listening u 5066 && listening t 4446; }
+baresip_ringing_ready() { listening_all udp:5066 tcp:4446 tcp:4456; }
 wait_ready baresip-2002 "$BARESIP_RINGING_PID" "$RLOG" baresip_ringing_ready
+baresip_transfer_ready() { listening_all udp:5068 tcp:4448 tcp:4458; }
+wait_ready baresip-2008 "$BARESIP_TRANSFER_PID" "$XLOG" baresip_transfer_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
+wait_ready agent-2009 "$AGENT_PID" "$ALOG" listening t 4459
+
+# Console loggers: baresip prints a received MESSAGE only on its console (cons), to the ONE TCP
+# client connected; these clients (one process each, "cat" on the socket) keep that output in a
+# log for the tests.
+CONSOLE_LOG=$LOG_DIR/baresip-2000-console.log
+CONSOLE_LOG_TRANSFER=$LOG_DIR/baresip-2008-console.log
+console_connected() { # PORT: our client is connected to that console
+  local out
+  out=$("${IN_NS[@]}" ss -Htn state established "( dport = :$1 )") && [[ -n $out ]]
+}
+start console-2000 "$CONSOLE_LOG" bash -c 'exec 3<>/dev/tcp/127.0.0.1/4454 && exec cat <&3'
+CONSOLE_PID=$LAST_PID
+start console-2008 "$CONSOLE_LOG_TRANSFER" bash -c 'exec 3<>/dev/tcp/127.0.0.1/4458 && exec cat <&3'
+CONSOLE_TRANSFER_PID=$LAST_PID
+wait_ready console-2000 "$CONSOLE_PID" "$CONSOLE_LOG" console_connected 4454
+wait_ready console-2008 "$CONSOLE_TRANSFER_PID" "$CONSOLE_LOG_TRANSFER" console_connected 4458
 for name in janus janus2; do
   wait "${JANUS_STARTER[$name]}" || die "$name did not start; last lines of $name.log:
 $(tail -n 25 "$LOG_DIR/$name.log")"
@@ -477,7 +594,7 @@ wait_ready janus-ws "$JANUS_PID" "$LOG_DIR/janus.log" listening t 8188
 wait_ready janus2-ws "$JANUS2_PID" "$LOG_DIR/janus2.log" listening t 8189
 
 T1=$(date +%s%N)
-log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID"
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, agent-2009 pid $AGENT_PID"
 
 # ---------------------------------------------------------------- the command
 export VCB_NETWORK=$NETWORK
@@ -517,6 +634,17 @@ export VCB_EARLY_WAV=$EARLY_WAV
 export VCB_EARLY_PID=$EARLY_PID
 export VCB_EARLY_LOG=$ELOG
 export VCB_IMPAIR=$HERE/impair.sh
+export VCB_EXT_TRANSFER=2008
+export VCB_BARESIP_TRANSFER_CTRL=127.0.0.1:4448
+export VCB_BARESIP_TRANSFER_PID=$BARESIP_TRANSFER_PID
+export VCB_RECORD_DIR_TRANSFER=$RECORD_DIR_TRANSFER
+export VCB_EXT_AGENT=2009
+export VCB_AGENT_CTRL=http://127.0.0.1:4459
+export VCB_AGENT_PID=$AGENT_PID
+export VCB_AGENT_LOG=$ALOG
+export VCB_BARESIP_CONSOLE_LOG=$CONSOLE_LOG
+export VCB_BARESIP_TRANSFER_CONSOLE_LOG=$CONSOLE_LOG_TRANSFER
+export VCB_VISITOR_CONTACT=$VISITOR_CONTACT
 VCB_CHROMIUM=$(command -v chromium || true)
 export VCB_CHROMIUM
 # Temp files of the command (Chromium profiles, ...) go into the run's temp dir too.

@@ -277,3 +277,50 @@ export function dropTcp(port: number): void {
 export function restoreNetwork(): void {
   impairMedia('off');
 }
+
+/**
+ * What the stack adds for text, context headers, transfers and remote hold: extension 2008 (a
+ * second answering baresip, the transfer target), extension 2009 (the "agent", stack/agent-uas.mjs,
+ * driven over HTTP) and the baresip consoles. Read when used (getters), so that importing this
+ * module never depends on them. See stack/with-stack.sh, "Observables for tests".
+ */
+export const farEnd = {
+  /** The transfer target's extension (2008): answers like 2000, records into its own dir. */
+  get extTransfer(): string {
+    return need('VCB_EXT_TRANSFER');
+  },
+  /** ctrl_tcp of the baresip behind 2008. */
+  get baresipTransferCtrl(): string {
+    return need('VCB_BARESIP_TRANSFER_CTRL');
+  },
+  /** 2008's recordings (dump-*-dec.wav). */
+  get recordDirTransfer(): string {
+    return need('VCB_RECORD_DIR_TRANSFER');
+  },
+  /** The agent's extension (2009). */
+  get extAgent(): string {
+    return need('VCB_EXT_AGENT');
+  },
+  /** The agent's HTTP control, e.g. http://127.0.0.1:4459. */
+  get agentCtrl(): string {
+    return need('VCB_AGENT_CTRL');
+  },
+  /** The agent's log: one "agent-uas: ..." line per SIP event. */
+  get agentLog(): string {
+    return need('VCB_AGENT_LOG');
+  },
+  /** The URI every baresip's contacts file holds, where its "message" command sends text. */
+  get visitorContact(): string {
+    return need('VCB_VISITOR_CONTACT');
+  },
+};
+
+/**
+ * The console (cons module) output of the baresip behind `ext` (2000 or 2008), as the stack logs
+ * it: where baresip shows a received MESSAGE, `\rsip:visitor@127.0.0.1:5060: "TEXT"`.
+ */
+export function baresipConsole(ext: '2000' | '2008' = '2000'): StackLog {
+  return new StackLog(
+    need(ext === '2008' ? 'VCB_BARESIP_TRANSFER_CONSOLE_LOG' : 'VCB_BARESIP_CONSOLE_LOG'),
+  );
+}
