@@ -139,7 +139,9 @@ export class JanusSipSession implements SipSession {
     this.sentTracks.add(track);
     const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
       handle.createOffer({
-        tracks: [{ type: 'audio', capture: track, recv: true }],
+        // The call owns the microphone (a transfer's new session shares it): janus.js must not
+        // stop it when this session closes.
+        tracks: [{ type: 'audio', capture: track, recv: true, dontStop: true }],
         success: resolve,
         error: (error: Error) =>
           reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
@@ -232,7 +234,7 @@ export class JanusSipSession implements SipSession {
     this.sentTracks.add(track);
     await new Promise<void>((resolve, reject) => {
       handle.replaceTracks({
-        tracks: [{ type: 'audio', mid: '0', capture: track, replace: true }],
+        tracks: [{ type: 'audio', mid: '0', capture: track, replace: true, dontStop: true }],
         success: () => resolve(),
         error: (error: string) => reject(new VoipError('failed', `replaceTracks: ${error}`)),
       });

@@ -269,7 +269,7 @@ describe('the Janus connector over janus.js', () => {
       await until(() => handle.requests.includes('call'));
       expect(handle.offers).to.have.length(1);
       expect(handle.offers[0]!.tracks).to.deep.equal([
-        { type: 'audio', capture: stream.getAudioTracks()[0], recv: true },
+        { type: 'audio', capture: stream.getAudioTracks()[0], recv: true, dontStop: true },
       ]);
       const sent = handle.sent.at(-1)!;
       expect(sent.message).to.deep.equal({
@@ -430,7 +430,7 @@ describe('the Janus connector over janus.js', () => {
       const track = next.getAudioTracks()[0]!;
       await session.replaceAudioTrack(track);
       expect(handle.replaced).to.deep.equal([
-        [{ type: 'audio', mid: '0', capture: track, replace: true }],
+        [{ type: 'audio', mid: '0', capture: track, replace: true, dontStop: true }],
       ]);
       expect(handle.offers).to.have.length(1);
 

@@ -176,11 +176,14 @@ export async function untilNoJanusSessions(
   }
 }
 
-/** The newest recording baresip made of what it received, after `sinceMs` (epoch ms). */
-export function newestRecording(sinceMs: number): string | undefined {
-  const files = readdirSync(stack.recordDir)
+/**
+ * The newest recording a baresip made of what it received, after `sinceMs` (epoch ms), in `dir`
+ * (default: extension 2000's).
+ */
+export function newestRecording(sinceMs: number, dir = stack.recordDir): string | undefined {
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith('-dec.wav'))
-    .map((f) => path.join(stack.recordDir, f))
+    .map((f) => path.join(dir, f))
     .filter((f) => statSync(f).mtimeMs >= sinceMs)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   return files[0];
@@ -190,10 +193,14 @@ export function newestRecording(sinceMs: number): string | undefined {
  * The newest recording after `sinceMs` (epoch ms), once baresip has closed it (it writes the
  * WAV's data size then, after the call ended); rejects after `ms`.
  */
-export async function finishedRecording(sinceMs: number, ms = 5000): Promise<string> {
+export async function finishedRecording(
+  sinceMs: number,
+  ms = 5000,
+  dir = stack.recordDir,
+): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
-    const file = newestRecording(sinceMs);
+    const file = newestRecording(sinceMs, dir);
     if (file && wavComplete(file)) return file;
     if (Date.now() > end)
       throw new Error(file ? `${file} still open after ${ms} ms` : `no recording after ${ms} ms`);
