@@ -9,8 +9,16 @@ import { run } from './lib/run.mjs';
 
 // The first load must not grow; a complete call grew by 2 % when the call chunk was split into
 // its folders (issue 10), and may not grow further without a reason written here.
+// Issue 11 (text, transfers, context, remote hold): the first load did not grow (9,906 -> 9,902
+// B: the panel's exported parts moved into the panel, shorter console details). A complete call
+// grew from 34,823 to 40,862 B, every capability loaded: the text chunk 2.7 KB (with every
+// call: sendMessage() works whatever the panel shows), transfers 0.8 KB (with every call: a
+// transfer asked for must be followed or declined), context 1.0 KB (only when the page sets
+// one), and 1.6 KB in the call chunk (the Janus session's MESSAGE, REFER and re-INVITE handling,
+// the call's transfer and remote-hold plumbing, the Text view's styles, which must be in the
+// panel's own stylesheet under a strict style-src CSP). A call without context: 39.9 KB.
 const BUDGET_FIRST_CLICK = 9_965;
-const BUDGET_COMPLETE_CALL = 34_826;
+const BUDGET_COMPLETE_CALL = 40_900;
 const ENTRY = 'dist/voip-call-button.js';
 const LANGUAGE_CHUNK = /^chunks\/(id)-[\w-]+\.js$/;
 
@@ -63,9 +71,14 @@ for (const [label, bytes, budget, files] of rows) {
     `${label.padEnd(24)} ${String(bytes).padStart(6)} B gzip -9  budget ${budget} B  ${ok ? 'ok' : 'OVER'}  (${files.join(', ')})`,
   );
 }
+/** What a file is, by the chunk name the build gives it (`index` is the call chunk). */
+const role = (f) =>
+  f === entry
+    ? 'first load'
+    : `${/^chunks\/(\w+)-/.exec(f)?.[1]?.replace(/^index$/, 'call') ?? 'other'} chunk`;
 for (const f of call) {
   console.log(
-    `${'  file'.padEnd(24)} ${String(gz(path.join('dist', f))).padStart(6)} B gzip -9  (${f})`,
+    `${`  ${role(f)}`.padEnd(24)} ${String(gz(path.join('dist', f))).padStart(6)} B gzip -9  (${f})`,
   );
 }
 for (const f of languages) {

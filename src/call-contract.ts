@@ -10,7 +10,7 @@ import type { CallInput, CallState } from './call-state.js';
 import type { EndReason, VoipErrorCode } from './errors.js';
 import type { MessageKey } from './i18n/index.js';
 import type { VoipMessageDetail } from './events.js';
-import type { DtmfMode, SessionEvent, SipConnector, SipSession } from './sip/session.js';
+import type { SessionEvent, SipConnector, SipSession } from './sip/session.js';
 
 /** The element's settings when a call starts, as the page set them. */
 export interface CallSettings {
@@ -28,8 +28,8 @@ export interface CallSettings {
   readonly iceServers: readonly RTCIceServer[];
   /** Replaces the built-in Janus connector (tests, other gateways). */
   readonly connector: SipConnector | undefined;
-  /** How keypad tones travel. */
-  readonly dtmfMode: DtmfMode;
+  /** How keypad tones travel: the `dtmf-mode` attribute (`info`; anything else is `rfc4733`). */
+  readonly dtmfMode: string;
   /**
    * Where to fetch a Janus token before connecting (the `token-url` attribute; empty: none).
    * String attributes the page removed are `null`.

@@ -106,8 +106,8 @@ export class CallController implements ReactiveController {
    * Starts downloading the call chunk (the Janus client) ahead of a click, e.g. when the visitor
    * points at or focuses the button. It talks to no gateway; a failure is left to `call()`.
    */
-  preload(): void {
-    loadCall().catch(() => undefined);
+  preload(): Promise<unknown> {
+    return loadCall().catch(() => undefined);
   }
 
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */
@@ -160,8 +160,8 @@ export class CallController implements ReactiveController {
    * chunk (with its English text for the message) is there.
    */
   async refuse(): Promise<never> {
-    await loadCall().catch(() => undefined);
-    this.fail('not-in-call', 'no call', false);
+    await this.preload();
+    this.fail('not-in-call', 'idle', false);
     throw new VoipError('not-in-call');
   }
 

@@ -76,7 +76,7 @@ export class IllegalTransitionError extends Error {
     readonly from: CallState,
     readonly input: CallInput,
   ) {
-    super(`Illegal call state transition: "${input}" in state "${from}"`);
+    super(`${input} in ${from}`);
     this.name = 'IllegalTransitionError';
   }
 }

@@ -41,7 +41,7 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart status - The status line (an ARIA live region).
  * @csspart timer - The call time, shown in the panel while connected.
  * @csspart panel - The in-call controls (shown during a call).
- * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`.
+ * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`, `text-toggle`.
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
  * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
@@ -49,6 +49,19 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart settings-toggle - The panel's "Audio" toggle.
  * @csspart settings - The audio settings: microphone and speaker choice, level meters.
  * @csspart level - The input and output level meters (`<meter>`).
+ * @csspart text-toggle - The panel's "Text" toggle, which opens the Text view (`aria-expanded`).
+ * @csspart unread - The unread count next to the "Text" toggle, shown while the view is closed.
+ * @csspart text - The Text view: the conversation, then the input.
+ * @csspart messages - The conversation's scrolling list.
+ * @csspart message - Each message; also `message-in` (the agent's) or `message-out` (the visitor's).
+ * @csspart message-meta - Who sent a message, and when.
+ * @csspart message-text - A message's text (links only for `https:` URLs).
+ * @csspart message-status - An outgoing message's delivery: sending, delivered, not delivered.
+ * @csspart retry - The "Retry" button of a message that was not delivered.
+ * @csspart message-error - Why the last message was refused or not delivered (`role="alert"`).
+ * @csspart message-input - The message input (`<textarea>`: Enter sends, Shift+Enter adds a line).
+ * @csspart send - The "Send" button.
+ * @csspart transfer-failed - The notice that a transfer the far end asked for did not go through, and why.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -103,8 +116,9 @@ export class VoipCallButton extends LitElement {
   disabled = false;
 
   /**
-   * Which in-call controls to show, separated by spaces: `mute`, `hold`, `keypad`, `settings`.
-   * Default: all that apply (mute from the start of a call, the others once it is answered).
+   * Which in-call controls to show, separated by spaces: `mute`, `hold`, `keypad`, `settings`,
+   * `text`. Default: all that apply (mute from the start of a call, the others once it is
+   * answered).
    */
   controls = '';
 
@@ -127,7 +141,8 @@ export class VoipCallButton extends LitElement {
   /**
    * What the agent is told about the visitor, sent as `X-` SIP headers on the INVITE: a record,
    * or as the attribute, URL query text (`page=/checkout&order=1234`). Never put secrets here:
-   * the page is public. Keys: letters, digits and `-` (32 at most); values: printable ASCII.
+   * the page is public. Keys: letters, digits and `-` (32 at most); values: at most 200
+   * characters, non-ASCII percent-encoded on the wire; see README.
    */
   context: Record<string, string> | string = '';
 
@@ -158,7 +173,7 @@ export class VoipCallButton extends LitElement {
       connector: this.connector,
       // A SIP password must never be in the page: attributes named like one are refused.
       credentialAttribute: this.getAttributeNames().find((name) => /secret|passw|ha1/i.test(name)),
-      dtmfMode: this.dtmfMode === 'info' ? 'info' : 'rfc4733',
+      dtmfMode: this.dtmfMode,
       ringback: this.ringback,
       tokenUrl: this.tokenUrl,
       language: this.language,
@@ -271,7 +286,7 @@ export class VoipCallButton extends LitElement {
 
   /** The visitor may be about to click: fetch the call code now. */
   private readonly onIntent = (): void => {
-    if (this.controller.state === 'idle' && !this.disabled) this.controller.preload();
+    if (this.controller.state === 'idle' && !this.disabled) void this.controller.preload();
   };
 
   /** When the click that started the current call came (`performance.now()`). */
@@ -319,7 +334,6 @@ export class VoipCallButton extends LitElement {
           idle
             ? nothing
             : html`<voip-call-panel
-                exportparts="panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,settings-toggle,settings,level"
                 .call=${this.controller.view}
                 .state=${state}
                 .controls=${this.controls}

@@ -27,7 +27,13 @@ describe('regressions', () => {
     const parts = [...panel.shadowRoot!.querySelectorAll('[part~="panel-button"]')].map((b) =>
       b.getAttribute('part')!.replace('panel-button ', ''),
     );
-    expect(parts).to.deep.equal(['mute', 'hold', 'keypad-toggle', 'settings-toggle']);
+    expect(parts).to.deep.equal([
+      'mute',
+      'hold',
+      'keypad-toggle',
+      'text-toggle',
+      'settings-toggle',
+    ]);
   });
 
   it('removing the ringback attribute before a call falls back to the language preset', async () => {

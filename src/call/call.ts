@@ -267,8 +267,9 @@ export class Call implements CallView, CallContext {
   private async open(): Promise<SipSession> {
     const { plan, token } = this;
     const displayName = sanitizeDisplayName(plan.displayName);
-    let session: SipSession | undefined;
-    session = await (plan.connector ?? janusConnector).connect({
+    // Set once connected: the events that come before are the call's own.
+    const opened: { session?: SipSession } = {};
+    const session = await (plan.connector ?? janusConnector).connect({
       ...(token ? { token } : {}),
       servers: plan.servers,
       sipDomain: plan.sipDomain,
@@ -276,12 +277,14 @@ export class Call implements CallView, CallContext {
       ...(displayName ? { displayName } : {}),
       signal: this.over.signal,
       onEvent: (event) => {
-        if (!session || session === this.session) this.onEvent(event);
-        else if (session === this.previous && !this.outcome && /hangup|lost/.test(event.type)) {
-          this.leftBy(session);
+        const from = opened.session;
+        if (!from || from === this.session) this.onEvent(event);
+        else if (from === this.previous && !this.outcome && /hangup|lost/.test(event.type)) {
+          this.leftBy(from);
         }
       },
     });
+    opened.session = session;
     if (this.released) void session.close();
     return session;
   }
@@ -300,7 +303,7 @@ export class Call implements CallView, CallContext {
     this.move('transfer');
     try {
       const session = (this.session = await this.open());
-      if (this.outcome) return 'failed';
+      if (this.over.signal.aborted) return 'failed'; // the call ended meanwhile
       this.limits.ringing();
       await session.call(uri, stream, { referId });
     } catch (error) {

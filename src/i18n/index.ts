@@ -58,7 +58,7 @@ export function loadTranslation(lang: string | null | undefined): Promise<void> 
       .then(
         (messages) => addBuiltInTranslation(primary, messages),
         (error: unknown) =>
-          console.warn(`<voip-call-button> could not load language "${primary}"`, error),
+          console.warn(`<voip-call-button> language "${primary}" not loaded`, error),
       )
       .finally(() => loaded.add(primary));
     loading.set(primary, pending);

@@ -19,7 +19,7 @@ export const keypad: CapabilityFactory = (call) => {
       if (!DIGITS.test(digits)) {
         throw new VoipError('invalid-digits', `not keypad digits: ${JSON.stringify(digits)}`);
       }
-      await session.sendDtmf(digits, call.plan.dtmfMode);
+      await session.sendDtmf(digits, call.plan.dtmfMode === 'info' ? 'info' : 'rfc4733');
       call.host.emit(createVoipEvent('voip-dtmf', { digits }));
     });
   /** The keypad shows once the call is answered, when `controls` lets it. */

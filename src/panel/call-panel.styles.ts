@@ -67,4 +67,79 @@ export const styles = css`
     border-radius: 8px;
     font-variant-numeric: tabular-nums;
   }
+  /* The Text view (src/chat/view.ts). */
+  [part='unread'] {
+    align-self: center;
+    min-width: 1.5em;
+    border-radius: 999px;
+    background: var(--voip-error-color, #b3261e);
+    color: #fff;
+    font-size: 0.75em;
+    text-align: center;
+  }
+  [part='text'] {
+    display: grid;
+    gap: 0.4em;
+    max-width: 24em;
+    margin-top: 0.4em;
+    font-size: 0.875em;
+  }
+  /* Reversed, it stays scrolled to the newest message; the list inside keeps its order. */
+  [part='messages'] {
+    display: flex;
+    flex-direction: column-reverse;
+    max-height: 16em;
+    overflow-y: auto;
+  }
+  [part='messages'] ol {
+    display: grid;
+    gap: 0.4em;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  [part~='message'] {
+    display: grid;
+    max-width: 85%;
+    padding: 0.3em 0.6em;
+    border: 1px solid var(--voip-panel-border, #c4c7c5);
+    border-radius: 8px;
+  }
+  [part~='message-out'] {
+    justify-self: end;
+  }
+  [part='message-meta'],
+  [part='message-status'] {
+    font-size: 0.85em;
+    color: var(--voip-status-color, #444);
+  }
+  [part='message-text'] {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  [part='retry'] {
+    justify-self: start;
+  }
+  [part='message-error'] {
+    margin: 0;
+    color: var(--voip-error-color, #b3261e);
+  }
+  form {
+    display: flex;
+    gap: 0.4em;
+    align-items: end;
+  }
+  [part='message-input'] {
+    flex: 1;
+    font: inherit;
+    resize: vertical;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;

@@ -6,7 +6,11 @@ import { rememberDevice, rememberedDevices } from '../media/devices.js';
 import { styles } from './call-panel.styles.js';
 
 /** The controls a `controls` attribute can list. */
-export const PANEL_CONTROLS = ['mute', 'hold', 'keypad', 'settings'] as const;
+export const PANEL_CONTROLS = ['mute', 'hold', 'keypad', 'settings', 'text'] as const;
+/** The panel's parts, re-exported by `<voip-call-button>` (see its `@csspart` list). */
+const EXPORTED_PARTS =
+  'panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send';
+
 /** One control of the panel. */
 export type PanelControl = (typeof PANEL_CONTROLS)[number];
 
@@ -17,9 +21,10 @@ export type PanelControl = (typeof PANEL_CONTROLS)[number];
  * defined by the call chunk, so a page that never calls never loads it. Pages style it through
  * the parts the element re-exports.
  *
- * @csspart panel-button - Each toggle of the panel (mute, hold, keypad).
+ * @csspart panel-button - Each toggle of the panel (mute, hold, keypad, text, audio).
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
+ * @csspart text - The Text view; also its inner parts (see `EXPORTED_PARTS`).
  */
 export class VoipCallPanel extends LitElement implements PanelContext {
   static override styles = styles;
@@ -70,6 +75,9 @@ export class VoipCallPanel extends LitElement implements PanelContext {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The element's page styles these parts through the element: the panel says which (here, in
+    // the call chunk, rather than in the element's template, which loads with every page).
+    this.setAttribute('exportparts', EXPORTED_PARTS);
     // The call timer ticks while the panel is shown.
     this.ticker = setInterval(() => this.requestUpdate(), 1000);
   }

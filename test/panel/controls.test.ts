@@ -8,7 +8,7 @@ import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipCallPanel } from '../../src/panel/call-panel.js';
 import { answeredCall, mountWithFake, until } from '../support/fake-connector.js';
 
-const TOGGLES = ['mute', 'hold', 'keypad-toggle', 'settings-toggle'];
+const TOGGLES = ['mute', 'hold', 'keypad-toggle', 'text-toggle', 'settings-toggle'];
 
 /** The parts of the panel's toggles, in order, once the panel has rendered. */
 async function toggles(el: VoipCallButton): Promise<string[]> {
