@@ -300,6 +300,7 @@ export class Call implements CallView, CallContext {
     // From now on the transferor's session is only watched for its end.
     this.previous = this.session;
     this.session = undefined;
+    this.recovery.pause(); // no media is expected until the target answers
     this.move('transfer');
     try {
       const session = (this.session = await this.open());
@@ -329,6 +330,7 @@ export class Call implements CallView, CallContext {
     this.previous = undefined;
     this.silenceTone();
     this.limits.answered();
+    this.recovery.start(performance.now());
     void target?.close();
     this.move('answered');
   }

@@ -89,6 +89,11 @@ export class Recovery {
     this.recoverIfWhole();
   }
 
+  /** Stops watching for now (a transfer is followed); `start()` watches again. */
+  pause(): void {
+    clearInterval(this.timer);
+  }
+
   /** Stops watching; the call is over. */
   stop(): void {
     this.stopped = true;

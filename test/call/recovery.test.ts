@@ -190,6 +190,40 @@ describe('recovering a call', () => {
       el.hangup();
     });
 
+    it('silence while the far end holds the call is not a break either', async () => {
+      const { el, session } = await answered();
+      session.emit({ type: 'ice-state', state: 'connected' });
+      const media = flowing(session);
+      await new Promise((r) => setTimeout(r, 60));
+      session.emit({ type: 'remote-hold', onHold: true });
+      media.stop();
+      await new Promise((r) => setTimeout(r, 400));
+      expect(el.state).to.equal('in-call');
+      expect(session.restarts).to.equal(0);
+      el.hangup();
+    });
+
+    it("no media while a transfer's target rings is not a break; the target's media is watched once it answers", async () => {
+      const { el, session, connector, log } = await answered();
+      session.emit({ type: 'ice-state', state: 'connected' });
+      const media = flowing(session);
+      await new Promise((r) => setTimeout(r, 60));
+      session.emit({ type: 'transfer', referId: 1, target: 'sip:2008@127.0.0.1:5060' });
+      await until(() => connector.sessions.length === 2 && connector.last.calledUri !== undefined);
+      media.stop();
+      const target = connector.last;
+      await new Promise((r) => setTimeout(r, 500)); // longer than connectMs + stallMs
+      expect(el.state).to.equal('calling');
+      expect(target.restarts + session.restarts).to.equal(0);
+      expect(log.count('voip-ended')).to.equal(0);
+      target.emit({ type: 'accepted' });
+      await until(() => el.state === 'in-call');
+      // The target's media never comes up: that is watched again.
+      target.emit({ type: 'ice-state', state: 'checking' });
+      await until(() => log.count('voip-ended') === 1, 2000);
+      expect(log.detail<VoipEndedDetail>('voip-ended').reason).to.equal('media-failed');
+    });
+
     it('the gateway hanging up itself while the media is down is "media-failed", not the far end', async () => {
       const { session, log } = await answered();
       session.emit({ type: 'ice-state', state: 'checking' });
