@@ -485,7 +485,8 @@ export class Call implements CallView, CallContext {
     await settleWithin(Promise.allSettled(pending), SETTLE_MS);
     this.released = true;
     this.silenceTone(); // a tone started by an event handled during the hang-up
-    this.transferred?.('failed');
+    // A transfer still followed ends with the call (the visitor hung up, most likely).
+    this.transferred?.(this.outcome?.kind === 'ended' ? this.outcome.reason : 'failed');
     for (const session of [this.session, this.previous]) {
       if (!session) continue;
       if (this.endedByUs && this.endedIn !== 'connecting') {

@@ -65,7 +65,8 @@ export const transfer: CapabilityFactory = (call: CallContext) => {
     following = false;
     failed = failure;
     tell(target, failure ? 'failed' : 'connected');
-    if (failure) {
+    // The busy tone tells the visitor the target failed, not that they hung up themselves.
+    if (failure && failure !== 'local-hangup') {
       const stop = startTone(FAILED_TONE);
       setTimeout(stop, FAILED_TONE_MS);
     }

@@ -42,6 +42,18 @@ function panelText(el: VoipCallButton): string {
 
 const TARGET = 'sip:2008@127.0.0.1:5060';
 
+/** Frequencies of the oscillators started from now on (the tones are made with them). */
+function watchTones(): { frequencies: number[]; restore: () => void } {
+  const frequencies: number[] = [];
+  const proto = OscillatorNode.prototype;
+  const { start } = proto;
+  proto.start = function (this: OscillatorNode, ...args: [number?]) {
+    frequencies.push(this.frequency.value);
+    return start.apply(this, args);
+  };
+  return { frequencies, restore: () => (proto.start = start) };
+}
+
 describe('transfers asked for by the far end', () => {
   it("accepts only a dialable number at the page's SIP domain, rebuilt from its parts", () => {
     const domain = '127.0.0.1:5060';
@@ -159,12 +171,15 @@ describe('transfers asked for by the far end', () => {
 
   it('a busy target with the transferor still up: back on the call, told why; its hang-up then ends "busy"', async () => {
     const { el, connector, first, transfers, ended } = await answered();
+    const tones = watchTones();
     first.emit({ type: 'transfer', referId: 12, target: TARGET });
     await until(() => connector.last !== first && connector.last.calledUri !== undefined);
     const second = connector.last;
     second.emit({ type: 'hangup', sipCode: 486, reason: 'Busy Here' });
     await until(() => el.state === 'in-call' && transfers.length === 2);
     expect(transfers.at(-1)).to.deep.equal({ target: TARGET, outcome: 'failed' });
+    expect(tones.frequencies, 'the busy tone (480 + 620 Hz)').to.include(620);
+    tones.restore();
     expect(second.closes).to.equal(1);
     await el.updateComplete;
     expect(panelText(el)).to.contain('The transfer did not go through.');
@@ -176,15 +191,19 @@ describe('transfers asked for by the far end', () => {
     expect(first.closes).to.equal(1);
   });
 
-  it('hanging up while the target rings releases both sessions and ends "local-hangup"', async () => {
-    const { el, connector, first, ended } = await answered();
+  it('hanging up while the target rings releases both sessions and ends "local-hangup", without a busy tone', async () => {
+    const { el, connector, first, ended, transfers } = await answered();
     first.emit({ type: 'transfer', referId: 13, target: TARGET });
     await until(() => connector.last !== first && connector.last.calledUri !== undefined);
     const second = connector.last;
     second.emit({ type: 'ringing', sipCode: 180 });
     await until(() => el.state === 'ringing');
+    const tones = watchTones();
     el.hangup();
-    await until(() => el.state === 'idle');
+    await until(() => el.state === 'idle' && transfers.length === 2);
+    tones.restore();
+    expect(transfers.at(-1)?.outcome).to.equal('failed');
+    expect(tones.frequencies, 'no busy tone when the visitor hung up').to.deep.equal([]);
     expect(ended[0]?.reason).to.equal('local-hangup');
     expect(first.closes).to.equal(1);
     expect(second.closes).to.equal(1);
