@@ -1,7 +1,8 @@
 /**
  * Call set-up latency on the real local stack (run inside stack/with-stack.sh by
  * scripts/bench.mjs). For each call it records, on the page's clock, the time from call() to
- * each state, to the first audible received audio, and from hangup() back to idle. The first
+ * each state, to the first audible received audio, from sendMessage() to the text's delivery
+ * report, and from hangup() back to idle. The first
  * call of each page is "cold" (downloads the call chunk, Janus.init); the rest are "warm".
  * Prints numbers; asserts nothing.
  */
@@ -17,6 +18,8 @@ interface Sample {
   ringing: number;
   inCall: number;
   firstAudio: number;
+  /** sendMessage() until the far end's 200 (baresip), in the answered call. */
+  messageDelivered: number;
   hangupToIdle: number;
 }
 
@@ -65,6 +68,12 @@ try {
           await new Promise((r) => setTimeout(r, 5));
         }
         await ctx.close();
+        // A text message, from sendMessage() to the far end's final answer (SIP MESSAGE 200).
+        const m0 = performance.now();
+        const messageDelivered = await el.sendMessage('bench').then(
+          () => performance.now() - m0,
+          () => NaN,
+        );
         const h0 = performance.now();
         el.hangup();
         while ((el.state as string) !== 'idle') await new Promise((r) => setTimeout(r, 2));
@@ -74,6 +83,7 @@ try {
           ringing: at['ringing']! - t0,
           inCall: at['in-call']! - t0,
           firstAudio: firstAudio - t0,
+          messageDelivered,
           hangupToIdle: idle - h0,
         };
       });
@@ -91,6 +101,7 @@ const columns: Array<[keyof Omit<Sample, 'cold'>, string]> = [
   ['ringing', 'call() → ringing'],
   ['inCall', 'call() → in-call (answered)'],
   ['firstAudio', 'call() → first received audio'],
+  ['messageDelivered', 'sendMessage() → delivered (200)'],
   ['hangupToIdle', 'hangup() → idle (released)'],
 ];
 const pct = (values: number[], q: number) => {
