@@ -30,8 +30,12 @@ export type {
   VoipQualityDetail,
   VoipReconnectingDetail,
   VoipReconnectedDetail,
+  VoipMessageDetail,
+  VoipMessageStatusDetail,
+  VoipTransferDetail,
   ReconnectCause,
 } from './events.js';
+export type { ChatMessage } from './call-contract.js';
 export { parseDialString, parseSipDomain, toSipUri, type DialTarget } from './dial-target.js';
 export { registerTranslation, type Messages, type MessageKey } from './i18n/index.js';
 export type { SipConnector, SipSession, SessionEvent, ConnectOptions } from './sip/session.js';
