@@ -13,6 +13,7 @@ import { assertHears, assertSustained, useStackFixture } from './support/fixture
 import {
   agent,
   agentLog,
+  callAgent,
   transferFromExtension,
   waitInviteHeaders,
   inviteHeaders,
@@ -152,9 +153,7 @@ describe('transfers asked for by the far end', () => {
         const since = kamailio.mark();
         const agentSince = agentLog().mark();
         const { page } = await fixture.freshPage();
-        await addButton(page, { number: farEnd.extAgent });
-        await page.evaluate(() => window.vcbEl.call());
-        await waitForEvent(page, 'voip-connected');
+        await callAgent(page);
         const sessions = await janusSessions();
         const result = await agent.transfer(target);
         assert.equal(result.code, 202, 'the REFER was accepted (then declined by NOTIFY)');
@@ -182,9 +181,7 @@ describe('transfers asked for by the far end', () => {
     async () => {
       const agentSince = agentLog().mark();
       const { page } = await fixture.freshPage();
-      await addButton(page, { number: farEnd.extAgent });
-      await page.evaluate(() => window.vcbEl.call());
-      await waitForEvent(page, 'voip-connected');
+      await callAgent(page);
       await agent.transfer(`sip:${stack.extBusy}@${stack.sipDomain}`);
       await waitForEvent(page, 'voip-transfer', 10_000, 2);
       const outcomes = (await events(page))
@@ -211,9 +208,7 @@ describe('hold by the far end', () => {
     async () => {
       const agentSince = agentLog().mark();
       const { page } = await fixture.freshPage();
-      await addButton(page, { number: farEnd.extAgent });
-      await page.evaluate(() => window.vcbEl.call());
-      await waitForEvent(page, 'voip-connected');
+      await callAgent(page);
       const held = await agent.hold('sendonly');
       assert.equal(held.code, 200, 'the page answered the re-INVITE');
       await waitForEvent(page, 'voip-hold');

@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { TIMEOUT } from './support/test.js';
-import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
+import { events, waitForEvent, waitForState } from './support/browser.js';
 import { useStackFixture } from './support/fixture.js';
 import {
   agent,
   agentLog,
+  callAgent,
   dialogMessages,
   sendTextFromExtension,
   waitConsoleText,
@@ -22,7 +23,7 @@ import {
   waitExtensionMessage,
   waitSipReply,
 } from './support/sip-observe.js';
-import { baresipConsole, farEnd, kamailio } from './support/stack.js';
+import { baresipConsole, kamailio } from './support/stack.js';
 
 const fixture = useStackFixture();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,13 +31,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A locator inside the element's in-call panel (Playwright pierces the shadow roots). */
 const panel = (page: Page, selector: string) =>
   page.locator(`#under-test voip-call-panel ${selector}`);
-
-/** Calls the agent (2009) and waits for the answer. */
-async function callAgent(page: Page): Promise<void> {
-  await addButton(page, { number: farEnd.extAgent });
-  await page.evaluate(() => window.vcbEl.call());
-  await waitForEvent(page, 'voip-connected');
-}
 
 /** `sendMessage(text)` in the page: how it settled. */
 function send(page: Page, text: string): Promise<{ ok: boolean; code?: string }> {

@@ -9,7 +9,6 @@ import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import { createJanusConnector } from '../../src/janus/connector.js';
 import { newSocket } from '../../src/janus/sockets.js';
-import { VoipError } from '../../src/errors.js';
 import type { ConnectOptions, SessionEvent, SipSession } from '../../src/sip/session.js';
 import type { VoipEndedDetail } from '../../src/events.js';
 import {
@@ -20,6 +19,7 @@ import {
   type FakeJanusScript,
 } from '../support/fake-janus.js';
 import { record, until } from '../support/fake-connector.js';
+import { rejection } from '../support/promises.js';
 
 const BROWSER = { browser: 'chrome', version: 150 };
 
@@ -50,17 +50,6 @@ async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
   );
   await new Promise((resolve) => setTimeout(resolve, 30));
   return settled;
-}
-
-/** The VoipError `promise` rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<VoipError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(VoipError);
-    return error as VoipError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A live microphone track (Chromium's fake device). */

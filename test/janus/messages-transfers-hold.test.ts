@@ -7,7 +7,6 @@
  */
 import { expect } from '@open-wc/testing';
 import { createJanusConnector } from '../../src/janus/connector.js';
-import { VoipError } from '../../src/errors.js';
 import type { CallOptions, SessionEvent, SipSession } from '../../src/sip/session.js';
 import {
   createFakeJanus,
@@ -20,6 +19,7 @@ import {
   type PluginReply,
 } from '../support/fake-janus.js';
 import { until } from '../support/fake-connector.js';
+import { rejection } from '../support/promises.js';
 
 const BROWSER = { browser: 'chrome', version: 150 };
 
@@ -75,17 +75,6 @@ async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
   );
   await aFewTasks();
   return settled;
-}
-
-/** The VoipError `promise` rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<VoipError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(VoipError);
-    return error as VoipError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Records the page's unhandled promise rejections until `stop()`. */

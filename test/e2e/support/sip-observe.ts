@@ -5,6 +5,8 @@
  * (`kamailio.mark()`, `agentLog().mark()`, `baresipConsole().mark()`) so that a test sees only
  * what happened after it.
  */
+import type { Page } from 'playwright-core';
+import { addButton, waitForEvent } from './browser.js';
 import { Baresip, StackLog, baresipConsole, farEnd, kamailio, literal } from './stack.js';
 
 /** A value logged as the inside of a JSON string (Kamailio escapes \ " CR LF TAB). */
@@ -405,6 +407,13 @@ async function agentRequest<T>(path: string, body?: object): Promise<T> {
  * call with `autoaccept_reinvites: false`, `hold`/`resume` reach the page as "updatingcall";
  * the agent's request resolves once the page answered (Kamailio gives 408 after 60 s).
  */
+/** Adds the test element to `page`, calls the agent (2009) and waits for the answer. */
+export async function callAgent(page: Page): Promise<void> {
+  await addButton(page, { number: farEnd.extAgent });
+  await page.evaluate(() => window.vcbEl.call());
+  await waitForEvent(page, 'voip-connected');
+}
+
 export const agent = {
   calls: (): Promise<AgentCall[]> => agentRequest<AgentCall[]>('calls'),
   hold: (direction: 'sendonly' | 'inactive' = 'sendonly', options: AgentOptions = {}) =>
