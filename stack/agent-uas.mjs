@@ -52,61 +52,30 @@
 // Traffic only to the addresses found in the requests (127.0.0.1 in the stack).
 import dgram from 'node:dgram';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import {
+  buildResponse,
+  cliArgs,
+  codecName,
+  every20ms,
+  g711Audio,
+  g711Offer,
+  g711Sdp,
+  newTag as tag,
+  onSipMessages,
+  rtpPorts,
+  rtpStream,
+  viaAddress,
+} from './lib/sip-udp.mjs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) {
-  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-}
+const args = cliArgs();
 const [sipHost, sipPort] = (args.sip || '127.0.0.1:5072').split(':');
-const [rtpLo, rtpHi] = (args['rtp-ports'] || '42500-42599').split('-').map(Number);
 const [ctlHost, ctlPort] = (args.control || '127.0.0.1:4459').split(':');
 const user = args.user || '2009';
-// G.711 encoders (the classic Sun reference code), for the tone below.
-const SEG_U = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];
-const SEG_A = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff];
-const segment = (v, table) => {
-  const i = table.findIndex((end) => v <= end);
-  return i < 0 ? 8 : i;
-};
-function ulaw(pcm16) {
-  let v = pcm16 >> 2;
-  let mask = 0xff;
-  if (v < 0) {
-    v = -v;
-    mask = 0x7f;
-  }
-  v = Math.min(v, 8159) + 0x21;
-  const seg = segment(v, SEG_U);
-  if (seg >= 8) return 0x7f ^ mask;
-  return ((seg << 4) | ((v >> (seg + 1)) & 0xf)) ^ mask;
-}
-function alaw(pcm16) {
-  let v = pcm16 >> 3;
-  let mask = 0xd5;
-  if (v < 0) {
-    mask = 0x55;
-    v = -v - 1;
-  }
-  const seg = segment(v, SEG_A);
-  if (seg >= 8) return 0x7f ^ mask;
-  return ((seg << 4) | ((seg < 2 ? v >> 1 : v >> seg) & 0xf)) ^ mask;
-}
-// The agent's sound: raw G.711 files when given, else one second of a steady 800 Hz tone at
-// 0.3 of full scale (unlike the greeting's 440 Hz bed, the announcement's 600 Hz and the
-// selftest caller's 1 kHz), made here so that the agent needs nothing generated before it starts.
-function tone(encode) {
-  const out = Buffer.alloc(8000);
-  for (let i = 0; i < 8000; i++) {
-    out[i] = encode(Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 800 * i) / 8000)));
-  }
-  return out;
-}
-const audio = {
-  0: args.pcmu ? readFileSync(args.pcmu) : tone(ulaw),
-  8: args.pcma ? readFileSync(args.pcma) : tone(alaw),
-};
+// The agent's sound: raw G.711 files when given, else one second of a steady 800 Hz tone (unlike
+// the greeting's 440 Hz bed, the announcement's 600 Hz and the selftest caller's 1 kHz), made
+// here so that the agent needs nothing generated before it starts.
+const audio = g711Audio({ pcmu: args.pcmu, pcma: args.pcma }, 800);
 const config = { messageReply: Number(args['message-reply'] || 415) };
 // Like baresip's rtp_timeout: a call whose incoming RTP stopped for this long while the peer
 // should be sending (sendrecv both ways) is hung up; a call that never received RTP (the
@@ -130,7 +99,6 @@ const T1 = 500;
 const T2 = 4000;
 const TIMER_B = 64 * T1; // 32 s: a transaction without a final response gives up
 const log = (s) => console.log(`agent-uas: ${s}`);
-const tag = () => randomBytes(6).toString('hex');
 const branch = () => `z9hG4bK${randomBytes(8).toString('hex')}`;
 const contact = `<sip:${user}@${sipHost}:${sipPort}>`;
 
@@ -147,60 +115,11 @@ if (process.env.VCB_AGENT_TRACE === '1') {
   );
 }
 const calls = new Map(); // call-id -> call
-const usedPorts = new Set();
+const ports = rtpPorts(sipHost, args['rtp-ports'] || '42500-42599');
 const serverReplies = new Map(); // branch of a request we answered -> last response (retransmits)
 const clientTx = new Map(); // branch of a request we sent -> transaction
 
 // ---------------------------------------------------------------- SIP message helpers
-function parse(buf) {
-  const text = buf.toString('utf8');
-  const sep = text.indexOf('\r\n\r\n');
-  const head = (sep < 0 ? text : text.slice(0, sep)).split('\r\n');
-  const body = sep < 0 ? '' : text.slice(sep + 4);
-  const start = head.shift();
-  const headers = []; // [lower-case name, value, name as on the wire]
-  for (const line of head) {
-    if (/^[ \t]/.test(line) && headers.length) headers[headers.length - 1][1] += ` ${line.trim()}`;
-    else {
-      const c = line.indexOf(':');
-      if (c > 0) headers.push([line.slice(0, c).trim(), line.slice(c + 1).trim(), line]);
-    }
-  }
-  const compact = {
-    v: 'via',
-    f: 'from',
-    t: 'to',
-    i: 'call-id',
-    m: 'contact',
-    l: 'content-length',
-    c: 'content-type',
-    o: 'event',
-    r: 'refer-to',
-  };
-  for (const h of headers) {
-    const n = h[0].toLowerCase();
-    h[0] = compact[n] || n;
-  }
-  const all = (n) => headers.filter((h) => h[0] === n).map((h) => h[1]);
-  const one = (n) => all(n)[0];
-  const isRequest = !start.startsWith('SIP/2.0');
-  const [a, b, ...rest] = start.split(' ');
-  const cseq = (one('cseq') || '').split(/\s+/);
-  return {
-    start,
-    all,
-    one,
-    body,
-    headers,
-    isRequest,
-    method: isRequest ? a : cseq[1],
-    uri: isRequest ? b : undefined,
-    code: isRequest ? 0 : Number(b),
-    reason: isRequest ? '' : rest.join(' '),
-    cseqNum: Number(cseq[0]),
-  };
-}
-
 const topBranch = (msg) => ((msg.one('via') || '').match(/;\s*branch=([^;,\s]+)/i) || [])[1];
 const uriOf = (nameAddr) => {
   const m = (nameAddr || '').match(/<([^>]*)>/);
@@ -211,35 +130,18 @@ const hostPortOf = (uri) => {
   return { host: m[1], port: Number(m[2] || 5060) };
 };
 
-// Where a response goes: the top Via's sent-by, honouring received/rport (RFC 3261 18.2.2).
-function replyAddress(req) {
-  const top = req.one('via') || '';
-  const m = top.match(/SIP\/2\.0\/UDP\s+([^;:\s]+)(?::(\d+))?/i) || [];
-  const rcv = top.match(/;\s*received=([^;\s]+)/i);
-  const rport = top.match(/;\s*rport=(\d+)/i);
-  return { host: rcv ? rcv[1] : m[1], port: Number(rport ? rport[1] : m[2] || 5060) };
-}
-
 function respond(req, code, reason, { toTag, body = '', contentType, extra = [] } = {}) {
-  let to = req.one('to');
-  if (toTag && !/;\s*tag=/i.test(to)) to += `;tag=${toTag}`;
-  const vias = req.all('via').flatMap((v) => v.split(/,(?=\s*SIP\/)/i).map((x) => x.trim()));
-  const lines = [`SIP/2.0 ${code} ${reason || REASONS[code] || 'Unknown'}`];
-  for (const v of vias) lines.push(`Via: ${v}`);
-  if (req.method === 'INVITE' && code > 100 && code < 300)
-    for (const rr of req.all('record-route')) lines.push(`Record-Route: ${rr}`);
-  lines.push(
-    `From: ${req.one('from')}`,
-    `To: ${to}`,
-    `Call-ID: ${req.one('call-id')}`,
-    `CSeq: ${req.one('cseq')}`,
-  );
-  if (req.method === 'INVITE' && code > 100 && code < 300) lines.push(`Contact: ${contact}`);
-  lines.push('Server: vcb-stack agent-uas', ...extra);
-  if (body) lines.push(`Content-Type: ${contentType || 'application/sdp'}`);
-  lines.push(`Content-Length: ${Buffer.byteLength(body)}`, '', body);
-  const msg = Buffer.from(lines.join('\r\n'));
-  const to2 = replyAddress(req);
+  const msg = buildResponse(req, code, reason || REASONS[code] || 'Unknown', {
+    toTag,
+    body,
+    contentType,
+    extra,
+    server: 'vcb-stack agent-uas',
+    contact,
+    // Only an INVITE sets up a dialog here; in-dialog requests' 200s carry no Contact.
+    dialog: req.method === 'INVITE',
+  });
+  const to2 = viaAddress(req.one('via'));
   sip.send(msg, to2.port, to2.host);
   const b = topBranch(req);
   if (b && req.method !== 'INVITE') {
@@ -265,19 +167,16 @@ const canSend = (call) =>
   ['sendrecv', 'recvonly'].includes(call.remoteDirection);
 
 function sdpBody(call) {
-  const codec = call.pt === 0 ? 'PCMU' : 'PCMA';
-  return [
-    'v=0',
-    `o=vcb-agent ${call.sdpId} ${call.sdpVersion} IN IP4 ${sipHost}`,
-    's=vcb agent',
-    `c=IN IP4 ${sipHost}`,
-    't=0 0',
-    `m=audio ${call.rtp.port} RTP/AVP ${call.pt}`,
-    `a=rtpmap:${call.pt} ${codec}/8000`,
-    'a=ptime:20',
-    `a=${call.localDirection}`,
-    '',
-  ].join('\r\n');
+  return g711Sdp({
+    origin: 'vcb-agent',
+    session: 'vcb agent',
+    id: call.sdpId,
+    version: call.sdpVersion,
+    host: sipHost,
+    port: call.rtp.port,
+    pt: call.pt,
+    direction: call.localDirection,
+  });
 }
 
 // Takes the remote address and direction from an SDP offer or answer.
@@ -298,48 +197,12 @@ function applyRemoteSdp(call, sdp) {
   }
 }
 
-function bindRtp() {
-  return new Promise((resolve, reject) => {
-    const next = (p) => {
-      if (p > rtpHi) return reject(new Error('no free RTP port'));
-      if (usedPorts.has(p)) return next(p + 2);
-      const s = dgram.createSocket('udp4');
-      s.once('error', () => {
-        s.close();
-        next(p + 2);
-      });
-      s.bind(p, sipHost, () => {
-        usedPorts.add(p);
-        resolve({ sock: s, port: p });
-      });
-    };
-    next(rtpLo);
-  });
-}
-
 function startRtp(call) {
-  const data = audio[call.pt];
-  const ssrc = randomBytes(4).readUInt32BE(0);
-  let seq = randomBytes(2).readUInt16BE(0);
-  let ts = randomBytes(4).readUInt32BE(0);
-  let off = 0;
-  let ticks = 0;
-  const t0 = Date.now();
-  const sendOne = () => {
-    ticks++;
-    seq++;
-    ts += 160;
+  const stream = rtpStream(audio[call.pt], call.pt);
+  const send = () => {
+    stream.advance();
     if (!canSend(call) || !call.rtp) return; // on hold: the clock runs on, nothing is sent
-    const pkt = Buffer.alloc(12 + 160);
-    pkt[0] = 0x80;
-    pkt[1] = (call.sent === 0 ? 0x80 : 0) | call.pt;
-    pkt.writeUInt16BE(seq & 0xffff, 2);
-    pkt.writeUInt32BE(ts >>> 0, 4);
-    pkt.writeUInt32BE(ssrc, 8);
-    for (let i = 0; i < 160; i++) {
-      pkt[12 + i] = data[off];
-      off = (off + 1) % data.length;
-    }
+    const pkt = stream.packet(call.sent === 0);
     try {
       call.rtp.sock.send(pkt, call.remote.port, call.remote.host);
       call.sent++;
@@ -348,8 +211,7 @@ function startRtp(call) {
       call.sendError = true;
     }
   };
-  // Paced by the wall clock: catch up if the event loop was late, never burst more than 5.
-  call.timer = setInterval(() => {
+  const rtpTimedOut = () => {
     if (
       rtpTimeoutMs &&
       call.lastRtp &&
@@ -359,13 +221,11 @@ function startRtp(call) {
     ) {
       log(`call-id=${call.id}: no RTP for ${rtpTimeoutMs} ms -> BYE`);
       hangup(call);
-      return;
+      return true;
     }
-    const due = Math.floor((Date.now() - t0) / 20) + 1;
-    for (let n = 0; ticks < due && n < 5; n++) sendOne();
-    if (ticks < due) ticks = due; // drop what is too late
-  }, 10);
-  sendOne();
+    return false;
+  };
+  call.timer = every20ms(send, { check: rtpTimedOut });
 }
 
 function endCall(call, why) {
@@ -376,8 +236,7 @@ function endCall(call, why) {
   clearInterval(call.timer);
   clearTimeout(call.okRetrans);
   if (call.rtp) {
-    usedPorts.delete(call.rtp.port);
-    call.rtp.sock.close();
+    ports.release(call.rtp);
     call.rtp = null;
   }
   // Keep ended calls visible in /calls for a while, then forget them.
@@ -520,11 +379,9 @@ async function onInvite(req) {
   }
   respond(req, 100, 'Trying');
   const sdp = req.body;
-  const media = sdp.match(/^m=audio (\d+) RTP\/AVP ([\d ]+)/m);
-  const pts = media ? media[2].trim().split(/\s+/).map(Number) : [];
-  const pt = pts.find((p) => p === 0 || p === 8);
+  const offer = g711Offer(sdp);
   const localTag = tag();
-  if (!media || !sdp.match(/^c=IN IP4 ([\d.]+)/m) || pt === undefined) {
+  if (!offer) {
     log(`INVITE call-id=${id} without a PCMU/PCMA audio offer -> 488`);
     respond(req, 488, 'Not Acceptable Here', { toTag: localTag });
     return;
@@ -540,7 +397,7 @@ async function onInvite(req) {
     remoteTarget: uriOf(req.one('contact')),
     routeSet: req.all('record-route').flatMap((v) => v.split(/,(?=\s*<)/).map((x) => x.trim())),
     localCseq: Math.floor(Math.random() * 1000) + 1,
-    pt,
+    pt: offer.pt,
     sdpId: Date.now(),
     sdpVersion: 1,
     localDirection: 'sendrecv',
@@ -552,7 +409,7 @@ async function onInvite(req) {
   applyRemoteSdp(call, sdp);
   calls.set(id, call);
   try {
-    call.rtp = await bindRtp();
+    call.rtp = await ports.bind();
   } catch (e) {
     log(`INVITE call-id=${id}: ${e.message} -> 503`);
     respond(req, 503, 'Service Unavailable', { toTag: localTag });
@@ -586,7 +443,7 @@ async function onInvite(req) {
   call.okRetrans = setTimeout(again, interval);
   const xh = req.headers.filter((h) => /^x-/i.test(h[2])).map((h) => h[2]);
   log(
-    `INVITE call-id=${id} from=${call.from} x-headers=${JSON.stringify(xh)} -> 200 ${pt === 0 ? 'PCMU' : 'PCMA'} rtp ${call.rtp.port} -> ${call.remote.host}:${call.remote.port}`,
+    `INVITE call-id=${id} from=${call.from} x-headers=${JSON.stringify(xh)} -> 200 ${codecName(call.pt)} rtp ${call.rtp.port} -> ${call.remote.host}:${call.remote.port}`,
   );
   startRtp(call);
 }
@@ -811,17 +668,7 @@ const control = http.createServer((req, res) => {
   });
 });
 
-sip.on('message', (buf) => {
-  let msg;
-  try {
-    msg = parse(buf);
-  } catch {
-    return;
-  }
-  if (!msg.one('call-id') || !msg.one('cseq') || !msg.one('via')) return;
-  if (msg.isRequest) onRequest(msg);
-  else onResponse(msg);
-});
+onSipMessages(sip, onRequest, onResponse);
 sip.bind(Number(sipPort), sipHost, () => {
   control.listen(Number(ctlPort), ctlHost, () =>
     log(`listening on udp ${sipHost}:${sipPort}, control http://${ctlHost}:${ctlPort}`),

@@ -17,144 +17,66 @@
 //   early-uas: ACK call-id=<id>
 // Traffic only to the addresses found in the requests (127.0.0.1 in the stack).
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import {
+  buildResponse,
+  cliArgs,
+  codecName,
+  every20ms,
+  g711Audio,
+  g711Offer,
+  g711Sdp,
+  newTag,
+  onSipMessages,
+  rtpPorts,
+  rtpStream,
+  viaAddress,
+  viaValues,
+} from './lib/sip-udp.mjs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2) {
-  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-}
+const args = cliArgs();
 const [sipHost, sipPort] = (args.sip || '127.0.0.1:5064').split(':');
-const [rtpLo, rtpHi] = (args['rtp-ports'] || '42300-42399').split('-').map(Number);
 const maxMs = Number(args['max-seconds'] || 120) * 1000;
-const audio = { 0: readFileSync(args.pcmu), 8: readFileSync(args.pcma) };
+const audio = g711Audio({ pcmu: args.pcmu, pcma: args.pcma });
 const log = (s) => console.log(`early-uas: ${s}`);
 
 const sip = dgram.createSocket('udp4');
 const calls = new Map(); // call-id -> call
-const usedPorts = new Set();
+const ports = rtpPorts(sipHost, args['rtp-ports'] || '42300-42399');
 
-// ---------------------------------------------------------------- SIP message helpers
-function parse(buf) {
-  const text = buf.toString('utf8');
-  const sep = text.indexOf('\r\n\r\n');
-  const head = (sep < 0 ? text : text.slice(0, sep)).split('\r\n');
-  const body = sep < 0 ? '' : text.slice(sep + 4);
-  const start = head.shift();
-  const headers = [];
-  for (const line of head) {
-    if (/^[ \t]/.test(line) && headers.length) headers[headers.length - 1][1] += ` ${line.trim()}`;
-    else {
-      const c = line.indexOf(':');
-      if (c > 0) headers.push([line.slice(0, c).trim(), line.slice(c + 1).trim()]);
-    }
-  }
-  const compact = {
-    v: 'via',
-    f: 'from',
-    t: 'to',
-    i: 'call-id',
-    m: 'contact',
-    l: 'content-length',
-    c: 'content-type',
-  };
-  for (const h of headers) {
-    const n = h[0].toLowerCase();
-    h[0] = compact[n] || n;
-  }
-  const all = (n) => headers.filter((h) => h[0] === n).map((h) => h[1]);
-  const one = (n) => all(n)[0];
-  return { start, all, one, body, isRequest: !start.startsWith('SIP/2.0') };
-}
-
-function respond(req, code, reason, { toTag, body = '', extra = [] } = {}) {
-  let to = req.one('to');
-  if (toTag && !/;\s*tag=/i.test(to)) to += `;tag=${toTag}`;
-  const vias = req.all('via').flatMap((v) => v.split(/,(?=\s*SIP\/)/i).map((x) => x.trim()));
-  const lines = [`SIP/2.0 ${code} ${reason}`];
-  for (const v of vias) lines.push(`Via: ${v}`);
-  if (code > 100 && code < 300)
-    for (const rr of req.all('record-route')) lines.push(`Record-Route: ${rr}`);
-  lines.push(
-    `From: ${req.one('from')}`,
-    `To: ${to}`,
-    `Call-ID: ${req.one('call-id')}`,
-    `CSeq: ${req.one('cseq')}`,
-  );
-  if (code > 100 && code < 300) lines.push(`Contact: <sip:2003@${sipHost}:${sipPort}>`);
-  lines.push('Server: vcb-stack early-media-uas', ...extra);
-  if (body) lines.push('Content-Type: application/sdp');
-  lines.push(`Content-Length: ${Buffer.byteLength(body)}`, '', body);
-  const msg = Buffer.from(lines.join('\r\n'));
-  // Reply to the top Via's sent-by, honouring received/rport (RFC 3261 18.2.2 / RFC 3581).
-  const top = vias[0] || '';
-  const m = top.match(/SIP\/2\.0\/UDP\s+([^;:\s]+)(?::(\d+))?/i) || [];
-  const rcv = top.match(/;\s*received=([^;\s]+)/i);
-  const rport = top.match(/;\s*rport=(\d+)/i);
-  const host = rcv ? rcv[1] : m[1];
-  const port = Number(rport ? rport[1] : m[2] || 5060);
-  sip.send(msg, port, host);
+// ---------------------------------------------------------------- SIP responses
+function respond(req, code, reason, opts = {}) {
+  // Contact (and Record-Route) on every 101-299 response, not only the INVITE's: besides the 183
+  // that is the 200 to a CANCEL or an OPTIONS, where they do no harm.
+  const msg = buildResponse(req, code, reason, {
+    ...opts,
+    server: 'vcb-stack early-media-uas',
+    contact: `<sip:2003@${sipHost}:${sipPort}>`,
+    dialog: true,
+  });
+  const to = viaAddress(viaValues(req)[0]);
+  sip.send(msg, to.port, to.host);
   return msg;
 }
 
 // ---------------------------------------------------------------- RTP
-function bindRtp() {
-  return new Promise((resolve, reject) => {
-    const next = (p) => {
-      if (p > rtpHi) return reject(new Error('no free RTP port'));
-      if (usedPorts.has(p)) return next(p + 2);
-      const s = dgram.createSocket('udp4');
-      s.once('error', () => {
-        s.close();
-        next(p + 2);
-      });
-      s.bind(p, sipHost, () => {
-        usedPorts.add(p);
-        resolve({ sock: s, port: p });
-      });
-    };
-    next(rtpLo);
-  });
-}
-
 function startRtp(call) {
-  const data = audio[call.pt];
-  const ssrc = randomBytes(4).readUInt32BE(0);
-  let seq = randomBytes(2).readUInt16BE(0);
-  let ts = randomBytes(4).readUInt32BE(0);
-  let off = 0;
-  const t0 = Date.now();
-  const sendOne = () => {
-    const pkt = Buffer.alloc(12 + 160);
-    pkt[0] = 0x80;
-    pkt[1] = (call.sent === 0 ? 0x80 : 0) | call.pt;
-    pkt.writeUInt16BE(seq & 0xffff, 2);
-    pkt.writeUInt32BE(ts >>> 0, 4);
-    pkt.writeUInt32BE(ssrc, 8);
-    for (let i = 0; i < 160; i++) {
-      pkt[12 + i] = data[off];
-      off = (off + 1) % data.length;
-    }
-    call.rtp.sock.send(pkt, call.remote.port, call.remote.host);
-    seq++;
-    ts += 160;
-    call.sent++;
-  };
-  // Paced by the wall clock: catch up if the event loop was late, never burst more than 5.
-  call.timer = setInterval(() => {
-    const due = Math.floor((Date.now() - t0) / 20) + 1;
-    for (let n = 0; call.sent < due && n < 5; n++) sendOne();
-    if (call.sent < due) call.sent = due; // drop what is too late
-  }, 10);
-  sendOne();
+  const stream = rtpStream(audio[call.pt], call.pt);
+  call.timer = every20ms(
+    () => {
+      call.rtp.sock.send(stream.packet(call.sent === 0), call.remote.port, call.remote.host);
+      stream.advance();
+      call.sent++;
+    },
+    // Packets dropped for being too late count as sent: the log's count follows the clock.
+    { dropped: (n) => (call.sent += n) },
+  );
 }
 
 function endCall(call) {
   clearInterval(call.timer);
   clearTimeout(call.maxTimer);
   if (call.rtp) {
-    usedPorts.delete(call.rtp.port);
-    call.rtp.sock.close();
+    ports.release(call.rtp);
     call.rtp = null;
   }
 }
@@ -169,11 +91,9 @@ function finalReply(call, code, reason) {
     interval *= 2;
     call.retrans = setTimeout(again, interval);
   };
-  const top = call.invite.one('via') || '';
-  const m = top.match(/SIP\/2\.0\/UDP\s+([^;:\s]+)(?::(\d+))?/i) || [];
-  const rport = top.match(/;\s*rport=(\d+)/i);
-  call.replyHost = (top.match(/;\s*received=([^;\s]+)/i) || [])[1] || m[1];
-  call.replyPort = Number(rport ? rport[1] : m[2] || 5060);
+  const to = viaAddress(call.invite.one('via'));
+  call.replyHost = to.host;
+  call.replyPort = to.port;
   call.retrans = setTimeout(again, interval);
   // Forget the call after timer H (32 s).
   setTimeout(() => {
@@ -197,48 +117,43 @@ async function onInvite(req) {
     return;
   }
   respond(req, 100, 'Trying');
-  const sdp = req.body;
-  const media = sdp.match(/^m=audio (\d+) RTP\/AVP ([\d ]+)/m);
-  const conn = sdp.match(/^c=IN IP4 ([\d.]+)/m);
-  const pts = media ? media[2].trim().split(/\s+/).map(Number) : [];
-  const pt = pts.find((p) => p === 0 || p === 8);
-  if (!media || !conn || pt === undefined) {
+  const offer = g711Offer(req.body);
+  if (!offer) {
     log(`INVITE call-id=${id} without a PCMU/PCMA audio offer -> 488`);
-    respond(req, 488, 'Not Acceptable Here', { toTag: randomBytes(6).toString('hex') });
+    respond(req, 488, 'Not Acceptable Here', { toTag: newTag() });
     return;
   }
+  const { pt } = offer;
   const call = {
     id,
     invite: req,
-    tag: randomBytes(6).toString('hex'),
+    tag: newTag(),
     pt,
     sent: 0,
     received: 0,
     t0: Date.now(),
-    remote: { host: conn[1], port: Number(media[1]) },
+    remote: { host: offer.host, port: offer.port },
   };
   calls.set(id, call);
   try {
-    call.rtp = await bindRtp();
+    call.rtp = await ports.bind();
   } catch (e) {
     log(`INVITE call-id=${id}: ${e.message} -> 503`);
     finalReply(call, 503, 'Service Unavailable');
     return;
   }
   call.rtp.sock.on('message', () => call.received++);
-  const codec = pt === 0 ? 'PCMU' : 'PCMA';
-  const answer = [
-    'v=0',
-    `o=vcb-early ${call.t0} 1 IN IP4 ${sipHost}`,
-    's=vcb early media',
-    `c=IN IP4 ${sipHost}`,
-    't=0 0',
-    `m=audio ${call.rtp.port} RTP/AVP ${pt}`,
-    `a=rtpmap:${pt} ${codec}/8000`,
-    'a=ptime:20',
-    'a=sendrecv',
-    '',
-  ].join('\r\n');
+  const codec = codecName(pt);
+  const answer = g711Sdp({
+    origin: 'vcb-early',
+    session: 'vcb early media',
+    id: call.t0,
+    version: 1,
+    host: sipHost,
+    port: call.rtp.port,
+    pt,
+    direction: 'sendrecv',
+  });
   call.progress = respond(req, 183, 'Session Progress', { toTag: call.tag, body: answer });
   log(
     `INVITE call-id=${id} from=${(req.one('from') || '').replace(/;.*$/, '')} -> 183 ${codec} rtp ${call.rtp.port} -> ${call.remote.host}:${call.remote.port}`,
@@ -254,7 +169,7 @@ async function onInvite(req) {
 }
 
 function onRequest(req) {
-  const method = req.start.split(' ')[0];
+  const method = req.method;
   const id = req.one('call-id');
   const call = calls.get(id);
   switch (method) {
@@ -284,27 +199,18 @@ function onRequest(req) {
       return;
     case 'OPTIONS':
       respond(req, 200, 'OK', {
-        toTag: randomBytes(6).toString('hex'),
+        toTag: newTag(),
         extra: ['Allow: INVITE, ACK, CANCEL, OPTIONS'],
       });
       return;
     default:
       // No dialog is ever confirmed here: BYE, INFO, re-INVITE ... do not match anything.
-      respond(req, 481, 'Call/Transaction Does Not Exist', {
-        toTag: randomBytes(6).toString('hex'),
-      });
+      respond(req, 481, 'Call/Transaction Does Not Exist', { toTag: newTag() });
   }
 }
 
-sip.on('message', (buf) => {
-  let req;
-  try {
-    req = parse(buf);
-  } catch {
-    return;
-  }
-  if (req.isRequest && req.one('call-id') && req.one('cseq') && req.one('via')) onRequest(req);
-});
+// Responses: none expected (this side never sends a request), so none handled.
+onSipMessages(sip, onRequest);
 sip.bind(Number(sipPort), sipHost, () => log(`listening on udp ${sipHost}:${sipPort}`));
 
 const stop = () => {

@@ -191,34 +191,8 @@ async function jevent(sid, pred, ms) {
 }
 // Minimal but valid WebRTC audio offer (ICE/DTLS never complete; enough for the SIP leg).
 function fakeOffer() {
-  const fp = Array.from({ length: 32 }, () =>
-    Math.floor(Math.random() * 256)
-      .toString(16)
-      .padStart(2, '0')
-      .toUpperCase(),
-  ).join(':');
-  return [
-    'v=0',
-    `o=- ${Date.now()} 2 IN IP4 127.0.0.1`,
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0',
-    'a=msid-semantic: WMS',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 0 8',
-    'c=IN IP4 0.0.0.0',
-    'a=rtcp:9 IN IP4 0.0.0.0',
-    'a=ice-ufrag:abcd',
-    'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-    'a=ice-options:trickle',
-    `a=fingerprint:sha-256 ${fp}`,
-    'a=setup:actpass',
-    'a=mid:0',
-    'a=sendrecv',
-    'a=rtcp-mux',
-    'a=rtpmap:0 PCMU/8000',
-    'a=rtpmap:8 PCMA/8000',
-    '',
-  ].join('\r\n');
+  // The same SDP the JanusClient's calls offer (fakeSdp, further down), PCMU and PCMA.
+  return fakeSdp({ fp: randomFingerprint(), setup: 'actpass', dir: 'sendrecv' });
 }
 
 // Collect the SIP plugin events of one call until `done` matches (or ms pass). `at` schedules
