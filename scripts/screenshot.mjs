@@ -1,8 +1,8 @@
-// npm run screenshot: docs/demo.png, the demo page with one call connected (its in-call panel and
-// keypad open) and one busy line.
+// npm run screenshot: docs/demo.png, the demo page with one call connected to the agent (its
+// in-call panel with a text exchange) and one busy line.
 // Builds when dist/ is missing, then runs itself (--inside) in the local stack
-// (stack/with-stack.sh), where headless Chromium places a real call to extension 2000 and one
-// to the busy extension 2001 before taking the picture.
+// (stack/with-stack.sh), where headless Chromium places a real call to the agent extension 2009
+// and one to the busy extension 2001 before taking the picture.
 import { existsSync, mkdirSync } from 'node:fs';
 import { CHROMIUM_PATH, chromiumArgs } from './lib/chromium.mjs';
 import { run } from './lib/run.mjs';
@@ -29,15 +29,28 @@ if (!process.argv.includes('--inside')) {
     args: chromiumArgs(),
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 620 } });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 720 } });
     await page.goto(demo.url);
     const inState = (id, state) =>
       page.waitForSelector(`#${id}[state="${state}"]`, { state: 'attached', timeout: 15_000 });
 
-    await page.getByRole('button', { name: 'Call reservations' }).click();
-    await inState('sales', 'in-call');
-    // The in-call panel: open its keypad so the picture shows every control.
-    await page.locator('#sales').getByRole('button', { name: 'Keypad' }).click();
+    // A call to the agent (2009) with a text exchange: the visitor types, the agent answers
+    // (driven through the agent's HTTP control, inside the stack's namespace).
+    const agent = (path, body) =>
+      fetch(`${process.env.VCB_AGENT_CTRL}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await agent('config', { messageReply: 200 });
+    await page.getByRole('button', { name: 'Call an agent' }).click();
+    await inState('agent', 'in-call');
+    const input = page.locator('#agent [part="message-input"]');
+    await input.fill('Hi! Can I move my booking to Friday?');
+    await input.press('Enter');
+    await page.locator('#agent [part="message-status"]').first().waitFor({ timeout: 5000 });
+    await agent('message', { text: 'Yes, Friday works. One moment, I am changing it now.' });
+    await page.locator('#agent [part~="message-in"]').waitFor({ timeout: 5000 });
     await page.waitForTimeout(2500); // let the call timer run
 
     await page.getByRole('button', { name: 'Call support' }).click();
@@ -49,8 +62,8 @@ if (!process.argv.includes('--inside')) {
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: OUTPUT, fullPage: true });
 
-    await page.getByRole('button', { name: 'Hang up' }).click();
-    await inState('sales', 'idle');
+    await page.locator('#agent').getByRole('button', { name: 'Hang up' }).click();
+    await inState('agent', 'idle');
   } finally {
     await browser.close();
     await demo.close();
