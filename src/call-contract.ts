@@ -144,6 +144,8 @@ export interface CallContext {
   /** The gateway session, once connected. */
   readonly session: SipSession | undefined;
   readonly onHold: boolean;
+  /** Whether the far end holds the call (it sends nothing, or music). */
+  readonly remoteHold: boolean;
   /**
    * Runs an action that needs the answered call: refused with `not-in-call` otherwise; a
    * `VoipError` it throws with `invalid-*` is reported as is, any other failure as

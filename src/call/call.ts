@@ -68,6 +68,8 @@ export class Call implements CallView, CallContext {
   private transferred: ((failure: EndReason | undefined) => void) | undefined;
   /** How the last transfer failed, and when: the far end's hang-up soon after ends with it. */
   private transferFailure: { outcome: Outcome; at: number } | undefined;
+  /** Whether the transferor's side held the call when its transfer began (restored on return). */
+  private remoteHoldBefore = false;
   /** The Janus token the call connected with (a transfer's new session reuses it). */
   private token: string | undefined;
   private readonly capabilities: readonly Capability[];
@@ -98,9 +100,11 @@ export class Call implements CallView, CallContext {
     this.decided = new Promise((resolve) => (this.decide = resolve));
     this.maxDurationMs = toMs(plan.maxDuration);
     this.permissionMs = toMs(plan.permissionTimeout) ?? DEFAULT_PERMISSION_TIMEOUT_MS;
-    this.limits = new CallLimits(toMs(plan.ringTimeout), (reason) =>
-      this.settle({ kind: 'ended', reason }, true),
-    );
+    this.limits = new CallLimits(toMs(plan.ringTimeout), (reason) => {
+      // A transfer's target that rings too long fails the transfer, not the call.
+      if (this.transferred && reason === 'no-answer') this.targetFailed({ kind: 'ended', reason });
+      else this.settle({ kind: 'ended', reason }, true);
+    });
     this.recovery = new Recovery(this, () =>
       this.settle({ kind: 'ended', reason: 'media-failed' }, true),
     );
@@ -279,8 +283,11 @@ export class Call implements CallView, CallContext {
       onEvent: (event) => {
         const from = opened.session;
         if (!from || from === this.session) this.onEvent(event);
-        else if (from === this.previous && !this.outcome && /hangup|lost/.test(event.type)) {
-          this.leftBy(from);
+        else if (from === this.previous && !this.outcome) {
+          if (/hangup|lost/.test(event.type)) this.leftBy(from);
+          // The transferor asks for another transfer meanwhile: declined, as one is followed.
+          else if (event.type === 'transfer')
+            void from.declineTransfer(event.referId).catch(() => 0);
         }
       },
     });
@@ -297,7 +304,15 @@ export class Call implements CallView, CallContext {
     const stream = this.localStream;
     if (this.outcome || this.host.state !== 'in-call' || !stream) return 'failed';
     const done = new Promise<EndReason | undefined>((resolve) => (this.transferred = resolve));
-    // From now on the transferor's session is only watched for its end.
+    // The new call starts afresh: not held by its far end, no early media, no failure to recall.
+    const held = this.remoteHold;
+    this.remoteHoldBefore = held;
+    if (held) this.heldByRemote(false);
+    this.earlyMedia = false;
+    this.transferFailure = undefined;
+    // From now on the transferor's session is only watched for its end (an earlier transferor
+    // still hanging up is let go).
+    void this.previous?.close();
     this.previous = this.session;
     this.session = undefined;
     this.recovery.pause(); // no media is expected until the target answers
@@ -328,11 +343,19 @@ export class Call implements CallView, CallContext {
     this.transferFailure = { outcome, at: performance.now() };
     this.session = this.previous;
     this.previous = undefined;
+    if (this.remoteHoldBefore) this.heldByRemote(true);
     this.silenceTone();
     this.limits.answered();
     this.recovery.start(performance.now());
     void target?.close();
     this.move('answered');
+  }
+
+  /** The far end holds the call or resumed it: the status line and `voip-hold`. */
+  private heldByRemote(onHold: boolean): void {
+    this.remoteHold = onHold;
+    this.host.update();
+    this.host.emit(createVoipEvent('voip-hold', { onHold, by: 'remote' }));
   }
 
   /** The transferor's call ended while its transfer was followed (as asked): release it. */
@@ -403,9 +426,7 @@ export class Call implements CallView, CallContext {
         if (this.host.state === 'in-call') this.host.emit(createVoipEvent('voip-connected', {}));
         break;
       case 'remote-hold':
-        this.remoteHold = event.onHold;
-        this.host.update();
-        this.host.emit(createVoipEvent('voip-hold', { onHold: event.onHold, by: 'remote' }));
+        this.heldByRemote(event.onHold);
         break;
       case 'remote-stream':
         this.remoteStream = event.stream;

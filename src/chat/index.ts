@@ -39,6 +39,13 @@ const prefix = Math.random().toString(36).slice(2, 8);
 let counter = 0;
 
 export const chat: CapabilityFactory = (call) => {
+  /**
+   * Whether a message comes from the call's side: the sender's host is the page's SIP domain's
+   * (any port: a PBX's phones send from their own). Anyone else reaching the gateway is ignored.
+   */
+  const peerHost = call.plan.sipDomain.replace(/:\d+$/, '');
+  const fromPeer = (sender: string) =>
+    /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;>?]+)/i.exec(sender)?.[1]?.toLowerCase() === peerHost;
   addBuiltInTranslation('en', enChat);
   const { host } = call;
   const allowed = limiter(MAX_SENDS, WINDOW_MS);
@@ -174,7 +181,14 @@ export const chat: CapabilityFactory = (call) => {
     onEvent: (event) => {
       if (event.type !== 'message') return false;
       // Only the answered call's conversation; an empty text is nothing to show.
-      if (!stopped && host.state === 'in-call' && event.text.trim() !== '') receive(event.text);
+      if (
+        !stopped &&
+        host.state === 'in-call' &&
+        event.text.trim() !== '' &&
+        fromPeer(event.sender)
+      ) {
+        receive(event.text);
+      }
       return true;
     },
     section: textSection(ui),

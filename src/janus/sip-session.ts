@@ -39,6 +39,7 @@ interface SipResult {
   sender?: unknown;
   refer_id?: unknown;
   refer_to?: unknown;
+  replaces?: unknown;
 }
 
 export class JanusSipSession implements SipSession {
@@ -147,6 +148,8 @@ export class JanusSipSession implements SipSession {
           reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
       });
     });
+    // Closed (the visitor hung up) while the offer was made: no INVITE now.
+    if (this.closed || this.hangupAsked) throw new VoipError('failed', 'session closed');
     const calling = this.expect(['calling']);
     this.send(
       {
@@ -378,7 +381,12 @@ export class JanusSipSession implements SipSession {
         break;
       case 'transfer':
         if (typeof result.refer_id === 'number' && typeof result.refer_to === 'string') {
-          this.emit({ type: 'transfer', referId: result.refer_id, target: result.refer_to });
+          this.emit({
+            type: 'transfer',
+            referId: result.refer_id,
+            target: result.refer_to,
+            ...(typeof result.replaces === 'string' ? { replaces: result.replaces } : {}),
+          });
         }
         break;
       case 'hangingup':

@@ -19,7 +19,7 @@ export const quality: CapabilityFactory = (call) => {
   const recent: number[] = [];
   const sample = () => {
     // On hold the far end sends nothing, and a reconnecting call has its own notice.
-    if (call.onHold || call.host.state !== 'in-call') {
+    if (call.onHold || call.remoteHold || call.host.state !== 'in-call') {
       counters = undefined;
       return;
     }

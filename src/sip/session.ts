@@ -49,7 +49,13 @@ export type SessionEvent =
    * The far end asks to transfer the call (SIP REFER): `target` is its Refer-To URI, untrusted.
    * Follow it with a call on another session (`CallOptions.referId`), or decline it.
    */
-  | { readonly type: 'transfer'; readonly referId: number; readonly target: string }
+  | {
+      readonly type: 'transfer';
+      readonly referId: number;
+      readonly target: string;
+      /** An attended transfer: the Call-ID of the call the new one is to replace. */
+      readonly replaces?: string;
+    }
   /**
    * The far end put the call on hold (a re-INVITE making its media `sendonly` or `inactive`),
    * or resumed it. The session has already answered the re-INVITE.

@@ -46,10 +46,14 @@ export const transfer: CapabilityFactory = (call: CallContext) => {
   const tell = (target: string, outcome: VoipTransferDetail['outcome']) =>
     call.host.emit(createVoipEvent('voip-transfer', { target, outcome }));
 
-  const handle = async (referId: number, target: string) => {
+  const handle = async (referId: number, target: string, replaces?: string) => {
+    // Attended transfers (Replaces) are not followed.
     const uri =
-      call.plan.transfers === 'off' ? undefined : transferTarget(target, call.plan.sipDomain);
-    if (!uri || following) {
+      call.plan.transfers === 'off' || replaces !== undefined
+        ? undefined
+        : transferTarget(target, call.plan.sipDomain);
+    // Only the answered call is transferred (not while reconnecting, nor during a transfer).
+    if (!uri || following || call.host.state !== 'in-call') {
       // Declined: the far end is told (603) and the visitor keeps the call.
       tell(target, 'declined');
       await call.session?.declineTransfer(referId).catch((error: unknown) => {
@@ -79,7 +83,7 @@ export const transfer: CapabilityFactory = (call: CallContext) => {
     },
     onEvent(event) {
       if (event.type !== 'transfer') return false;
-      void handle(event.referId, event.target);
+      void handle(event.referId, event.target, event.replaces);
       return true;
     },
     section: {

@@ -102,6 +102,17 @@ describe('text messages: sending', () => {
     await hangUp(el);
   });
 
+  it("takes text only from the call's side: a sender at another host is ignored", async () => {
+    const { el, session, log } = await chatCall();
+    session.emit({ type: 'message', text: 'spoofed', sender: 'sip:2000@198.51.100.7:5060' });
+    session.emit({ type: 'message', text: 'odd', sender: 'sip:127.0.0.1.evil.example' });
+    session.emit({ type: 'message', text: 'from a phone', sender: 'sip:2000@127.0.0.1:5062' });
+    session.emit({ type: 'message', text: 'no user', sender: '<sip:127.0.0.1>' });
+    await settle();
+    expect(log.messages.map((m) => m.text)).to.deep.equal(['from a phone']);
+    await hangUp(el);
+  });
+
   it('ids are unique, across calls too', async () => {
     const { el, connector, session, log } = await chatCall();
     await el.sendMessage('a');

@@ -47,8 +47,16 @@ async function setUp(): Promise<{ page: Page; x: number; y: number; pageErrors: 
       );
     }
   });
-  const box = await page.locator('#under-test [part="button"]').boundingBox();
-  assert.ok(box, 'the button is on screen');
+  // The element is appended below the demo page's content: scrolled into view, since a trusted
+  // click goes to viewport coordinates.
+  const button = page.locator('#under-test [part="button"]');
+  await button.scrollIntoViewIfNeeded();
+  const box = await button.boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(
+    box && viewport && box.y >= 0 && box.y + box.height <= viewport.height,
+    'the button is on screen',
+  );
   return { page, x: box.x + box.width / 2, y: box.y + box.height / 2, pageErrors };
 }
 

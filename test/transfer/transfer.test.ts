@@ -210,6 +210,66 @@ describe('transfers asked for by the far end', () => {
     expect(second.hangups).to.equal(1);
   });
 
+  it('declines an attended transfer (Replaces), and any transfer while reconnecting', async () => {
+    const { el, connector, first, transfers } = await answered();
+    first.emit({ type: 'transfer', referId: 20, target: TARGET, replaces: 'abc@pbx' });
+    await until(() => first.declinedTransfers.length === 1);
+    first.emit({ type: 'connection-interrupted' });
+    await until(() => el.state === 'reconnecting');
+    first.emit({ type: 'transfer', referId: 21, target: TARGET });
+    await until(() => first.declinedTransfers.length === 2);
+    expect(first.declinedTransfers).to.deep.equal([20, 21]);
+    expect(transfers.map((t) => t.outcome)).to.deep.equal(['declined', 'declined']);
+    expect(connector.sessions.length).to.equal(1);
+    el.hangup();
+    await until(() => el.state === 'idle');
+  });
+
+  it('a transfer from a call the far end held: the hold clears for the target, and comes back if the transfer fails', async () => {
+    const { el, connector, first, holds, transfers } = await answered();
+    first.emit({ type: 'remote-hold', onHold: true });
+    first.emit({ type: 'transfer', referId: 22, target: TARGET });
+    await until(() => connector.last !== first && connector.last.calledUri !== undefined);
+    await el.updateComplete;
+    expect(statusText(el)).to.equal('Transferring…');
+    expect(holds).to.deep.equal([
+      { onHold: true, by: 'remote' },
+      { onHold: false, by: 'remote' },
+    ]);
+    connector.last.emit({ type: 'hangup', sipCode: 486 });
+    await until(() => el.state === 'in-call' && transfers.length === 2);
+    await el.updateComplete;
+    expect(statusText(el)).to.equal('On hold — please stay on the line');
+    expect(holds.at(-1)).to.deep.equal({ onHold: true, by: 'remote' });
+    el.hangup();
+    await until(() => el.state === 'idle');
+  });
+
+  it('a target that rings past ring-timeout fails the transfer, not the call', async () => {
+    const { el, connector, first, transfers } = await answered({ 'ring-timeout': '0.3' });
+    first.emit({ type: 'transfer', referId: 23, target: TARGET });
+    await until(() => connector.last !== first && connector.last.calledUri !== undefined);
+    const second = connector.last;
+    second.emit({ type: 'ringing', sipCode: 180 });
+    await until(() => el.state === 'in-call' && transfers.length === 2, 3000);
+    expect(transfers.at(-1)?.outcome).to.equal('failed');
+    expect(second.closes).to.equal(1);
+    expect(first.hangups).to.equal(0);
+    el.hangup();
+    await until(() => el.state === 'idle');
+  });
+
+  it("declines the transferor's second transfer while its first is followed", async () => {
+    const { el, connector, first } = await answered();
+    first.emit({ type: 'transfer', referId: 24, target: TARGET });
+    await until(() => connector.last !== first && connector.last.calledUri !== undefined);
+    first.emit({ type: 'transfer', referId: 25, target: TARGET });
+    await until(() => first.declinedTransfers.length === 1);
+    expect(first.declinedTransfers).to.deep.equal([25]);
+    el.hangup();
+    await until(() => el.state === 'idle');
+  });
+
   it('declines a second transfer while one is followed', async () => {
     const { el, connector, first, transfers } = await answered();
     first.emit({ type: 'transfer', referId: 14, target: TARGET });
