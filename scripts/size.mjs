@@ -9,16 +9,16 @@ import { run } from './lib/run.mjs';
 
 // The first load must not grow; a complete call grew by 2 % when the call chunk was split into
 // its folders (issue 10), and may not grow further without a reason written here.
-// Issue 11 (text, transfers, context, remote hold): the first load did not grow (9,906 -> 9,902
+// Issue 11 (text, transfers, context, remote hold): the first load did not grow (9,906 -> 9,901
 // B: the panel's exported parts moved into the panel, shorter console details). A complete call
-// grew from 34,823 to 40,905 B, every capability loaded: the text chunk 2.7 KB (with every
+// grew from 34,823 to 41,136 B, every capability loaded: the text chunk 2.7 KB (with every
 // call: sendMessage() works whatever the panel shows), transfers 0.8 KB (with every call: a
 // transfer asked for must be followed or declined), context 1.0 KB (only when the page sets
-// one), and 1.6 KB in the call chunk (the Janus session's MESSAGE, REFER and re-INVITE handling,
+// one), and 1.8 KB in the call chunk (the Janus session's MESSAGE, REFER and re-INVITE handling,
 // the call's transfer and remote-hold plumbing, the Text view's styles, which must be in the
-// panel's own stylesheet under a strict style-src CSP). A call without context: 39.9 KB.
+// panel's own stylesheet under a strict style-src CSP). A call without context: 40.2 KB.
 const BUDGET_FIRST_CLICK = 9_965;
-const BUDGET_COMPLETE_CALL = 40_950;
+const BUDGET_COMPLETE_CALL = 41_200;
 const ENTRY = 'dist/voip-call-button.js';
 const LANGUAGE_CHUNK = /^chunks\/(id)-[\w-]+\.js$/;
 
