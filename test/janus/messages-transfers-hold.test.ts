@@ -101,6 +101,25 @@ describe('the Janus session: call extras, text messages, transfers, remote hold'
   describe('the call request', () => {
     const headers = { 'X-Context': 'order 42' };
 
+    it('is not sent by a session closed while its offer was made (a hang-up during a transfer)', async () => {
+      const { lib, fake } = createFakeJanus({ replies: defaultReplies() });
+      const session = await createJanusConnector(lib, BROWSER).connect({
+        servers: ['ws://127.0.0.1:8188/'],
+        sipDomain: '127.0.0.1:5060',
+        iceServers: [],
+        signal: new AbortController().signal,
+        onEvent: () => undefined,
+      });
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      streams.push(stream);
+      const placing = session.call('sip:2000@127.0.0.1:5060', stream, { referId: 9 });
+      const closing = session.close(); // before the offer is ready
+      expect((await rejection(placing)).message).to.match(/closed/);
+      await closing;
+      expect(fake.last.handle.offers).to.have.length(1);
+      expect(fake.last.handle.sent.map((s) => s.message['request'])).to.not.include('call');
+    });
+
     it('leaves re-INVITEs to the page and adds headers and refer_id, each only when given', async () => {
       const both = await calling({}, { headers, referId: 7 });
       expect(both.handle.sent[1]!.message).to.deep.equal({
