@@ -270,6 +270,36 @@ describe('transfers asked for by the far end', () => {
     await until(() => el.state === 'idle');
   });
 
+  it("hanging up while the target's gateway session opens: it is closed once open, never dials", async () => {
+    const { el, connector, first, ended } = await answered();
+    let open!: () => void;
+    connector.gate = new Promise((resolve) => (open = resolve));
+    first.emit({ type: 'transfer', referId: 26, target: TARGET });
+    await until(() => connector.connects === 2);
+    el.hangup();
+    await until(() => ended.length === 1);
+    expect(ended[0]?.reason).to.equal('local-hangup');
+    expect(first.closes).to.equal(1);
+    open();
+    await until(() => connector.sessions.length === 2 && connector.last.closes === 1);
+    expect(connector.last.calledUri, 'the target was never dialled').to.equal(undefined);
+    expect(el.state).to.equal('idle');
+  });
+
+  it('removing the element while the target rings hangs up both calls', async () => {
+    const { el, connector, first, ended } = await answered();
+    first.emit({ type: 'transfer', referId: 27, target: TARGET });
+    await until(() => connector.last !== first && connector.last.calledUri !== undefined);
+    const second = connector.last;
+    second.emit({ type: 'ringing', sipCode: 180 });
+    el.remove();
+    await until(() => ended.length === 1);
+    expect(ended[0]?.reason).to.equal('local-hangup');
+    expect(second.hangups).to.equal(1);
+    expect(first.closes).to.equal(1);
+    expect(second.closes).to.equal(1);
+  });
+
   it('declines a second transfer while one is followed', async () => {
     const { el, connector, first, transfers } = await answered();
     first.emit({ type: 'transfer', referId: 14, target: TARGET });
