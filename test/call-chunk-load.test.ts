@@ -9,9 +9,8 @@
  */
 import { expect } from '@open-wc/testing';
 import '../src/voip-call-button.js';
-import type { VoipCallButton } from '../src/voip-call-button.js';
 import type { VoipErrorDetail } from '../src/events.js';
-import { mountWithFake, record, until } from './support/fake-connector.js';
+import { mountWithFake, record, until, statusText } from './support/fake-connector.js';
 
 /** Where the chunk is sent instead: a closed port (the fetch fails as a network error). */
 const UNREACHABLE = 'http://127.0.0.1:9/voip-call-chunk.js';
@@ -31,10 +30,6 @@ before(() => {
   map.textContent = JSON.stringify({ imports });
   document.head.append(map);
 });
-
-function statusText(el: VoipCallButton): string {
-  return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
-}
 
 describe('the call chunk cannot be loaded', () => {
   it('→ one voip-error load-failed, no gateway contacted, no microphone, back to idle', async () => {

@@ -5,7 +5,13 @@ import type { VoipCallButton } from '../src/voip-call-button.js';
 import { VoipError } from '../src/errors.js';
 import { loadTranslation } from '../src/i18n/index.js';
 import type { VoipEndedDetail, VoipErrorDetail, VoipStateChangeDetail } from '../src/events.js';
-import { answeredCall, mountWithFake, record, until } from './support/fake-connector.js';
+import {
+  answeredCall,
+  mountWithFake,
+  record,
+  until,
+  statusText,
+} from './support/fake-connector.js';
 
 async function mount(attrs = '') {
   const { el, connector } = await mountWithFake({ 'display-name': 'Eve "the" visitor' });
@@ -16,10 +22,6 @@ async function mount(attrs = '') {
 
 function button(el: VoipCallButton): HTMLButtonElement {
   return el.shadowRoot!.querySelector('button')!;
-}
-
-function statusText(el: VoipCallButton): string {
-  return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
 }
 
 /** Waits out the 500 ms in which a second click is taken for the rest of a double-click. */

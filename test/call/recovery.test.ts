@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
-import type { VoipCallButton } from '../../src/voip-call-button.js';
 import { mediaTiming } from '../../src/media/media-watch.js';
 import type {
   VoipEndedDetail,
@@ -15,15 +14,12 @@ import {
   until,
   type FakeConnector,
   type FakeSession,
+  statusText,
 } from '../support/fake-connector.js';
 
 async function mount(attributes: Record<string, string> = {}) {
   const { el, connector } = await mountWithFake(attributes);
   return { el, connector, log: record(el) };
-}
-
-function statusText(el: VoipCallButton): string {
-  return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
 }
 
 /** A getStats() report with the bytes received on the media path. */

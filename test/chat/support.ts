@@ -8,7 +8,7 @@ import type {
   VoipMessageDetail,
   VoipMessageStatusDetail,
 } from '../../src/events.js';
-import { answeredCall, mountWithFake, until } from '../support/fake-connector.js';
+import { answeredCall, hangUp, mountWithFake, until } from '../support/fake-connector.js';
 
 /** The text events an element fires, by kind. */
 export function recordChat(el: VoipCallButton) {
@@ -32,11 +32,6 @@ export async function chatCall(attributes: Record<string, string> = {}) {
   await answeredCall(el, connector);
   await el.updateComplete;
   return { el, connector, session: connector.last, log };
-}
-
-export async function hangUp(el: VoipCallButton): Promise<void> {
-  el.hangup();
-  await until(() => el.state === 'idle');
 }
 
 /** The panel's shadow root, once the panel has rendered what the element has now. */
@@ -98,3 +93,5 @@ export async function has(el: VoipCallButton, name: string): Promise<boolean> {
 export async function focusedPart(el: VoipCallButton): Promise<string | null> {
   return (await panelRoot(el)).activeElement?.getAttribute('part') ?? null;
 }
+
+export { hangUp } from '../support/fake-connector.js';

@@ -16,7 +16,13 @@ import {
 import { VoipError } from '../../src/errors.js';
 import type { VoipErrorDetail } from '../../src/events.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
-import { mountWithFake, record, until, type FakeConnector } from '../support/fake-connector.js';
+import {
+  mountWithFake,
+  record,
+  until,
+  type FakeConnector,
+  hangUp,
+} from '../support/fake-connector.js';
 
 /** What `contextHeaders(input)` threw: a VoipError, or the test fails. */
 function refusal(input: unknown): VoipError {
@@ -290,11 +296,6 @@ function watch() {
 /** How long a step of a call may take: generous, for a busy machine. */
 const STEP_MS = 10_000;
 
-async function hangUp(el: VoipCallButton) {
-  el.hangup();
-  await until(() => el.state === 'idle', STEP_MS);
-}
-
 /** Calls and waits for the INVITE; returns the options `session.call()` got. */
 async function invite(el: VoipCallButton, connector: FakeConnector) {
   el.call();
@@ -319,7 +320,7 @@ describe('context through the element', function () {
     expect(await invite(el, connector)).to.deep.equal({
       headers: { 'X-Page': '/checkout', 'X-Order': '1234', 'X-Title': 'Caf%C3%A9 Rio' },
     });
-    await hangUp(el);
+    await hangUp(el, STEP_MS);
   });
 
   it('the context property (a record) → its headers on the call', async () => {
@@ -328,13 +329,13 @@ describe('context through the element', function () {
     expect(await invite(el, connector)).to.deep.equal({
       headers: { 'X-Page': '/pricing', 'X-Crm-Id': 'C-77', 'X-Lang': 'id' },
     });
-    await hangUp(el);
+    await hangUp(el, STEP_MS);
   });
 
   it('a context of empty values only → no headers field at all', async () => {
     const { el, connector } = await mountWithFake({ context: 'vip&crm=' });
     expect(await invite(el, connector)).to.deep.equal({});
-    await hangUp(el);
+    await hangUp(el, STEP_MS);
   });
 
   for (const [what, set] of [
@@ -376,7 +377,7 @@ describe('context through the element', function () {
       expect(await invite(el, connector)).to.deep.equal({ headers: { 'X-Page': '/fixed' } });
       expect(connector.connects).to.equal(1);
       expect(log.count('voip-error')).to.equal(1);
-      await hangUp(el);
+      await hangUp(el, STEP_MS);
     });
   }
 });

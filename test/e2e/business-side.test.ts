@@ -27,9 +27,9 @@ import {
   stack,
 } from './support/stack.js';
 import { wavWindows } from './support/wav.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const fixture = useStackFixture();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const status = (page: Parameters<typeof events>[0]) =>
   page.locator('#under-test [part="status"]').textContent();

@@ -33,9 +33,9 @@ import {
   stack,
   untilNoJanusSessions,
 } from './support/stack.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const fixture = useStackFixture();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
 /**

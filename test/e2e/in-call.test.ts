@@ -19,9 +19,9 @@ import {
   stack,
 } from './support/stack.js';
 import { wavRms, wavWindows } from './support/wav.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const fixture = useStackFixture();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A locator inside the element's in-call panel (Playwright pierces the shadow roots). */
 const panel = (page: Page, selector: string) =>

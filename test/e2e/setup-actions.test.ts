@@ -12,9 +12,9 @@ import type { Page } from 'playwright-core';
 import { addButton, events, states } from './support/browser.js';
 import { assertEndedByUs, assertReleased, useStackFixture } from './support/fixture.js';
 import { kamailio, literal } from './support/stack.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const fixture = useStackFixture();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The initial INVITEs to the answering extension that reached Kamailio after `since`. */
 const invitesSince = (since: number) => kamailio.lines(/vcb: INVITE call-id=\S+ to '2000'/, since);

@@ -16,6 +16,7 @@ import {
   type SipPluginData,
 } from './support/janus-api.js';
 import { Baresip, kamailio, stack, untilNoJanusSessions } from './support/stack.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The limits, read from the one place they are configured (stack/kamailio/kamailio.cfg). */
 const kamailioCfg = readFileSync(
@@ -31,7 +32,6 @@ const RATE_LIMIT = define('RATE_LIMIT');
 const RATE_WINDOW_MS = define('RATE_WINDOW_MS');
 const BURST = 2 * RATE_LIMIT;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Guest {

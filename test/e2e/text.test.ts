@@ -24,9 +24,9 @@ import {
   waitSipReply,
 } from './support/sip-observe.js';
 import { baresipConsole, kamailio } from './support/stack.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const fixture = useStackFixture();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A locator inside the element's in-call panel (Playwright pierces the shadow roots). */
 const panel = (page: Page, selector: string) =>

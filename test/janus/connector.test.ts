@@ -19,7 +19,7 @@ import {
   type FakeJanusScript,
 } from '../support/fake-janus.js';
 import { record, until } from '../support/fake-connector.js';
-import { rejection } from '../support/promises.js';
+import { rejection, settledSoon } from '../support/promises.js';
 
 const BROWSER = { browser: 'chrome', version: 150 };
 
@@ -39,17 +39,6 @@ function setUp(script: Partial<FakeJanusScript> = {}) {
     ...extra,
   });
   return { lib, fake, connector, events, abort, options };
-}
-
-/** Whether `promise` settled within a few tasks (janus.js answers in the next task). */
-async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  return settled;
 }
 
 /** A live microphone track (Chromium's fake device). */

@@ -9,7 +9,13 @@ import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipCallPanel } from '../../src/panel/call-panel.js';
 import { VoipError } from '../../src/errors.js';
 import type { VoipErrorDetail } from '../../src/events.js';
-import { answeredCall, mountWithFake, until } from '../support/fake-connector.js';
+import {
+  answeredCall,
+  mountWithFake,
+  until,
+  statusText,
+  hangUp,
+} from '../support/fake-connector.js';
 
 async function answered() {
   const { el, connector } = await mountWithFake();
@@ -26,15 +32,6 @@ function panelPart(el: VoipCallButton, part: string): HTMLButtonElement | null {
   return el
     .shadowRoot!.querySelector<VoipCallPanel>('voip-call-panel')!
     .shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${part}"]`);
-}
-
-function statusText(el: VoipCallButton): string {
-  return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
-}
-
-async function hangUp(el: VoipCallButton) {
-  el.hangup();
-  await until(() => el.state === 'idle');
 }
 
 describe('keypad tones that fail', () => {

@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipCallPanel } from '../../src/panel/call-panel.js';
-import { answeredCall, mountWithFake, until } from '../support/fake-connector.js';
+import { answeredCall, mountWithFake, until, hangUp } from '../support/fake-connector.js';
 
 const TOGGLES = ['mute', 'hold', 'keypad-toggle', 'text-toggle', 'settings-toggle'];
 
@@ -25,11 +25,6 @@ async function answered(attributes: Record<string, string> = {}) {
   await answeredCall(el, connector);
   await until(() => el.shadowRoot!.querySelector('voip-call-panel')?.shadowRoot != null);
   return { el, connector };
-}
-
-async function hangUp(el: VoipCallButton) {
-  el.hangup();
-  await until(() => el.state === 'idle');
 }
 
 describe('controls changed during a call', () => {

@@ -187,6 +187,17 @@ export function record(el: HTMLElement) {
   };
 }
 
+/** The element's status line, trimmed. */
+export function statusText(el: VoipCallButton): string {
+  return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
+}
+
+/** Hangs up and waits (up to `ms`) until the element is idle again. */
+export async function hangUp(el: VoipCallButton, ms?: number): Promise<void> {
+  el.hangup();
+  await until(() => el.state === 'idle', ms);
+}
+
 /** Places a call on the fake and answers it. */
 export async function answeredCall(el: VoipCallButton, connector: FakeConnector) {
   el.call();

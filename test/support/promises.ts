@@ -12,3 +12,14 @@ export async function rejection(promise: Promise<unknown>): Promise<VoipError> {
   }
   throw new Error('expected a rejection');
 }
+
+/** Whether `promise` settled within `ms` (a few tasks). */
+export async function settledSoon(promise: Promise<unknown>, ms = 30): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return settled;
+}

@@ -8,7 +8,7 @@ import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipEndedDetail, VoipHoldDetail, VoipTransferDetail } from '../../src/events.js';
 import { transferTarget } from '../../src/transfer/index.js';
-import { answeredCall, mountWithFake, until } from '../support/fake-connector.js';
+import { answeredCall, mountWithFake, until, statusText } from '../support/fake-connector.js';
 
 async function answered(attributes: Record<string, string> = {}) {
   const { el, connector } = await mountWithFake(attributes);
@@ -30,10 +30,6 @@ async function answered(attributes: Record<string, string> = {}) {
     holds,
     connected: () => connected,
   };
-}
-
-function statusText(el: VoipCallButton): string {
-  return el.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
 }
 
 function panelText(el: VoipCallButton): string {
