@@ -29,6 +29,7 @@ import { addBuiltInTranslation } from '../i18n/index.js';
 import { enChat } from './en-chat.js';
 import { invalidText, limiter, shortened } from './text.js';
 import { textSection, type ChatState } from './view.js';
+import { parseSipDomain } from '../dial-target.js';
 
 /** At most this many sends may start within any {@link WINDOW_MS}. */
 const MAX_SENDS = 5;
@@ -45,7 +46,8 @@ export const chat: CapabilityFactory = (call) => {
    */
   const peerHost = call.plan.sipDomain.replace(/:\d+$/, '');
   const fromPeer = (sender: string) =>
-    /^sips?:(?:[^@]*@)?(\[[^\]]+\]|[^:;>?]+)/i.exec(sender)?.[1]?.toLowerCase() === peerHost;
+    parseSipDomain(/^sips?:(?:[^@]*@)?([^;?<>\s]+)/i.exec(sender)?.[1])?.replace(/:\d+$/, '') ===
+    peerHost;
   addBuiltInTranslation('en', enChat);
   const { host } = call;
   const allowed = limiter(MAX_SENDS, WINDOW_MS);

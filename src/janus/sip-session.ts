@@ -18,6 +18,7 @@ import type {
 } from '../sip/session.js';
 import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
 import { reclaim } from './reclaim.js';
+import { settleWithin } from '../util/time.js';
 
 /** How long `close()` waits for the gateway to confirm the session is destroyed. */
 const DESTROY_TIMEOUT_MS = 2_000;
@@ -279,23 +280,21 @@ export class JanusSipSession implements SipSession {
     for (const track of this.sentTracks) track.onended = null;
     this.sentTracks.clear();
     const id = this.janus.getSessionId();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, DESTROY_TIMEOUT_MS);
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      try {
-        this.janus.destroy({
-          cleanupHandles: true,
-          notifyDestroyed: false,
-          success: done,
-          error: done,
-        });
-      } catch {
-        done();
-      }
-    });
+    await settleWithin(
+      new Promise<void>((done) => {
+        try {
+          this.janus.destroy({
+            cleanupHandles: true,
+            notifyDestroyed: false,
+            success: done,
+            error: () => done(),
+          });
+        } catch {
+          done();
+        }
+      }),
+      DESTROY_TIMEOUT_MS,
+    );
     // janus.js keeps every session it ever created in its global `Janus.sessions` map (for its
     // unload handler) and never removes one: without this, each call would stay in memory.
     this.registry?.delete(id);

@@ -13,6 +13,7 @@ import type { EndReason } from '../errors.js';
 import { createVoipEvent, type VoipTransferDetail } from '../events.js';
 import { addBuiltInTranslation } from '../i18n/index.js';
 import { startTone } from '../media/ringback.js';
+import { sleep } from '../util/time.js';
 import { enTransfer } from './en-transfer.js';
 
 /** What the visitor hears when a transfer fails: the busy tone (480 + 620 Hz, 0.5 s on/off). */
@@ -72,7 +73,8 @@ export const transfer: CapabilityFactory = (call: CallContext) => {
     // The busy tone tells the visitor the target failed, not that they hung up themselves.
     if (failure && failure !== 'local-hangup') {
       const stop = startTone(FAILED_TONE);
-      setTimeout(stop, FAILED_TONE_MS);
+      // At most 3 s, and no longer than the visitor stays (a hang-up stops it).
+      void sleep(FAILED_TONE_MS, call.host.signal).then(stop);
     }
     call.host.update();
   };
