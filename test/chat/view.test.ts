@@ -306,4 +306,20 @@ describe('the Text view', () => {
     expect((await part(el, 'send'))!.textContent!.trim()).to.equal('Kirim');
     await hangUp(el);
   });
+
+  it('switches language mid-conversation: the view re-renders, the conversation and the draft stay', async () => {
+    const { el, session } = await chatCall();
+    await el.sendMessage('hello');
+    session.emit({ type: 'message', text: 'hi there', sender: AGENT });
+    const input = (await part<HTMLTextAreaElement>(el, 'message-input'))!;
+    input.value = 'half typed';
+    input.dispatchEvent(new Event('input'));
+    el.lang = 'id';
+    await until(() => toggleText(el) === 'Pesan');
+    expect((await part(el, 'send'))!.textContent!.trim()).to.equal('Kirim');
+    expect(el.messages.map((m) => m.text)).to.deep.equal(['hello', 'hi there']);
+    expect((await part<HTMLTextAreaElement>(el, 'message-input'))!.value).to.equal('half typed');
+    expect(el.state).to.equal('in-call');
+    await hangUp(el);
+  });
 });
