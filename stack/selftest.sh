@@ -35,7 +35,7 @@ if [[ ${1:-} == --inside ]]; then
     "CTRL_LISTEN=127.0.0.1:4445" "CONS_LISTEN=127.0.0.1:4455" "RTP_PORTS=42100-42199" \
     "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$CDIR/record"
   render "$HERE/baresip/accounts" "$CDIR/accounts" "SIP_USER=selftest" \
-    "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual"
+    "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual" "VIDEO_PARAMS="
   render "$HERE/baresip/contacts" "$CDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
   baresip -f "$CDIR" </dev/null >"$VCB_LOG_DIR/baresip-selftest-caller.log" 2>&1 &
   CALLER_PID=$!

@@ -6,7 +6,8 @@
 # Starts, each by PID and with a bounded readiness wait:
 #   * Kamailio  "PBX front"  udp 127.0.0.1:5060  (2000 -> baresip, 2001 -> 486,
 #                            2002 -> ringing, 2003 -> early media, 2004-2007 -> 603/480/503/408,
-#                            2008 -> transfer target, 2009 -> agent, other -> 404)
+#                            2008 -> transfer target, 2009 -> agent, 2010 -> video,
+#                            other -> 404)
 #   * baresip   ext "2000"   udp 127.0.0.1:5062  auto-answer, plays a generated greeting,
 #                            records what it receives, ctrl_tcp on 127.0.0.1:4444, console
 #                            (cons) on 127.0.0.1:4454, logged to VCB_BARESIP_CONSOLE_LOG
@@ -19,6 +20,12 @@
 #                            auto-answer, greeting), records into VCB_RECORD_DIR_TRANSFER,
 #                            ctrl_tcp on 127.0.0.1:4448, console on 127.0.0.1:4458 logged to
 #                            VCB_BARESIP_TRANSFER_CONSOLE_LOG
+#   * baresip   ext "2010"   udp 127.0.0.1:5074  the video line: like 2000 (Kamailio's 180,
+#                            auto-answer, the greeting as audio, records into VCB_RECORD_DIR_VIDEO)
+#                            plus VP8 video both ways, 640x480 15 fps from a fake camera
+#                            (fakevideo + vp8.so, no vp9; stack/baresip/config-video; account
+#                            video_codecs=vp8); ctrl_tcp on 127.0.0.1:4450, console on
+#                            127.0.0.1:4460 (not logged), log VCB_BARESIP_VIDEO_LOG
 #   * agent-uas.mjs (node)  ext "2009" udp 127.0.0.1:5072  the "agent": answers at once (180, 200),
 #                            plays an 800 Hz tone, answers an in-dialog MESSAGE 415; driven over
 #                            HTTP on VCB_AGENT_CTRL (http://127.0.0.1:4459): remote hold/resume
@@ -46,8 +53,8 @@
 #   reach outside the namespace.
 # --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
 #   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
-# --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002, DIR/record-2008) and rendered
-#   configs (DIR/config) into DIR before the temp dir is removed.
+# --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002, DIR/record-2008,
+#   DIR/record-2010) and rendered configs (DIR/config) into DIR before the temp dir is removed.
 #
 # Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
 # VCB_RECORD_DIR, VCB_GREETING_WAV, VCB_JANUS_WS, VCB_JANUS_HTTP, VCB_JANUS_ADMIN_WS,
@@ -68,6 +75,8 @@
 # VCB_AGENT_CTRL (http://127.0.0.1:4459), VCB_AGENT_PID, VCB_AGENT_LOG, VCB_BARESIP_CONSOLE_LOG
 # (2000's console), VCB_BARESIP_TRANSFER_CONSOLE_LOG (2008's), VCB_VISITOR_CONTACT (the URI in
 # every baresip's contacts file: sip:visitor@127.0.0.1:5060).
+# Video: VCB_EXT_VIDEO (2010), VCB_BARESIP_VIDEO_CTRL (127.0.0.1:4450), VCB_BARESIP_VIDEO_PID,
+# VCB_BARESIP_VIDEO_LOG (baresip-2010.log), VCB_RECORD_DIR_VIDEO (2010's dump-*-dec.wav, audio only).
 # Observables for tests (all verified by stack/selftest.sh):
 #   DTMF at 2000/2002, RFC 4733 and SIP INFO (application/dtmf-relay) alike: ctrl_tcp events
 #     {"event":true,"type":"CALL_DTMF_START",...,"param":"5"} then {"type":"CALL_DTMF_END"} (no
@@ -137,6 +146,20 @@
 #     and baresip hangs the call up (the agent keeps it).
 #   In-dialog MESSAGE answered 404 (the agent, when told so) ends the dialog at Janus (RFC 5057):
 #     the page gets "hangup" code 0 "Terminated", no BYE is sent. 415 does not.
+#   Video (2010), per call in VCB_BARESIP_VIDEO_LOG: "Set video encoder: VP8  (500000 bit/s,
+#     15.00 fps)", "Set video decoder: VP8 " (note the trailing space), "stream: incoming rtp for
+#     'video' established, receiving from 127.0.0.1:PORT", and once the first received frame is
+#     decoded "video: receiving with resolution W x H and format 'yuv420p'" (W x H: the
+#     caller's size). ctrl_tcp events: {"type":"CALL_RTPESTAB","param":"video"}. Frame counts are
+#     in no log (baresip 1.0 has no "video_debug" config setting): ctrl_tcp
+#     {"command":"video_debug"} answers with them in "data": " tx: encode: VP8 yuv420p\n
+#     source: fakevideo 640 x 480, fps=15.00 frames=N" and " rx: decode: VP8 yuv420p\n
+#     vidisp: fakevideo W x H frames=N" (rx: what it received and decoded).
+#   2010 changing its own video mid-call (seen; nothing here builds on it): ctrl_tcp
+#     {"command":"video_dir","params":"inactive|sendonly|recvonly|sendrecv"} sends a re-INVITE;
+#     inactive removes the video m-line (m=video 0), sendonly/recvonly set that direction on the
+#     video m-line only, sendrecv brings video back; on a call that began audio-only, sendrecv
+#     offers a new m=video. "hold"/"resume" re-INVITE audio and video together (sendonly).
 # shellcheck disable=SC2317  # functions below are also called from traps / indirectly
 set -euo pipefail
 
@@ -275,8 +298,9 @@ cleanup() {
         cp -a "$STACK_DIR/record" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2002" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2008" "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/record-2010" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/janus" "$STACK_DIR/janus2" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
-          "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$KEEP_LOGS/config/" &&
+          "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" "$KEEP_LOGS/config/" &&
         log "logs kept in $KEEP_LOGS"
     elif ((CMD_FAILED)); then
       print_log_tails
@@ -307,8 +331,10 @@ LOG_DIR=$STACK_DIR/logs
 RECORD_DIR=$STACK_DIR/record
 RECORD_DIR_RINGING=$STACK_DIR/record-2002
 RECORD_DIR_TRANSFER=$STACK_DIR/record-2008
-mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$STACK_DIR/janus" \
-  "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008"
+RECORD_DIR_VIDEO=$STACK_DIR/record-2010
+mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" \
+  "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" "$STACK_DIR/baresip-2002" \
+  "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010"
 
 IN_NS=()
 if [[ $NETWORK == netns ]]; then
@@ -325,7 +351,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -520,7 +546,7 @@ render "$HERE/baresip/config" "$BDIR/config" \
   "SIP_LISTEN=127.0.0.1:5062" "CTRL_LISTEN=127.0.0.1:4444" "CONS_LISTEN=127.0.0.1:4454" \
   "RTP_PORTS=42000-42099" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR"
 render "$HERE/baresip/accounts" "$BDIR/accounts" \
-  "SIP_USER=2000" "SIP_LISTEN=127.0.0.1:5062" "ANSWERMODE=auto"
+  "SIP_USER=2000" "SIP_LISTEN=127.0.0.1:5062" "ANSWERMODE=auto" "VIDEO_PARAMS="
 render "$HERE/baresip/contacts" "$BDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
 start baresip-2000 "$BLOG" baresip -f "$BDIR"
 BARESIP_PID=$LAST_PID
@@ -532,7 +558,7 @@ render "$HERE/baresip/config" "$RDIR/config" \
   "SIP_LISTEN=127.0.0.1:5066" "CTRL_LISTEN=127.0.0.1:4446" "CONS_LISTEN=127.0.0.1:4456" \
   "RTP_PORTS=42200-42299" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_RINGING"
 render "$HERE/baresip/accounts" "$RDIR/accounts" \
-  "SIP_USER=2002" "SIP_LISTEN=127.0.0.1:5066" "ANSWERMODE=auto"
+  "SIP_USER=2002" "SIP_LISTEN=127.0.0.1:5066" "ANSWERMODE=auto" "VIDEO_PARAMS="
 render "$HERE/baresip/contacts" "$RDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
 start baresip-2002 "$RLOG" baresip -f "$RDIR"
 BARESIP_RINGING_PID=$LAST_PID
@@ -544,10 +570,24 @@ render "$HERE/baresip/config" "$XDIR/config" \
   "SIP_LISTEN=127.0.0.1:5068" "CTRL_LISTEN=127.0.0.1:4448" "CONS_LISTEN=127.0.0.1:4458" \
   "RTP_PORTS=42400-42499" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_TRANSFER"
 render "$HERE/baresip/accounts" "$XDIR/accounts" \
-  "SIP_USER=2008" "SIP_LISTEN=127.0.0.1:5068" "ANSWERMODE=auto"
+  "SIP_USER=2008" "SIP_LISTEN=127.0.0.1:5068" "ANSWERMODE=auto" "VIDEO_PARAMS="
 render "$HERE/baresip/contacts" "$XDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
 start baresip-2008 "$XLOG" baresip -f "$XDIR"
 BARESIP_TRANSFER_PID=$LAST_PID
+
+# baresip, extension 2010 (video: answers like 2000, plus VP8 video from a fake camera; the
+# video part of its config is stack/baresip/config-video, its account adds video_codecs=vp8)
+VDIR=$STACK_DIR/baresip-2010
+VLOG=$LOG_DIR/baresip-2010.log
+render "$HERE/baresip/config" "$VDIR/config" \
+  "SIP_LISTEN=127.0.0.1:5074" "CTRL_LISTEN=127.0.0.1:4450" "CONS_LISTEN=127.0.0.1:4460" \
+  "RTP_PORTS=42600-42699" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_VIDEO"
+cat "$HERE/baresip/config-video" >>"$VDIR/config"
+render "$HERE/baresip/accounts" "$VDIR/accounts" \
+  "SIP_USER=2010" "SIP_LISTEN=127.0.0.1:5074" "ANSWERMODE=auto" "VIDEO_PARAMS=;video_codecs=vp8"
+render "$HERE/baresip/contacts" "$VDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
+start baresip-2010 "$VLOG" baresip -f "$VDIR"
+BARESIP_VIDEO_PID=$LAST_PID
 
 # early-media UAS, extension 2003
 wait "$GEN_PID" || die "could not generate the announcement WAV; last lines of announcement.log:
@@ -566,6 +606,8 @@ baresip_ringing_ready() { listening_all udp:5066 tcp:4446 tcp:4456; }
 wait_ready baresip-2002 "$BARESIP_RINGING_PID" "$RLOG" baresip_ringing_ready
 baresip_transfer_ready() { listening_all udp:5068 tcp:4448 tcp:4458; }
 wait_ready baresip-2008 "$BARESIP_TRANSFER_PID" "$XLOG" baresip_transfer_ready
+baresip_video_ready() { listening_all udp:5074 tcp:4450 tcp:4460; }
+wait_ready baresip-2010 "$BARESIP_VIDEO_PID" "$VLOG" baresip_video_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 wait_ready agent-2009 "$AGENT_PID" "$ALOG" listening t 4459
 
@@ -594,7 +636,7 @@ wait_ready janus-ws "$JANUS_PID" "$LOG_DIR/janus.log" listening t 8188
 wait_ready janus2-ws "$JANUS2_PID" "$LOG_DIR/janus2.log" listening t 8189
 
 T1=$(date +%s%N)
-log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, agent-2009 pid $AGENT_PID"
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, baresip-2010 pid $BARESIP_VIDEO_PID, agent-2009 pid $AGENT_PID"
 
 # ---------------------------------------------------------------- the command
 export VCB_NETWORK=$NETWORK
@@ -645,6 +687,11 @@ export VCB_AGENT_LOG=$ALOG
 export VCB_BARESIP_CONSOLE_LOG=$CONSOLE_LOG
 export VCB_BARESIP_TRANSFER_CONSOLE_LOG=$CONSOLE_LOG_TRANSFER
 export VCB_VISITOR_CONTACT=$VISITOR_CONTACT
+export VCB_EXT_VIDEO=2010
+export VCB_BARESIP_VIDEO_CTRL=127.0.0.1:4450
+export VCB_BARESIP_VIDEO_PID=$BARESIP_VIDEO_PID
+export VCB_BARESIP_VIDEO_LOG=$VLOG
+export VCB_RECORD_DIR_VIDEO=$RECORD_DIR_VIDEO
 VCB_CHROMIUM=$(command -v chromium || true)
 export VCB_CHROMIUM
 # Temp files of the command (Chromium profiles, ...) go into the run's temp dir too.
