@@ -35,7 +35,12 @@
 //   (k) the agent (2009): X- headers received, MESSAGE -> 415 (404 on request: printed NOTE on
 //       what that does), in-dialog MESSAGE to the page, REFER declined (call kept) / followed
 //       (agent hangs up)
-// SELFTEST_ONLY=beyond runs only (h)-(m) (for work on them; the selftest is the full run).
+//   (n) video: a temporary baresip caller with fakevideo + VP8 (SELFTEST_VIDEO_CALLER_CTRL) calls
+//       2010 through Kamailio: answered, video RTP both ways, 2010's log (VCB_BARESIP_VIDEO_LOG)
+//       says "video: receiving with resolution 640 x 480", ctrl_tcp "video_debug" on both sides
+//       shows VP8 decoding with frames > 0; the caller hears the greeting
+// SELFTEST_ONLY=beyond runs only (h)-(m), SELFTEST_ONLY=video only (n) (for work on them; the
+// selftest is the full run).
 // Prints every ctrl_tcp event it sees, so the event format is visible in the output.
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
@@ -1254,6 +1259,82 @@ async function beyondChecks(callee) {
   xfer.close();
 }
 
+// ---------------------------------------------------------------- (n) video extension 2010
+// What ctrl_tcp's "video_debug" answers (baresip 1.0 prints it nowhere else), e.g.
+//   " rx: decode: VP8 yuv420p\n     vidisp: fakevideo 640 x 480 frames=33"
+function videoStats(data) {
+  const rx = (data || '').match(/ rx: decode: (\S+).*\n\s+vidisp: \S+ (\d+) x (\d+) frames=(\d+)/);
+  const tx = (data || '').match(
+    / tx: encode: (\S+).*\n\s+source: \S+ \d+ x \d+, fps=[\d.]+ frames=(\d+)/,
+  );
+  return {
+    decoder: rx?.[1] ?? 'none',
+    size: rx ? `${rx[2]}x${rx[3]}` : '-',
+    decoded: Number(rx?.[4] ?? 0),
+    encoder: tx?.[1] ?? 'none',
+    sent: Number(tx?.[2] ?? 0),
+  };
+}
+
+async function videoCheck() {
+  const vc = new Ctrl('video-caller', env.SELFTEST_VIDEO_CALLER_CTRL);
+  const v = new Ctrl('2010', env.VCB_BARESIP_VIDEO_CTRL);
+  await vc.connect();
+  await v.connect();
+  const VLOG = env.VCB_BARESIP_VIDEO_LOG;
+  const l0 = logSize(VLOG);
+  const c0 = logSize(env.SELFTEST_VIDEO_CALLER_LOG);
+  const t0 = Date.now();
+  await vc.send('dial', `sip:${env.VCB_EXT_VIDEO}@${env.VCB_SIP_DOMAIN}`);
+  const est = await vc.waitEvent((m) => m.type === 'CALL_ESTABLISHED', 3000);
+  const rtpIn = await v.waitEvent((m) => m.type === 'CALL_RTPESTAB' && m.param === 'video', 2000);
+  const rtpOut = await vc.waitEvent((m) => m.type === 'CALL_RTPESTAB' && m.param === 'video', 2000);
+  // Printed once per call, when the first received frame has been decoded.
+  const res = await waitLine(VLOG, /video: receiving with resolution/, l0, 3000);
+  const cres = await waitLine(
+    env.SELFTEST_VIDEO_CALLER_LOG,
+    /video: receiving with resolution/,
+    c0,
+    1000,
+  );
+  await sleep(300);
+  const at2010 = videoStats((await v.send('video_debug')).data);
+  const atCaller = videoStats((await vc.send('video_debug')).data);
+  const dec = (logSince(VLOG, l0).match(/Set video decoder: .*/) || [])[0];
+  ok(
+    est && rtpIn && rtpOut && est.t - t0 < 2000,
+    `(n) ${env.VCB_EXT_VIDEO}: answered after ${est ? est.t - t0 : '-'} ms, video RTP both ways (CALL_RTPESTAB video at 2010 and at the caller)`,
+  );
+  ok(
+    res?.includes('640 x 480') &&
+      /VP8/.test(dec || '') &&
+      at2010.decoder === 'VP8' &&
+      at2010.decoded > 0,
+    `(n) 2010 decodes the caller's VP8: log "${dec?.trim()}", "${res?.trim()}"; video_debug rx ${at2010.decoder} ${at2010.size} frames=${at2010.decoded}`,
+  );
+  ok(
+    cres?.includes('640 x 480') &&
+      at2010.encoder === 'VP8' &&
+      at2010.sent > 0 &&
+      atCaller.decoder === 'VP8' &&
+      atCaller.decoded > 0,
+    `(n) 2010 sends VP8 640x480 (video_debug tx ${at2010.encoder} frames=${at2010.sent}); the caller decodes it (${atCaller.decoder} ${atCaller.size} frames=${atCaller.decoded})`,
+  );
+  const m = vc.events.length;
+  await vc.send('hangup');
+  await vc.waitEvent((e) => e.type === 'CALL_CLOSED', 3000, m);
+  const closed = await v.waitEvent((e) => e.type === 'CALL_CLOSED', 3000);
+  await sleep(200);
+  const heard = decFiles(env.SELFTEST_VIDEO_CALLER_RECORD_DIR);
+  const s = heard.length ? rms(heard[heard.length - 1]) : {};
+  ok(
+    closed && heard.length === 1 && s.rms > 0.02,
+    `(n) the caller heard 2010's greeting (${s.secs}s rms ${s.rms}); 2010 saw the BYE (CALL_CLOSED: ${closed?.param})`,
+  );
+  vc.close();
+  v.close();
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const callee = new Ctrl('2000', env.VCB_BARESIP_CTRL);
@@ -1261,9 +1342,9 @@ async function main() {
   await callee.connect();
   await caller.connect();
   const domain = env.VCB_SIP_DOMAIN;
-  // SELFTEST_ONLY=beyond: only (h)-(m), for work on those (the full run is the selftest).
-  if (env.SELFTEST_ONLY === 'beyond') {
-    await beyondChecks(callee);
+  // SELFTEST_ONLY=beyond: only (h)-(m); =video: only (n); for work on those (the full run is the selftest).
+  if (env.SELFTEST_ONLY === 'beyond' || env.SELFTEST_ONLY === 'video') {
+    await (env.SELFTEST_ONLY === 'video' ? videoCheck() : beyondChecks(callee));
     callee.close();
     caller.close();
     return;
@@ -1332,6 +1413,7 @@ async function main() {
   await ringingCheck(caller);
   await earlyCheck(caller);
   await dtmfHoldMuteCheck(callee, caller);
+  await videoCheck();
   await janusChecks(callee);
   await beyondChecks(callee);
   callee.close();

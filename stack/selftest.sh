@@ -5,12 +5,14 @@
 #
 # Runs stack/with-stack.sh with this script as the command (--inside). Inside, it starts a
 # temporary caller baresip (127.0.0.1:5070, ctrl_tcp 127.0.0.1:4445, console 127.0.0.1:4455)
-# that plays a 1 kHz tone, then runs stack/selftest.mjs (SIP calls through Kamailio,
+# that plays a 1 kHz tone, and a temporary VIDEO caller (config + config-video: fakevideo, VP8;
+# 127.0.0.1:5076, ctrl_tcp 127.0.0.1:4447, console 127.0.0.1:4457, RTP 42700-42799) for the
+# video extension 2010, then runs stack/selftest.mjs (SIP calls through Kamailio,
 # recordings, Janus HTTP API, ctrl_tcp hangup + events; text, context headers, transfers and
-# remote hold through Janus's API, the agent 2009). Calls from a real browser are the
+# remote hold through Janus's API, the agent 2009; a VP8 video call to 2010). Calls from a real browser are the
 # end-to-end tests' job (test/e2e). It checks the stack alone, without the SDK. Afterwards it
 # checks that no vcb-* namespace, no process of the run and no temp dir is left.
-# shellcheck disable=SC2317  # stop_caller is called from a trap
+# shellcheck disable=SC2317  # stop_callers is called from a trap
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { printf '[selftest] %s\n' "$*" >&2; }
@@ -37,21 +39,38 @@ if [[ ${1:-} == --inside ]]; then
   render "$HERE/baresip/accounts" "$CDIR/accounts" "SIP_USER=selftest" \
     "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual" "VIDEO_PARAMS="
   render "$HERE/baresip/contacts" "$CDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
+  # The video caller: the same tone, plus VP8 video from fakevideo (what 2010 must decode).
+  VDIR=$VCB_STACK_DIR/selftest-video-caller
+  mkdir -p "$VDIR/record"
+  render "$HERE/baresip/config" "$VDIR/config" "SIP_LISTEN=127.0.0.1:5076" \
+    "CTRL_LISTEN=127.0.0.1:4447" "CONS_LISTEN=127.0.0.1:4457" "RTP_PORTS=42700-42799" \
+    "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$VDIR/record"
+  cat "$HERE/baresip/config-video" >>"$VDIR/config"
+  render "$HERE/baresip/accounts" "$VDIR/accounts" "SIP_USER=selftest-video" \
+    "SIP_LISTEN=127.0.0.1:5076" "ANSWERMODE=manual" "VIDEO_PARAMS=;video_codecs=vp8"
+  render "$HERE/baresip/contacts" "$VDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
   baresip -f "$CDIR" </dev/null >"$VCB_LOG_DIR/baresip-selftest-caller.log" 2>&1 &
   CALLER_PID=$!
-  stop_caller() {
-    kill -TERM "$CALLER_PID" 2>/dev/null || return 0
-    for _ in $(seq 30); do kill -0 "$CALLER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$CALLER_PID" 2>/dev/null || true
-    wait "$CALLER_PID" 2>/dev/null || true
+  baresip -f "$VDIR" </dev/null >"$VCB_LOG_DIR/baresip-selftest-video-caller.log" 2>&1 &
+  VIDEO_CALLER_PID=$!
+  stop_callers() { # TERM both, up to 3 s, then KILL
+    kill -TERM "$CALLER_PID" "$VIDEO_CALLER_PID" 2>/dev/null || true
+    for _ in $(seq 30); do
+      kill -0 "$CALLER_PID" 2>/dev/null || kill -0 "$VIDEO_CALLER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$CALLER_PID" "$VIDEO_CALLER_PID" 2>/dev/null || true
+    wait "$CALLER_PID" "$VIDEO_CALLER_PID" 2>/dev/null || true
   }
-  trap stop_caller EXIT
+  trap stop_callers EXIT
   for _ in $(seq 100); do
-    [[ -n $(ss -Hltn 'src 127.0.0.1:4445') ]] && break
+    [[ -n $(ss -Hltn 'src 127.0.0.1:4445') && -n $(ss -Hltn 'src 127.0.0.1:4447') ]] && break
     sleep 0.05
   done
   rc=0
   SELFTEST_CALLER_CTRL=127.0.0.1:4445 SELFTEST_CALLER_RECORD_DIR=$CDIR/record \
+    SELFTEST_VIDEO_CALLER_CTRL=127.0.0.1:4447 SELFTEST_VIDEO_CALLER_RECORD_DIR=$VDIR/record \
+    SELFTEST_VIDEO_CALLER_LOG=$VCB_LOG_DIR/baresip-selftest-video-caller.log \
     node "$HERE/selftest.mjs" || rc=$?
   exit "$rc"
 fi
