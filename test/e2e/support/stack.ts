@@ -331,3 +331,94 @@ export function baresipConsole(ext: '2000' | '2008' = '2000'): StackLog {
     need(ext === '2008' ? 'VCB_BARESIP_TRANSFER_CONSOLE_LOG' : 'VCB_BARESIP_CONSOLE_LOG'),
   );
 }
+
+/**
+ * The video line: extension 2010, a baresip that answers like 2000 (the greeting as audio) with
+ * VP8 video from a fake camera (640x480, 15 fps) and decodes the video it receives. Read when used
+ * (getters), so that importing this module never depends on it. See stack/with-stack.sh,
+ * "Observables for tests" (Video).
+ */
+export const videoLine = {
+  /** The video extension (2010). */
+  get ext(): string {
+    return need('VCB_EXT_VIDEO');
+  },
+  /** ctrl_tcp of the baresip behind 2010 (one client at a time, like 2000's). */
+  get baresipCtrl(): string {
+    return need('VCB_BARESIP_VIDEO_CTRL');
+  },
+  /** 2010's recordings of the audio it received (dump-*-dec.wav; no video is recorded). */
+  get recordDir(): string {
+    return need('VCB_RECORD_DIR_VIDEO');
+  },
+  /** 2010's baresip log file. */
+  get logFile(): string {
+    return need('VCB_BARESIP_VIDEO_LOG');
+  },
+};
+
+/**
+ * The log of the baresip behind 2010, read from a mark (`mark()`, then `lines()` / `waitFor()`).
+ * Per call it shows "Set video decoder: VP8 " and, once the first received frame is decoded,
+ * `VIDEO_RECEIVING`'s line.
+ */
+export function baresipVideoLog(): StackLog {
+  return new StackLog(videoLine.logFile);
+}
+
+/**
+ * 2010's log line once it has decoded the first frame it received, with the frame size:
+ * "video: receiving with resolution 640 x 480 and format 'yuv420p'" (printed once per call).
+ */
+export const VIDEO_RECEIVING =
+  /video: receiving with resolution (\d+) x (\d+) and format '([^']*)'/;
+
+/** A baresip's video figures in a call, from its ctrl_tcp `video_debug` answer. */
+export interface BaresipVideoStats {
+  /** The decoder of what it receives ("VP8"; "none" before video arrived). */
+  decoder: string;
+  /** The size and count of the frames it decoded (and handed to its display). */
+  width: number;
+  height: number;
+  framesDecoded: number;
+  /** The encoder of what it sends ("VP8"; "none" when it sends none) and the frames sent. */
+  encoder: string;
+  framesSent: number;
+  /** The whole answer, for a failure message. */
+  text: string;
+}
+
+/**
+ * Asks a baresip (`b`, e.g. `Baresip.open(videoLine.baresipCtrl)`) for its current call's video
+ * figures: baresip 1.0 writes them to no log, only into ctrl_tcp's answer to `video_debug`
+ * (" rx: decode: VP8 yuv420p\n     vidisp: fakevideo 640 x 480 frames=33"). Rejects without a
+ * call or without an answer within `ms`.
+ */
+export async function baresipVideoStats(b: Baresip, ms = 2000): Promise<BaresipVideoStats> {
+  const since = b.mark();
+  b.command('video_debug');
+  const end = Date.now() + ms;
+  for (;;) {
+    const answer = b.messages.slice(since).find((m) => m.response);
+    if (answer) {
+      const text = answer.data ?? '';
+      if (!answer.ok || !text.includes('--- Video stream ---'))
+        throw new Error(`baresip video_debug: ${JSON.stringify(answer)}`);
+      const rx = /rx: decode: (\S+).*\n\s+vidisp: \S+ (\d+) x (\d+) frames=(\d+)/.exec(text);
+      const tx = /tx: encode: (\S+).*\n\s+source: \S+ \d+ x \d+, fps=[\d.]+ frames=(\d+)/.exec(
+        text,
+      );
+      return {
+        decoder: rx?.[1] ?? 'none',
+        width: Number(rx?.[2] ?? 0),
+        height: Number(rx?.[3] ?? 0),
+        framesDecoded: Number(rx?.[4] ?? 0),
+        encoder: tx?.[1] ?? 'none',
+        framesSent: Number(tx?.[2] ?? 0),
+        text,
+      };
+    }
+    if (Date.now() > end) throw new Error(`baresip: no answer to video_debug within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
