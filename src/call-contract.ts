@@ -7,10 +7,10 @@
  */
 import type { TemplateResult } from 'lit';
 import type { CallInput, CallState } from './call-state.js';
-import type { EndReason, VoipErrorCode } from './errors.js';
+import type { EndReason, VoipError, VoipErrorCode } from './errors.js';
 import type { MessageKey } from './i18n/index.js';
-import type { VoipMessageDetail } from './events.js';
-import type { SessionEvent, SipConnector, SipSession } from './sip/session.js';
+import type { VideoFigures, VoipMessageDetail, VoipVideoDetail } from './events.js';
+import type { CallOptions, SessionEvent, SipConnector, SipSession } from './sip/session.js';
 
 /** The element's settings when a call starts, as the page set them. */
 export interface CallSettings {
@@ -39,20 +39,23 @@ export interface CallSettings {
   readonly ringback: string | null;
   /** The element's language. */
   readonly language: string;
-  /** The `max-duration` attribute: the longest a call may last, in seconds. */
-  readonly maxDuration: string | null;
-  /** The `ring-timeout` attribute: how long an unanswered call may ring, in seconds. */
-  readonly ringTimeout: string | null;
-  /** The `permission-timeout` attribute: how long the microphone prompt may wait, in seconds. */
-  readonly permissionTimeout: string | null;
   /**
    * What the agent is told about the visitor (`context`): the property's record, or the
    * attribute's URL query text; validated by the call before anything is sent.
    */
   readonly context: Readonly<Record<string, string>> | string | null;
-  /** The `transfers` attribute: `off` refuses every transfer the far end asks for. */
-  readonly transfers: string | null;
+  /**
+   * The element's attribute `name` (`null` when absent), for the settings a call reads only as
+   * attributes, when it needs them: `max-duration`, `ring-timeout`, `permission-timeout`
+   * (seconds), `transfers` (`off` declines them), `video` (`on`, `optional`; anything else is a
+   * voice call) and `video-quality` (`low`, `high`; anything else is `standard`).
+   */
+  attribute(name: AttributeSetting): string | null;
 }
+
+/** The settings a call reads as attributes (see `CallSettings.attribute`). */
+export type AttributeSetting =
+  'max-duration' | 'ring-timeout' | 'permission-timeout' | 'transfers' | 'video' | 'video-quality';
 
 /** A call to place: the element's settings, with where to call validated by the controller. */
 export interface CallPlan extends Omit<CallSettings, 'sipDomain'> {
@@ -127,6 +130,16 @@ export interface CallView {
   sendDtmf(digits: string): Promise<void>;
   /** Switches to another microphone mid-call (the track is replaced; the call stays up). */
   useMicrophone(deviceId: string): Promise<void>;
+  /** The video the call carries now (`local` sent, `remote` showing); see `voip-video`. */
+  readonly video: VoipVideoDetail;
+  /**
+   * Turns the camera on or off in the answered call (`video` optional or on). Refused with
+   * `invalid-config` in a voice-only call; a camera that cannot open fires `camera-denied`,
+   * `no-camera` or `camera-unavailable`, and the call goes on as it was.
+   */
+  camera(on: boolean): Promise<void>;
+  /** Shares the screen instead of the camera, or stops (`screen-denied` when refused). */
+  shareScreen(on: boolean): Promise<void>;
 }
 
 /** One message of a call's conversation. */
@@ -146,12 +159,19 @@ export interface CallContext {
   readonly onHold: boolean;
   /** Whether the far end holds the call (it sends nothing, or music). */
   readonly remoteHold: boolean;
+  /** Whether the "poor connection" warning is showing. */
+  readonly poorQuality: boolean;
+  /** The video figures of a statistics report (from the video capability; none without it). */
+  videoFigures(
+    report: RTCStatsReport,
+  ): { sent?: VideoFigures; received?: VideoFigures } | undefined;
   /**
    * Runs an action that needs the answered call: refused with `not-in-call` otherwise; a
-   * `VoipError` it throws with `invalid-*` is reported as is, any other failure as
-   * `action-failed`. Never rejects.
+   * `VoipError` it throws with `invalid-*` or a camera or screen code is reported as is, any
+   * other failure as `action-failed`. Never rejects: resolves with the error it reported (one
+   * `voip-error`), or `undefined` when done (or cut short by the end of the call).
    */
-  act(action: (session: SipSession) => Promise<void>): Promise<void>;
+  act(action: (session: SipSession) => Promise<void>): Promise<VoipError | undefined>;
   /**
    * Follows a transfer the far end asked for: dials `uri` on a new gateway session with the
    * transfer's `referId`, keeping the microphone. The call's state goes back to `calling`, then
@@ -179,8 +199,19 @@ export interface Capability {
   readonly sendMessage?: (text: string) => Promise<void>;
   /** The text capability's conversation. */
   readonly messages?: readonly ChatMessage[];
-  /** Headers for the call's INVITE (the context capability's), already validated. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * What the capability adds to the call's INVITE (context headers, the camera), once it is
+   * ready; awaited when the microphone and gateway are, so a failure must not reject it.
+   */
+  readonly callOptions?: Promise<CallOptions>;
+  /** The video capability's actions and state (see `CallView`). */
+  readonly camera?: (on: boolean) => Promise<void>;
+  readonly shareScreen?: (on: boolean) => Promise<void>;
+  readonly video?: VoipVideoDetail;
+  /** Video figures for `voip-quality`, from the same statistics report. */
+  readonly videoFigures?: (
+    report: RTCStatsReport,
+  ) => { sent?: VideoFigures; received?: VideoFigures } | undefined;
   /** The status line's text while the capability has something to say (e.g. transferring). */
   readonly status?: MessageKey | undefined;
   /**
@@ -203,6 +234,8 @@ export interface PanelContext {
   t(key: MessageKey): string;
   /** Re-renders the panel. */
   refresh(): void;
+  /** The media devices, listed when the settings open (labels once permission was given). */
+  readonly devices: readonly MediaDeviceInfo[];
   /**
    * A toggle button of the panel: `aria-pressed`, or `aria-expanded` plus `aria-controls` when
    * it opens the view with id `controls`.
@@ -221,6 +254,8 @@ export interface PanelSection {
   notice?(panel: PanelContext): TemplateResult | undefined;
   toggle?(panel: PanelContext): TemplateResult | undefined;
   view?(panel: PanelContext): TemplateResult | undefined;
+  /** What the section adds to the open audio/video settings (the camera choice). */
+  settings?(panel: PanelContext): TemplateResult | undefined;
   /** A key pressed while the panel has focus; `true` when it was handled. */
   key?(panel: PanelContext, event: KeyboardEvent): boolean;
 }

@@ -6,8 +6,8 @@
 
 /**
  * Codes carried by `voip-error`: why a call could not start, or (from `invalid-digits` on) why
- * an in-call action (hold, tones, a device switch, a text message) was refused or failed; those
- * do not end the call.
+ * an in-call action (hold, tones, a device switch, a text message, the camera, screen sharing)
+ * was refused or failed; those do not end the call.
  */
 export const ERROR_CODES = [
   'invalid-number',
@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'invalid-message',
   'rate-limited',
   'message-failed',
+  'camera-denied',
+  'no-camera',
+  'camera-unavailable',
+  'screen-denied',
 ] as const;
 
 /** A code carried by `voip-error`. */

@@ -107,6 +107,23 @@ export interface VoipDtmfDetail {
   readonly digits: string;
 }
 
+/**
+ * Detail of `voip-video`: what video the call carries now. `local`: what the visitor sends
+ * (`camera`, `screen`, or `off`); `remote`: whether the far end's video is showing.
+ */
+export interface VoipVideoDetail {
+  readonly local: 'off' | 'camera' | 'screen';
+  readonly remote: boolean;
+}
+
+/** Video figures of one direction of a call, from WebRTC statistics. */
+export interface VideoFigures {
+  /** Frames per second. */
+  readonly fps: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** Detail of `voip-quality`: a call-quality sample, every few seconds while connected. */
 export interface VoipQualityDetail {
   /** Estimated mean opinion score, 1.0 (bad) to 4.5 (best). */
@@ -116,6 +133,8 @@ export interface VoipQualityDetail {
   readonly lossPct: number;
   /** Whether the "poor connection" warning is showing. */
   readonly poor: boolean;
+  /** The video that flows in each direction, when the call has video (`video` attribute). */
+  readonly video?: { readonly sent?: VideoFigures; readonly received?: VideoFigures };
 }
 
 /** Event name → event type, for every event of the element. */
@@ -129,6 +148,7 @@ export interface VoipEventMap {
   'voip-message': CustomEvent<VoipMessageDetail>;
   'voip-message-status': CustomEvent<VoipMessageStatusDetail>;
   'voip-transfer': CustomEvent<VoipTransferDetail>;
+  'voip-video': CustomEvent<VoipVideoDetail>;
   'voip-state-change': CustomEvent<VoipStateChangeDetail>;
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;

@@ -33,6 +33,8 @@ export type {
   VoipMessageDetail,
   VoipMessageStatusDetail,
   VoipTransferDetail,
+  VoipVideoDetail,
+  VideoFigures,
   ReconnectCause,
 } from './events.js';
 export type { ChatMessage } from './call-contract.js';

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { CallController, type CallOutcome } from './call-controller.js';
-import type { CallView } from './call-contract.js';
+import type { CallSettings, CallView } from './call-contract.js';
 import type { CallState } from './call-state.js';
 import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
@@ -22,8 +22,9 @@ import { styles } from './voip-call-button.styles.js';
  * @fires voip-message - A text message was sent or received. Detail: `{ id, direction, text, at }`.
  * @fires voip-message-status - An outgoing message was delivered or failed. Detail: `{ id, status, sipCode? }`.
  * @fires voip-transfer - The far end transferred the call. Detail: `{ target, outcome }`.
+ * @fires voip-video - The call's video changed (camera, screen, the far end's video). Detail: `{ local, remote }`.
  * @fires voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
- * @fires voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor }`.
+ * @fires voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor, video? }`.
  * @fires voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
  * @fires voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
@@ -31,6 +32,8 @@ import { styles } from './voip-call-button.styles.js';
  * @attr {number} ring-timeout - How long an unanswered call may ring, in seconds. Default 60.
  * @attr {number} permission-timeout - How long the microphone prompt may stay unanswered, in seconds. Default 30.
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
+ * @attr {string} video - `off` (default: a voice call), `optional` (a voice call; the visitor may turn the camera on), or `on` (the call starts with the camera).
+ * @attr {string} video-quality - The most video sent: `low` (320x240, 15 fps), `standard` (default: 640x480, 24 fps) or `high` (1280x720, 30 fps).
  *
  * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *
@@ -46,8 +49,8 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart key - Each key of the keypad.
  * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
  * @csspart quality-warning - The "poor connection" notice.
- * @csspart settings-toggle - The panel's "Audio" toggle.
- * @csspart settings - The audio settings: microphone and speaker choice, level meters.
+ * @csspart settings-toggle - The panel's "Settings" toggle (audio and video devices).
+ * @csspart settings - The settings: microphone, speaker and camera choice, level meters.
  * @csspart level - The input and output level meters (`<meter>`).
  * @csspart text-toggle - The panel's "Text" toggle, which opens the Text view (`aria-expanded`).
  * @csspart unread - The unread count next to the "Text" toggle, shown while the view is closed.
@@ -62,6 +65,13 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart message-input - The message input (`<textarea>`: Enter sends, Shift+Enter adds a line).
  * @csspart send - The "Send" button.
  * @csspart transfer-failed - The notice that a transfer the far end asked for did not go through, and why.
+ * @csspart camera - The panel's camera toggle (`aria-pressed`).
+ * @csspart share-screen - The panel's screen-sharing toggle (`aria-pressed`).
+ * @csspart video - The video view: the far end's video, the visitor's own, the full-screen button.
+ * @csspart remote-video - The far end's video (`<video>`).
+ * @csspart local-video - The visitor's own video, mirrored when it is the camera (`<video>`).
+ * @csspart fullscreen - The button that shows the video view full screen.
+ * @csspart video-offer - The notice that offers to turn the camera off on a poor connection.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -79,6 +89,10 @@ import { styles } from './voip-call-button.styles.js';
  * @cssproperty --voip-panel-color - Text color of the panel's buttons. Default `#1f1f1f`.
  * @cssproperty --voip-panel-active-background - A pressed toggle's background. Default `#1f1f1f`.
  * @cssproperty --voip-panel-active-color - A pressed toggle's text color. Default `#fff`.
+ * @cssproperty --voip-video-background - Behind the videos (letterbox, no video yet). Default `#111`.
+ * @cssproperty --voip-video-radius - Corner radius of the video view. Default `8px`.
+ * @cssproperty --voip-video-max-width - The video view's widest. Default `640px`.
+ * @cssproperty --voip-video-self-width - Width of the visitor's own video over the far end's. Default `28%`.
  */
 export class VoipCallButton extends LitElement {
   static override styles = styles;
@@ -163,25 +177,17 @@ export class VoipCallButton extends LitElement {
 
   private readonly controller = new CallController(this, {
     getConfig: () => ({
-      server: this.server,
-      number: this.number,
-      sipDomain: this.sipDomain,
-      displayName: this.displayName,
-      disabled: this.disabled,
-      audioConstraints: this.audioConstraints,
-      iceServers: this.iceServers,
-      connector: this.connector,
+      // Every property of the element, by name: the settings use the same names.
+      ...(Object.fromEntries(
+        Object.keys(VoipCallButton.properties).map((key) => [key, this[key as keyof this]]),
+      ) as Pick<
+        this,
+        Exclude<keyof CallSettings, 'credentialAttribute' | 'attribute' | 'language'>
+      >),
       // A SIP password must never be in the page: attributes named like one are refused.
       credentialAttribute: this.getAttributeNames().find((name) => /secret|passw|ha1/i.test(name)),
-      dtmfMode: this.dtmfMode,
-      ringback: this.ringback,
-      tokenUrl: this.tokenUrl,
       language: this.language,
-      maxDuration: this.getAttribute('max-duration'),
-      ringTimeout: this.getAttribute('ring-timeout'),
-      permissionTimeout: this.getAttribute('permission-timeout'),
-      context: this.context,
-      transfers: this.getAttribute('transfers'),
+      attribute: (name) => this.getAttribute(name),
     }),
     localize: (key) => this.t(key),
   });
@@ -230,6 +236,34 @@ export class VoipCallButton extends LitElement {
   /** Sends a text message in the answered call; rejects with a `VoipError` when refused or undelivered. */
   sendMessage(text: string): Promise<void> {
     return this.controller.view?.sendMessage(text) ?? this.controller.refuse();
+  }
+
+  /**
+   * Turns the camera on (`true`) or off in the answered call (`video="optional"` or `"on"`).
+   * Rejects with a `VoipError` (and fires `voip-error`) when refused or the camera cannot open.
+   */
+  camera(on = true): Promise<void> {
+    return this.controller.view?.camera(on) ?? this.controller.refuse();
+  }
+
+  /** Shares the screen instead of the camera (`true`), or stops; rejects like `camera()`. */
+  shareScreen(on = true): Promise<void> {
+    return this.controller.view?.shareScreen(on) ?? this.controller.refuse();
+  }
+
+  /** Whether the visitor's camera is sent now. */
+  get cameraOn(): boolean {
+    return this.controller.view?.video.local === 'camera';
+  }
+
+  /** Whether the visitor's screen is sent now. */
+  get sharingScreen(): boolean {
+    return this.controller.view?.video.local === 'screen';
+  }
+
+  /** Whether the far end's video is showing. */
+  get remoteVideo(): boolean {
+    return this.controller.view?.video.remote ?? false;
   }
 
   /** Mutes (`true`) or unmutes the microphone during a call; the call stays up. */

@@ -23,14 +23,14 @@ import type {
 } from '../call-contract.js';
 import type { CallInput, CallState } from '../call-state.js';
 import { VoipError, type EndReason, type VoipErrorCode } from '../errors.js';
-import { createVoipEvent } from '../events.js';
+import { createVoipEvent, type VoipVideoDetail } from '../events.js';
 import type { MessageKey } from '../i18n/index.js';
 import { janusConnector } from '../janus/index.js';
 import { openMicrophone, rememberDevice, stopTracks } from '../media/devices.js';
 import { resolveRingback, startRingback } from '../media/ringback.js';
 import { reasonForSipCode } from '../sip/codes.js';
 import { sanitizeDisplayName } from '../sip/display-name.js';
-import type { SessionEvent, SipSession } from '../sip/session.js';
+import type { CallOptions, SessionEvent, SipSession } from '../sip/session.js';
 import { rejectAfter, settleWithin, unlessAborted } from '../util/time.js';
 import { CallLimits, toMs } from './limits.js';
 import { Recovery } from './recovery.js';
@@ -98,9 +98,9 @@ export class Call implements CallView, CallContext {
     capabilities: readonly CapabilityFactory[],
   ) {
     this.decided = new Promise((resolve) => (this.decide = resolve));
-    this.maxDurationMs = toMs(plan.maxDuration);
-    this.permissionMs = toMs(plan.permissionTimeout) ?? DEFAULT_PERMISSION_TIMEOUT_MS;
-    this.limits = new CallLimits(toMs(plan.ringTimeout), (reason) => {
+    this.maxDurationMs = toMs(plan.attribute('max-duration'));
+    this.permissionMs = toMs(plan.attribute('permission-timeout')) ?? DEFAULT_PERMISSION_TIMEOUT_MS;
+    this.limits = new CallLimits(toMs(plan.attribute('ring-timeout')), (reason) => {
       // A transfer's target that rings too long fails the transfer, not the call.
       if (this.transferred && reason === 'no-answer') this.targetFailed({ kind: 'ended', reason });
       else this.settle({ kind: 'ended', reason }, true);
@@ -116,19 +116,51 @@ export class Call implements CallView, CallContext {
     return this.capabilities.some((c) => c.poorQuality === true);
   }
 
+  /** What the first capability that offers `key` has there (its action, its view state). */
+  private find<K extends keyof Capability>(key: K): Capability[K] | undefined {
+    return this.capabilities.find((c) => c[key] !== undefined)?.[key];
+  }
+
   get status(): MessageKey | undefined {
     const held =
       this.host.state === 'in-call' &&
       (this.remoteHold ? 'state.remote-hold' : this.onHold && 'state.on-hold');
-    return this.capabilities.find((c) => c.status)?.status ?? (held || undefined);
+    return this.find('status') ?? (held || undefined);
   }
 
   get messages(): readonly ChatMessage[] {
-    return this.capabilities.find((c) => c.messages)?.messages ?? [];
+    return this.find('messages') ?? [];
   }
 
   sendMessage(text: string): Promise<void> {
-    return this.capabilities.find((c) => c.sendMessage)?.sendMessage?.(text) ?? Promise.resolve();
+    return this.find('sendMessage')?.(text) ?? Promise.resolve();
+  }
+
+  get video(): VoipVideoDetail {
+    return this.find('video') ?? { local: 'off', remote: false };
+  }
+
+  /** The video capability's figures for `voip-quality` (none in a voice call). */
+  videoFigures(report: RTCStatsReport) {
+    return this.find('videoFigures')?.(report);
+  }
+
+  camera(on: boolean): Promise<void> {
+    return this.find('camera')?.(on) ?? this.videoOff();
+  }
+
+  shareScreen(on: boolean): Promise<void> {
+    return this.find('shareScreen')?.(on) ?? this.videoOff();
+  }
+
+  /** The camera or the screen asked for in a voice-only call (`video` off): refused. */
+  private async videoOff(): Promise<void> {
+    const refused = new VoipError('invalid-config', 'video is off: set video="optional" or "on"');
+    throw (
+      (await this.act(() => {
+        throw refused;
+      })) ?? refused
+    );
   }
 
   /** Places the call; resolves once it is over and everything is released. Never rejects. */
@@ -162,8 +194,8 @@ export class Call implements CallView, CallContext {
     this.host.emit(createVoipEvent('voip-mute', { muted: on }));
   }
 
-  hold(on: boolean): Promise<void> {
-    return this.act(async (session) => {
+  async hold(on: boolean): Promise<void> {
+    await this.act(async (session) => {
       if (this.onHold === on) return;
       await session.hold(on);
       this.onHold = on;
@@ -173,11 +205,11 @@ export class Call implements CallView, CallContext {
   }
 
   sendDtmf(digits: string): Promise<void> {
-    return this.capabilities.find((c) => c.sendDtmf)?.sendDtmf?.(digits) ?? Promise.resolve();
+    return this.find('sendDtmf')?.(digits) ?? Promise.resolve();
   }
 
-  useMicrophone(deviceId: string): Promise<void> {
-    return this.act(async (session) => {
+  async useMicrophone(deviceId: string): Promise<void> {
+    await this.act(async (session) => {
       const next = await openMicrophone(this.plan.audioConstraints, deviceId);
       const track = next.getAudioTracks().at(0);
       if (!track || this.outcome) {
@@ -200,7 +232,8 @@ export class Call implements CallView, CallContext {
     });
   }
 
-  async act(action: (session: SipSession) => Promise<void>): Promise<void> {
+  async act(action: (session: SipSession) => Promise<void>): Promise<VoipError | undefined> {
+    let failure: VoipError | undefined;
     try {
       const state = this.host.state;
       if (this.outcome || state !== 'in-call' || !this.session) {
@@ -211,11 +244,14 @@ export class Call implements CallView, CallContext {
       const cause = toVoipError(error);
       // An action cut short by the end of the call is no error of its own.
       if (this.outcome && cause.code !== 'not-in-call') return;
-      // A refusal keeps its code; anything else that went wrong mid-call is `action-failed`.
-      const refusal = cause.code === 'not-in-call' || cause.code === 'invalid-digits';
-      this.host.refused(refusal ? cause.code : 'action-failed', cause.message);
+      // A refusal (or a camera or screen failure) keeps its code; anything else that went wrong
+      // mid-call is `action-failed`.
+      const refusal = /^(not-in-call|invalid|camera|no-camera|screen)/.test(cause.code);
+      failure = refusal ? cause : new VoipError('action-failed', cause.message, { cause });
+      this.host.refused(failure.code, failure.message);
     }
     this.host.update();
+    return failure;
   }
 
   private get answered(): boolean {
@@ -373,9 +409,18 @@ export class Call implements CallView, CallContext {
         [microphone, connecting],
         this.over.signal,
       );
-      const headers = this.capabilities.find((c) => c.headers)?.headers;
+      // What the capabilities add to the INVITE (headers, the camera); none rejects.
+      const options = await unlessAborted(
+        Promise.all(this.capabilities.map(async (c) => c.callOptions)),
+        [],
+        this.over.signal,
+      );
       await unlessAborted(
-        session.call(this.plan.uri, stream, headers ? { headers } : {}),
+        session.call(
+          this.plan.uri,
+          stream,
+          options.reduce<CallOptions>((all, more) => ({ ...all, ...more }), {}),
+        ),
         [],
         this.over.signal,
       );

@@ -5,7 +5,9 @@
  * chunk. The others come in chunks of their own, loaded when a call starts: the context headers
  * only when the page set some; transfers (which also declines them under `transfers="off"`: a
  * transfer asked for must be answered) and the text conversation (`sendMessage()` works whatever
- * the panel shows) for every call. A page that never calls downloads none of them.
+ * the panel shows) for every call; video (the camera, screen sharing, the video view) only when
+ * the page allows it (`video` optional or on), so a voice call downloads none of it. A page that
+ * never calls downloads none of them.
  */
 import type { CallPlan, CapabilityFactory } from '../call-contract.js';
 import { keypad } from '../keypad/index.js';
@@ -18,8 +20,13 @@ export type CapabilityEntry = (
 
 export const CAPABILITIES: readonly CapabilityEntry[] = [
   (plan) => (plan.context ? import('../context/index.js').then((m) => m.context) : undefined),
+  (plan) => (allowsVideo(plan) ? import('../video/index.js').then((m) => m.video) : undefined),
   () => keypad,
   () => import('../chat/index.js').then((m) => m.chat),
   () => import('../transfer/index.js').then((m) => m.transfer),
   () => quality,
 ];
+
+/** Whether the `video` attribute allows video (`on`, `optional`; anything else: voice only). */
+const allowsVideo = (plan: CallPlan) =>
+  /^\s*(on|optional)\s*$/i.test(plan.attribute('video') ?? '');

@@ -21,7 +21,7 @@ export const enCall = {
   'panel.keypad': 'Keypad',
   'panel.keypad-label': 'Keypad: type or press digits to send tones',
   'panel.play': 'Tap to hear the call',
-  'panel.settings': 'Audio',
+  'panel.settings': 'Settings',
   'panel.microphone': 'Microphone',
   'panel.speaker': 'Speaker',
   'panel.level-in': 'Microphone level',

@@ -125,5 +125,8 @@ export function contextHeaders(input: unknown): Record<string, string> {
 export const context: CapabilityFactory = (call) => {
   const headers = contextHeaders(call.plan.context);
   // Nothing to send (only empty values): the INVITE goes without a `headers` field.
-  return { headers: Object.keys(headers).length > 0 ? headers : undefined, stop: () => undefined };
+  return {
+    callOptions: Promise.resolve(Object.keys(headers).length > 0 ? { headers } : {}),
+    stop: () => undefined,
+  };
 };

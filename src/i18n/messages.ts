@@ -2,11 +2,16 @@
 import type { enCall } from '../call/en-call.js';
 import type { enChat } from '../chat/en-chat.js';
 import type { enTransfer } from '../transfer/en-transfer.js';
+import type { enVideo } from '../video/en-video.js';
 import type { en } from './en.js';
 
 /** A translation key. */
 export type MessageKey =
-  keyof typeof en | keyof typeof enCall | keyof typeof enChat | keyof typeof enTransfer;
+  | keyof typeof en
+  | keyof typeof enCall
+  | keyof typeof enChat
+  | keyof typeof enTransfer
+  | keyof typeof enVideo;
 
 /** A complete set of messages for one language. */
 export type Messages = Readonly<Record<MessageKey, string>>;

@@ -15,6 +15,7 @@ import type {
   DtmfMode,
   SessionEvent,
   SipSession,
+  VideoOptions,
 } from '../sip/session.js';
 import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
 import { reclaim } from './reclaim.js';
@@ -71,6 +72,8 @@ export class JanusSipSession implements SipSession {
   private readonly sentTracks = new Set<MediaStreamTrack>();
   /** Aborted by `close()`: stops reclaiming, its waits and its attempt's socket. */
   private readonly stopped = new AbortController();
+  /** Whether the call allows video (`CallOptions.video`): otherwise the far end's is refused. */
+  private video = false;
 
   constructor(
     private readonly janus: JanusJS.Janus,
@@ -107,8 +110,13 @@ export class JanusSipSession implements SipSession {
           error: (error: string) => reject(janusError(`attach: ${error}`, 'server-error')),
           onmessage: (message, jsep) => this.onMessage(message, jsep),
           onremotetrack: (track, _mid, on) => {
-            if (on && track.kind === 'audio') {
-              this.emit({ type: 'remote-stream', stream: new MediaStream([track]) });
+            const stream = on && !track.muted ? new MediaStream([track]) : null;
+            if (track.kind === 'audio') {
+              if (on) this.emit({ type: 'remote-stream', stream: new MediaStream([track]) });
+              // janus.js reports a video track when it is created (muted until frames come),
+              // when frames flow, and when they stopped for about 2.5 s or the track ended.
+            } else if (this.video && (stream || !on)) {
+              this.emit({ type: 'remote-video', stream });
             }
           },
           iceState: (state) => this.emit({ type: 'ice-state', state }),
@@ -135,20 +143,23 @@ export class JanusSipSession implements SipSession {
   }
 
   async call(uri: string, stream: MediaStream, options: CallOptions = {}): Promise<void> {
-    const handle = this.requireHandle();
     const track = stream.getAudioTracks().at(0);
     if (!track) throw new VoipError('mic-unavailable', 'The microphone stream has no audio track.');
     this.sentTracks.add(track);
-    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
-      handle.createOffer({
-        // The call owns the microphone (a transfer's new session shares it): janus.js must not
-        // stop it when this session closes.
-        tracks: [{ type: 'audio', capture: track, recv: true, dontStop: true }],
-        success: resolve,
-        error: (error: Error) =>
-          reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
-      });
+    const { video } = options;
+    this.video = !!video;
+    if (video?.track) this.sentTracks.add(video.track);
+    // A call that offers video loads how it is sent (a voice call downloads none of it).
+    const media = video?.track || video?.offer ? await import('./janus-video.js') : undefined;
+    const jsep = await this.offer({
+      // The call owns the microphone (a transfer's new session shares it): janus.js must not
+      // stop it when this session closes.
+      tracks: [
+        { type: 'audio', capture: track, recv: true, dontStop: true },
+        ...(media ? [media.videoTrack(video?.track)] : []),
+      ],
     });
+    if (media && video) await media.limitVideo(this.pc, video);
     // Closed (the visitor hung up) while the offer was made: no INVITE now.
     if (this.closed || this.hangupAsked) throw new VoipError('failed', 'session closed');
     const calling = this.expect(['calling']);
@@ -245,26 +256,52 @@ export class JanusSipSession implements SipSession {
     });
   }
 
-  async restartMedia(): Promise<void> {
+  restartMedia(): Promise<void> {
+    return this.update({ iceRestart: true });
+  }
+
+  async setVideo(track: MediaStreamTrack | null, options: VideoOptions): Promise<void> {
     const handle = this.requireHandle();
-    const jsep = await new Promise<JanusJS.JSEP>((resolve, reject) => {
-      handle.createOffer({
-        iceRestart: true,
-        success: resolve,
-        error: (error: Error) =>
-          reject(new VoipError('failed', `ICE restart offer: ${String(error)}`, { cause: error })),
-      });
-    });
-    // The plugin answers "updating", sends a re-INVITE to the SIP side, and relays its answer
-    // as "accepted" with the new JSEP (handled in onMessage).
+    if (track) this.sentTracks.add(track);
+    const video = await import('./janus-video.js');
+    await video.setVideo(
+      { handle, pc: () => this.pc, update: (offer) => this.update(offer) },
+      track,
+      options,
+    );
+  }
+
+  /**
+   * Renegotiates the answered call: a new offer (ICE restart, video on or off) that the plugin
+   * answers "updating", sends as a re-INVITE to the SIP side, and whose answer it relays as
+   * "accepted" with the new JSEP (handled in onMessage).
+   */
+  private async update(offer: Partial<JanusJS.OfferParams>): Promise<void> {
+    const jsep = await this.offer(offer);
     const answered = this.expect(['accepted']);
     this.send({ request: 'update' }, jsep);
     await answered;
   }
 
+  private offer(params: Partial<JanusJS.OfferParams>): Promise<JanusJS.JSEP> {
+    const handle = this.requireHandle();
+    return new Promise<JanusJS.JSEP>((resolve, reject) => {
+      handle.createOffer({
+        ...params,
+        success: resolve,
+        error: (error: Error) =>
+          reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
+      });
+    });
+  }
+
+  /** The call's peer connection, which janus.js keeps in its untyped per-handle state. */
+  private get pc(): RTCPeerConnection | null | undefined {
+    return (this.handle?.webrtcStuff as { pc?: RTCPeerConnection | null } | undefined)?.pc;
+  }
+
   async getStats(): Promise<RTCStatsReport | null> {
-    // janus.js keeps the peer connection in its untyped per-handle state.
-    const pc = (this.handle?.webrtcStuff as { pc?: RTCPeerConnection | null } | undefined)?.pc;
+    const pc = this.pc;
     return pc ? pc.getStats() : null;
   }
 
@@ -421,7 +458,8 @@ export class JanusSipSession implements SipSession {
     const held = /a=(sendonly|inactive)/.test(direction.exec(audio)?.[0] ?? session);
     handle.createAnswer({
       jsep: offer,
-      tracks: [],
+      // A voice-only call refuses the video a far end offers (the m-line is answered inactive).
+      tracks: this.video ? [] : [{ type: 'video', recv: false, capture: false }],
       success: (answer: JanusJS.JSEP) => {
         this.send({ request: 'update' }, answer);
         if (held !== this.remoteHold) {

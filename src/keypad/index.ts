@@ -14,14 +14,15 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as con
 
 export const keypad: CapabilityFactory = (call) => {
   let open = false;
-  const sendDtmf = (digits: string) =>
-    call.act(async (session) => {
+  const sendDtmf = async (digits: string) => {
+    await call.act(async (session) => {
       if (!DIGITS.test(digits)) {
         throw new VoipError('invalid-digits', `not keypad digits: ${JSON.stringify(digits)}`);
       }
       await session.sendDtmf(digits, call.plan.dtmfMode === 'info' ? 'info' : 'rfc4733');
       call.host.emit(createVoipEvent('voip-dtmf', { digits }));
     });
+  };
   /** The keypad shows once the call is answered, when `controls` lets it. */
   const shown = (panel: PanelContext) => panel.state === 'in-call' && panel.shows('keypad');
   return {

@@ -8,11 +8,12 @@ import { VoipError, type VoipErrorCode } from '../errors.js';
 export const DEVICE_STORAGE_KEY = 'voip-call-button.audio-devices';
 
 /** The remembered device choices, if any. */
-export function rememberedDevices(): { microphone?: string; speaker?: string } {
+export function rememberedDevices(): { microphone?: string; speaker?: string; camera?: string } {
   try {
     return JSON.parse(localStorage.getItem(DEVICE_STORAGE_KEY) ?? '{}') as {
       microphone?: string;
       speaker?: string;
+      camera?: string;
     };
   } catch {
     return {}; // storage blocked or unreadable: no memory, no failure
@@ -20,7 +21,7 @@ export function rememberedDevices(): { microphone?: string; speaker?: string } {
 }
 
 /** Remembers a device choice for the site. */
-export function rememberDevice(kind: 'microphone' | 'speaker', deviceId: string): void {
+export function rememberDevice(kind: 'microphone' | 'speaker' | 'camera', deviceId: string): void {
   try {
     localStorage.setItem(
       DEVICE_STORAGE_KEY,

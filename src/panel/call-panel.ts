@@ -6,10 +6,18 @@ import { rememberDevice, rememberedDevices } from '../media/devices.js';
 import { styles } from './call-panel.styles.js';
 
 /** The controls a `controls` attribute can list. */
-export const PANEL_CONTROLS = ['mute', 'hold', 'keypad', 'settings', 'text'] as const;
+export const PANEL_CONTROLS = [
+  'mute',
+  'hold',
+  'keypad',
+  'settings',
+  'text',
+  'camera',
+  'share-screen',
+] as const;
 /** The panel's parts, re-exported by `<voip-call-button>` (see its `@csspart` list). */
 const EXPORTED_PARTS =
-  'panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send';
+  'panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send,camera,share-screen,video,remote-video,local-video,fullscreen,video-offer';
 
 /** One control of the panel. */
 export type PanelControl = (typeof PANEL_CONTROLS)[number];
@@ -57,8 +65,8 @@ export class VoipCallPanel extends LitElement implements PanelContext {
   private playing: MediaStream | null = null;
   /** @internal */
   private settingsOpen = false;
-  /** @internal */
-  private devices: MediaDeviceInfo[] = [];
+  /** @internal The media devices, listed when the settings open. */
+  devices: MediaDeviceInfo[] = [];
   /** @internal Input and output levels, 0..1, while the settings are open. */
   private levels = { input: 0, output: 0 };
   private meters: { ctx: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
@@ -226,6 +234,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
           : nothing
       }
       ${this.meter(this.levels.output, 'panel.level-out')}
+      ${this.sections().map((section) => section.settings?.(this) ?? nothing)}
     </div>`;
   }
 

@@ -24,7 +24,8 @@ export const quality: CapabilityFactory = (call) => {
       return;
     }
     void call.session?.getStats().then((report) => {
-      const result = report && !stopped ? sampleQuality(report, counters) : undefined;
+      if (!report || stopped) return;
+      const result = sampleQuality(report, counters);
       if (!result) return;
       counters = result.counters;
       recent.push(result.sample.mos);
@@ -33,7 +34,10 @@ export const quality: CapabilityFactory = (call) => {
         poor = warn;
         call.host.update();
       }
-      call.host.emit(createVoipEvent('voip-quality', { ...result.sample, poor: warn }));
+      const video = call.videoFigures(report);
+      call.host.emit(
+        createVoipEvent('voip-quality', { ...result.sample, poor: warn, ...(video && { video }) }),
+      );
     });
   };
   return {

@@ -18,6 +18,11 @@ export type SessionEvent =
   /** Remote audio is available (it may arrive before the answer, with early media). */
   | { readonly type: 'remote-stream'; readonly stream: MediaStream }
   /**
+   * The far end's video started (`stream` holds its one video track) or stopped (`null`), for a
+   * call that allows video (`CallOptions.video`).
+   */
+  | { readonly type: 'remote-video'; readonly stream: MediaStream | null }
+  /**
    * The call is over: the far end hung up or refused, or our hangup completed. `byGateway`: the
    * gateway hung up on its own, having lost the call's media path.
    */
@@ -68,6 +73,21 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** The transfer this call follows (the `referId` of a `transfer` event of another session). */
   readonly referId?: number;
+  /**
+   * Video is allowed in this call: the far end may add it, the page may send it. Without this,
+   * the call is voice only and video the far end offers is refused.
+   */
+  readonly video?: VideoOptions;
+}
+
+/** How a call's video is sent. */
+export interface VideoOptions {
+  /** The camera to send from the start (the INVITE offers video); none: voice first. */
+  readonly track?: MediaStreamTrack;
+  /** The INVITE offers to receive video even without a track to send. */
+  readonly offer?: boolean;
+  /** The highest video bitrate to send, bits per second. */
+  readonly maxBitrate: number;
 }
 
 /** What {@link SipConnector.connect} needs. */
@@ -106,6 +126,13 @@ export interface SipSession {
   sendDtmf(digits: string, mode: DtmfMode): Promise<void>;
   /** Replaces the microphone track mid-call without renegotiating. */
   replaceAudioTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Sends `track` as the answered call's video, or stops sending video (`null`; the far end's
+   * video still comes). Starting or stopping renegotiates (a re-INVITE through the gateway);
+   * swapping one track for another while video is sent does not. Only in a call with
+   * `CallOptions.video`.
+   */
+  setVideo(track: MediaStreamTrack | null, options: VideoOptions): Promise<void>;
   /**
    * Restarts ICE on the answered call's media path (a new offer with new ICE credentials; for
    * Janus, the SIP plugin's `update`). Resolves once the gateway's answer is applied.

@@ -50,7 +50,7 @@ export const transfer: CapabilityFactory = (call: CallContext) => {
   const handle = async (referId: number, target: string, replaces?: string) => {
     // Attended transfers (Replaces) are not followed.
     const uri =
-      call.plan.transfers === 'off' || replaces !== undefined
+      call.plan.attribute('transfers') === 'off' || replaces !== undefined
         ? undefined
         : transferTarget(target, call.plan.sipDomain);
     // Only the answered call is transferred (not while reconnecting, nor during a transfer).

@@ -3,6 +3,7 @@ import { en } from '../../src/i18n/en.js';
 import { enCall } from '../../src/call/en-call.js';
 import { enChat } from '../../src/chat/en-chat.js';
 import { enTransfer } from '../../src/transfer/en-transfer.js';
+import { enVideo } from '../../src/video/en-video.js';
 import { id } from '../../src/i18n/id.js';
 import { formatDuration } from '../../src/panel/call-panel.js';
 import {
@@ -15,7 +16,7 @@ import { END_REASONS, ERROR_CODES } from '../../src/errors.js';
 import { CallState } from '../../src/call-state.js';
 
 describe('i18n', () => {
-  const english = { ...en, ...enCall, ...enChat, ...enTransfer };
+  const english = { ...en, ...enCall, ...enChat, ...enTransfer, ...enVideo };
 
   it('has English text for every state, end reason and error code', () => {
     for (const state of Object.values(CallState))

@@ -320,7 +320,10 @@ describe('the Janus session: call extras, text messages, transfers, remote hold'
       await reinvite(handle, held);
       expect(handle.answers).to.have.length(1);
       expect(handle.answers[0]!.jsep).to.deep.equal(held);
-      expect(handle.answers[0]!.tracks).to.deep.equal([]);
+      // A voice call (no CallOptions.video) refuses video the far end would add.
+      expect(handle.answers[0]!.tracks).to.deep.equal([
+        { type: 'video', recv: false, capture: false },
+      ]);
       expect(handle.sent.at(-1)!.message).to.deep.equal({ request: 'update' });
       expect(handle.sent.at(-1)!.jsep).to.deep.equal(FAKE_LOCAL_ANSWER);
       expect(events).to.deep.equal([{ type: 'remote-hold', onHold: true }]);

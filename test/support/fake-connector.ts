@@ -87,6 +87,19 @@ export class FakeSession implements SipSession {
     this.replacedTracks.push(track);
   }
 
+  /** Every setVideo() asked for (a track, or `null` for video off), in order. */
+  videoChanges: Array<MediaStreamTrack | null> = [];
+  /** When set, setVideo() rejects with it (the gateway refused the re-INVITE). */
+  videoError: VoipError | undefined;
+  /** When set, setVideo() waits for this before answering. */
+  videoGate: Promise<void> | undefined;
+
+  async setVideo(track: MediaStreamTrack | null): Promise<void> {
+    this.videoChanges.push(track);
+    if (this.videoGate) await this.videoGate;
+    if (this.videoError) throw this.videoError;
+  }
+
   /** How many ICE restarts were asked for. */
   restarts = 0;
 

@@ -1,0 +1,81 @@
+/**
+ * Video on the SIP plugin session (sip-session.ts): the camera or screen as janus.js sends it,
+ * turning it on and off, and its bitrate. A module of its own, loaded by a session only when its
+ * call allows video, so a voice call downloads none of it.
+ */
+import type { JanusJS } from 'janus-gateway';
+import { VoipError } from '../errors.js';
+import type { VideoOptions } from '../sip/session.js';
+
+/** What this module needs of the session. */
+export interface VideoPeer {
+  readonly handle: JanusJS.PluginHandle;
+  /** The call's peer connection, now. */
+  pc(): RTCPeerConnection | null | undefined;
+  /** Renegotiates: a new offer with these parameters, a re-INVITE through the plugin. */
+  update(offer: Partial<JanusJS.OfferParams>): Promise<void>;
+}
+
+/**
+ * The camera or screen as janus.js sends it. VP8 towards SIP: it is the codec SIP video phones
+ * and PBXs share with browsers (H.264 depends on the browser's build), and baresip, like other
+ * SIP clients, cannot decode Chromium's VP9 ("vp9: decode: F-bit not supported"), which Chromium
+ * would otherwise offer first. The call owns the track: janus.js must not stop it. Without a
+ * track: an offer to receive video only.
+ */
+export function videoTrack(capture?: MediaStreamTrack): JanusJS.TrackOption {
+  const option = {
+    type: 'video',
+    codec: 'vp8',
+    recv: true,
+    dontStop: true,
+    capture: capture ?? false,
+  };
+  return option as JanusJS.TrackOption; // janus.js's types leave `codec` out
+}
+
+/** See `SipSession.setVideo`. */
+export async function setVideo(
+  peer: VideoPeer,
+  track: MediaStreamTrack | null,
+  options: VideoOptions,
+): Promise<void> {
+  const transceiver = peer
+    .pc()
+    ?.getTransceivers()
+    .find((t) => t.receiver.track.kind === 'video');
+  if (track && transceiver?.sender.track) {
+    // Another source while video is sent (camera <-> screen): no renegotiation.
+    await new Promise<void>((resolve, reject) => {
+      peer.handle.replaceTracks({
+        tracks: [{ type: 'video', capture: track, replace: true, dontStop: true }],
+        success: () => resolve(),
+        error: (error: string) => reject(new VoipError('failed', `replaceTracks: ${error}`)),
+      });
+    });
+  } else {
+    // Starting or stopping video is a re-INVITE. The m-line of a call that had video is reused
+    // (the plugin takes one video stream): sendrecv again, or recvonly.
+    await peer.update({
+      tracks: [
+        track
+          ? { ...videoTrack(track), ...(transceiver ? { replace: true } : {}) }
+          : { type: 'video', remove: true, recv: true, capture: false },
+      ],
+    });
+  }
+  if (track) await limitVideo(peer.pc(), options);
+}
+
+/** Caps the bitrate of the video sent (janus.js would not on a replaced track). */
+export async function limitVideo(
+  pc: RTCPeerConnection | null | undefined,
+  { maxBitrate }: VideoOptions,
+): Promise<void> {
+  const sender = pc?.getSenders().find((s) => s.track?.kind === 'video');
+  const parameters = sender?.getParameters();
+  const encoding = parameters?.encodings[0];
+  if (!sender || !parameters || !encoding) return;
+  encoding.maxBitrate = maxBitrate;
+  await sender.setParameters(parameters).catch(() => undefined); // a cap, not a need
+}
