@@ -44,7 +44,7 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart status - The status line (an ARIA live region).
  * @csspart timer - The call time, shown in the panel while connected.
  * @csspart panel - The in-call controls (shown during a call).
- * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`, `text-toggle`.
+ * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`, `text-toggle`, `camera`, `share-screen`, `settings-toggle`.
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
  * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
@@ -131,8 +131,9 @@ export class VoipCallButton extends LitElement {
 
   /**
    * Which in-call controls to show, separated by spaces: `mute`, `hold`, `keypad`, `settings`,
-   * `text`. Default: all that apply (mute from the start of a call, the others once it is
-   * answered).
+   * `text`, `camera`, `share-screen` (the last two with `video` optional or on;
+   * `share-screen` where the browser can share a screen). Default: all that apply (mute from
+   * the start of a call, the others once it is answered).
    */
   controls = '';
 

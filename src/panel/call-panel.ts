@@ -29,7 +29,8 @@ export type PanelControl = (typeof PANEL_CONTROLS)[number];
  * defined by the call chunk, so a page that never calls never loads it. Pages style it through
  * the parts the element re-exports.
  *
- * @csspart panel-button - Each toggle of the panel (mute, hold, keypad, text, audio).
+ * @csspart panel-button - Each toggle of the panel (mute, hold, keypad, text, camera, share
+ *   screen, settings).
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
  * @csspart text - The Text view; also its inner parts (see `EXPORTED_PARTS`).

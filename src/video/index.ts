@@ -17,7 +17,9 @@
  *   track without renegotiating.
  * - Screen sharing replaces the camera; when it ends (`shareScreen(false)`, the browser's own
  *   "Stop sharing", or the camera asked for) the camera comes back if it was on, else video stops.
- * - A transfer the far end asks for continues as voice (the camera and screen are released).
+ * - A transfer the far end asks for continues as voice to the end of the call: the camera and
+ *   screen are released, the toggles go, and `camera()`/`shareScreen()` are refused with
+ *   `invalid-config`.
  * - At the end of the call every track it opened is stopped.
  */
 import { html, nothing } from 'lit';
@@ -50,6 +52,8 @@ export const video: CapabilityFactory = (call) => {
   let screen: MediaStreamTrack | undefined;
   /** Whether the camera comes back when the screen sharing ends. */
   let cameraAfterScreen = false;
+  /** Whether the call followed a transfer: the rest of it is voice only. */
+  let transferred = false;
   /** Whether the visitor answered "keep it on" to the poor-connection offer. */
   let kept = false;
   let stopped = false;
@@ -85,7 +89,13 @@ export const video: CapabilityFactory = (call) => {
    * error of its one `voip-error`.
    */
   const perform = (action: (session: SipSession) => Promise<void>): Promise<void> => {
-    const run = queue.then(() => call.act(action));
+    const run = queue.then(() =>
+      call.act(
+        transferred
+          ? () => Promise.reject(new VoipError('invalid-config', 'no video after a transfer'))
+          : action,
+      ),
+    );
     queue = run;
     return run.then((failure: VoipError | undefined) => {
       if (failure) throw failure;
@@ -205,7 +215,8 @@ export const video: CapabilityFactory = (call) => {
     ? firstCamera().then((video) => ({ video: { ...video, offer: true } }))
     : Promise.resolve({ video: options });
 
-  const answered = (panel: PanelContext) => panel.state === 'in-call';
+  /** The toggles and the offer show in the answered call, until a transfer. */
+  const answered = (panel: PanelContext) => panel.state === 'in-call' && !transferred;
   let wasAnswered = false;
 
   return {
@@ -226,8 +237,9 @@ export const video: CapabilityFactory = (call) => {
     },
     onState(state) {
       if (state === 'in-call') wasAnswered = true;
-      // A transfer followed: the new call is voice (its session offers no video).
+      // A transfer followed: the new call is voice (its session offers no video), to the end.
       if (state === 'calling' && wasAnswered) {
+        transferred = true;
         release(camera);
         release(screen);
         camera = screen = undefined;
@@ -290,11 +302,14 @@ export const video: CapabilityFactory = (call) => {
           <select
             @change=${(event: Event) => {
               const id = (event.target as HTMLSelectElement).value;
-              rememberDevice('camera', id);
-              // The camera being sent switches now (no renegotiation); otherwise next time.
+              // The camera being sent switches now (no renegotiation) and is remembered once it
+              // works; otherwise it is the one next time.
               if (local === 'camera') {
-                void perform((session) => sendCamera(session, id)).catch(() => undefined);
-              }
+                void perform((session) => sendCamera(session, id)).then(
+                  () => rememberDevice('camera', id),
+                  () => undefined,
+                );
+              } else rememberDevice('camera', id);
             }}
           >
             ${cameras.map(
