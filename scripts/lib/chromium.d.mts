@@ -2,6 +2,7 @@
 export const CHROMIUM_PATH: string;
 export function chromiumArgs(options?: {
   fakeMicrophone?: boolean;
+  noCamera?: boolean;
   allowMicrophone?: boolean;
   audioFile?: string;
   autoplay?: boolean;

@@ -7,11 +7,13 @@ export const CHROMIUM_PATH =
 
 /**
  * Command-line flags. `fakeMicrophone`: a fake capture device (playing `audioFile` when given);
- * `allowMicrophone`: answer the permission prompt with "allow" (without it headless Chromium
+ * `noCamera`: no fake camera (the microphones stay); `allowMicrophone`: answer every permission
+ * prompt (microphone, camera, screen) with "allow" (without it headless Chromium
  * refuses); `autoplay`: let remote audio play without a user gesture (false: a browser's usual policy).
  */
 export function chromiumArgs({
   fakeMicrophone = true,
+  noCamera = false,
   allowMicrophone = true,
   audioFile,
   autoplay = true,
@@ -27,7 +29,10 @@ export function chromiumArgs({
     // Headless Chromium's own default lets pages play sound without a gesture; `autoplay: false`
     // asks for the policy a visitor's browser applies.
     `--autoplay-policy=${autoplay ? 'no-user-gesture-required' : 'user-gesture-required'}`,
-    ...(fakeMicrophone ? ['--use-fake-device-for-media-stream'] : []),
+    // device-count applies to the fake cameras only: `noCamera` keeps the fake microphones.
+    ...(fakeMicrophone
+      ? [`--use-fake-device-for-media-stream${noCamera ? '=device-count=0' : ''}`]
+      : []),
     ...(fakeMicrophone && audioFile ? [`--use-file-for-fake-audio-capture=${audioFile}`] : []),
     ...(allowMicrophone ? ['--use-fake-ui-for-media-stream'] : []),
   ];

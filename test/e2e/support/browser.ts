@@ -43,6 +43,7 @@ export function launchBrowser({
   micPermission = 'granted',
   autoplay = true,
   fakeMicrophone = true,
+  noCamera = false,
   display,
   extraArgs = [],
 }: {
@@ -50,6 +51,8 @@ export function launchBrowser({
   autoplay?: boolean;
   /** `false`: no fake capture device, so the browser finds no microphone at all. */
   fakeMicrophone?: boolean;
+  /** The fake microphones without any fake camera (getUserMedia video: NotFoundError). */
+  noCamera?: boolean;
   /** An X display (":N") to run with a window instead of headless: a real permission prompt. */
   display?: string;
   extraArgs?: string[];
@@ -63,6 +66,7 @@ export function launchBrowser({
         audioFile: TONE_WAV,
         allowMicrophone: micPermission === 'granted',
         fakeMicrophone,
+        noCamera,
         autoplay,
       }),
       ...extraArgs,
@@ -153,6 +157,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
         'voip-message',
         'voip-message-status',
         'voip-transfer',
+        'voip-video',
       ]) {
         el.addEventListener(type, (e) => {
           window.vcbLog.push({ type, detail: (e as CustomEvent).detail, at: performance.now() });

@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 export interface Holdings {
   /** RTCPeerConnections created and not closed. */
   peerConnections: number;
-  /** Microphone tracks from getUserMedia still live. */
+  /** Tracks from getUserMedia and getDisplayMedia (microphone, camera, screen) still live. */
   liveTracks: number;
   /** WebSockets connecting or open. */
   openSockets: number;
@@ -39,16 +39,22 @@ const PROBE = `(() => {
     if (this.signalingState !== 'closed' && !this.__vcbClosed) { this.__vcbClosed = true; created.closed++; }
     return close.call(this);
   };
+  const peers = [];
   window.RTCPeerConnection = class extends PC {
-    constructor(...args) { super(...args); created.pcs++; }
+    constructor(...args) { super(...args); created.pcs++; peers.push(new WeakRef(this)); }
   };
-  const gum = MediaDevices.prototype.getUserMedia;
-  MediaDevices.prototype.getUserMedia = function (...args) {
-    return gum.apply(this, args).then((stream) => {
-      for (const t of stream.getTracks()) tracks.push(new WeakRef(t));
-      return stream;
-    });
-  };
+  // The peer connections not closed yet, oldest first (tests read their statistics).
+  window.vcbPeers = () => peers.map((r) => r.deref()).filter((pc) => pc && pc.signalingState !== 'closed');
+  for (const name of ['getUserMedia', 'getDisplayMedia']) {
+    const open = MediaDevices.prototype[name];
+    if (!open) continue;
+    MediaDevices.prototype[name] = function (...args) {
+      return open.apply(this, args).then((stream) => {
+        for (const t of stream.getTracks()) tracks.push(new WeakRef(t));
+        return stream;
+      });
+    };
+  }
   const WS = window.WebSocket;
   window.WebSocket = class extends WS {
     constructor(...args) { super(...args); sockets.push(new WeakRef(this)); }
