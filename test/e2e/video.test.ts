@@ -19,7 +19,7 @@ import {
   waitForState,
   type ButtonOptions,
 } from './support/browser.js';
-import { useStackFixture } from './support/fixture.js';
+import { cspViolations, useStackFixture } from './support/fixture.js';
 import { holdings } from './support/probe.js';
 import {
   Baresip,
@@ -245,6 +245,15 @@ describe('video calls', () => {
         return (v?.videoWidth ?? 0) > 0;
       });
       assert.equal(await view.locator('[part="local-video"]').count(), 1);
+      // voip-quality carries the video figures (every 3 s while connected).
+      const quality = await waitForEvent(page, 'voip-quality', 10_000);
+      const video = quality.detail['video'] as Record<string, Record<string, number>>;
+      assert.ok(video.sent && video.received, JSON.stringify(quality.detail));
+      assert.deepEqual([video.received.width, video.received.height], [640, 480]);
+      assert.ok(video.received.fps > 0 && video.sent.fps > 0, JSON.stringify(video));
+      assert.ok(video.sent.width <= 640 && video.sent.height <= 480, JSON.stringify(video));
+      // The view and its styles pass the demo's strict Content Security Policy.
+      assert.deepEqual(await cspViolations(page), []);
       await hangUpReleased(page, mark, callId);
     },
   );
