@@ -9,6 +9,7 @@ for (const type of [
   'voip-message',
   'voip-message-status',
   'voip-transfer',
+  'voip-video',
 ]) {
   document.addEventListener(type, (event) => {
     const item = document.createElement('li');

@@ -1,5 +1,6 @@
 // npm run screenshot: docs/demo.png, the demo page with one call connected to the agent (its
-// in-call panel with a text exchange) and one busy line.
+// in-call panel with a text exchange) and one busy line; docs/video-call.png, the demo's video
+// line in a video call on a phone-sized screen (390 px wide).
 // Builds when dist/ is missing, then runs itself (--inside) in the local stack
 // (stack/with-stack.sh), where headless Chromium places a real call to the agent extension 2009
 // and one to the busy extension 2001 before taking the picture.
@@ -8,6 +9,7 @@ import { CHROMIUM_PATH, chromiumArgs } from './lib/chromium.mjs';
 import { run } from './lib/run.mjs';
 
 const OUTPUT = 'docs/demo.png';
+const VIDEO_OUTPUT = 'docs/video-call.png';
 
 if (!process.argv.includes('--inside')) {
   if (!existsSync('dist/voip-call-button.js')) await run('node', ['scripts/build.mjs']);
@@ -18,7 +20,7 @@ if (!process.argv.includes('--inside')) {
     'scripts/screenshot.mjs',
     '--inside',
   ]);
-  console.log(`[screenshot] wrote ${OUTPUT}`);
+  console.log(`[screenshot] wrote ${OUTPUT} and ${VIDEO_OUTPUT}`);
 } else {
   const { chromium } = await import('playwright-core');
   const { startDemoServer } = await import('../demo/server.mjs');
@@ -64,6 +66,29 @@ if (!process.argv.includes('--inside')) {
 
     await page.locator('#agent').getByRole('button', { name: 'Hang up' }).click();
     await inState('agent', 'idle');
+
+    // A video call to 2010 on a phone: the far end's picture large, the visitor's camera small.
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+    });
+    await phone.goto(demo.url);
+    await phone.getByRole('button', { name: 'Start a video call' }).click();
+    await phone.waitForSelector('#video[state="in-call"]', { state: 'attached', timeout: 15_000 });
+    await phone.waitForFunction(
+      () =>
+        (document
+          .querySelector('#video')
+          ?.shadowRoot?.querySelector('voip-call-panel')
+          ?.shadowRoot?.querySelector('voip-video-view')
+          ?.shadowRoot?.querySelector('[part="remote-video"]')?.videoWidth ?? 0) > 0,
+      undefined,
+      { timeout: 10_000 },
+    );
+    await phone.waitForTimeout(2500); // frames from both cameras, the call timer running
+    await phone.locator('section:has(#video)').screenshot({ path: VIDEO_OUTPUT });
+    await phone.locator('#video').getByRole('button', { name: 'Hang up' }).click();
+    await phone.waitForSelector('#video[state="idle"]', { state: 'attached', timeout: 15_000 });
   } finally {
     await browser.close();
     await demo.close();
