@@ -77,7 +77,7 @@ if (!process.argv.includes('--inside')) {
     await phone.waitForSelector('#video[state="in-call"]', { state: 'attached', timeout: 15_000 });
     await phone.waitForFunction(
       () =>
-        (document
+        (globalThis.document
           .querySelector('#video')
           ?.shadowRoot?.querySelector('voip-call-panel')
           ?.shadowRoot?.querySelector('voip-video-view')

@@ -85,17 +85,18 @@ export const video: CapabilityFactory = (call) => {
   };
 
   /**
-   * Runs an action on the answered call after the ones asked for before it. Rejects with the
-   * error of its one `voip-error`.
+   * Runs an action on the answered call after the ones asked for before it. One asked for when
+   * the call is not answered (or after a transfer) is refused at once; one still waiting when
+   * the call ends is dropped without an error. Rejects with the error of its one `voip-error`.
    */
   const perform = (action: (session: SipSession) => Promise<void>): Promise<void> => {
-    const run = queue.then(() =>
-      call.act(
-        transferred
-          ? () => Promise.reject(new VoipError('invalid-config', 'no video after a transfer'))
-          : action,
-      ),
-    );
+    const refusal = transferred
+      ? new VoipError('invalid-config', 'no video after a transfer')
+      : undefined;
+    const run =
+      refusal || call.host.state !== 'in-call'
+        ? call.act(refusal ? () => Promise.reject(refusal) : action) // refused now
+        : queue.then(() => (over() ? undefined : call.act(action)));
     queue = run;
     return run.then((failure: VoipError | undefined) => {
       if (failure) throw failure;

@@ -332,6 +332,49 @@ describe('video calls', () => {
   );
 });
 
+describe('video at every instant', () => {
+  it(
+    'double-clicking Camera turns it on once; hanging up while it turns off releases everything at both ends',
+    TIMEOUT,
+    async () => {
+      const { page, mark, callId } = await videoCall({ attributes: { video: 'optional' } });
+      const camera = page.locator('#under-test voip-call-panel [part~="camera"]');
+      await camera.dblclick();
+      await untilMedia(page, (m) => m.outFrames > 5);
+      await untilFarEnd((s) => s.framesDecoded > 5);
+      assert.equal(await camera.getAttribute('aria-pressed'), 'true');
+      // What is sent changed once (the far end's video arriving is another voip-video).
+      const sent = (await videoEvents(page)).map((d) => d['local']);
+      assert.deepEqual(
+        sent.filter((local, i) => local !== (i === 0 ? 'off' : sent[i - 1])),
+        ['camera'],
+      );
+      assert.equal((await holdings(page)).liveTracks, 2, 'one microphone, one camera');
+      // Camera off (a re-INVITE) and, before it completes, hang up.
+      await page.evaluate(() => {
+        void window.vcbEl.camera(false).catch(() => undefined);
+        window.vcbEl.hangup();
+      });
+      await waitForEvent(page, 'voip-ended');
+      const ended = (await events(page)).filter((e) => e.type === 'voip-ended');
+      assert.deepEqual(
+        ended.map((e) => e.detail['reason']),
+        ['local-hangup'],
+      );
+      await waitForState(page, 'idle');
+      await far.waitFor('CALL_CLOSED', 5000, mark, callId);
+      await untilNoJanusSessions();
+      const held = await holdings(page);
+      assert.deepEqual([held.liveTracks, held.peerConnections], [0, 0], 'all released');
+      assert.equal(
+        (await events(page)).filter((e) => e.type === 'voip-error').length,
+        0,
+        'no error for an action cut short by the hang-up',
+      );
+    },
+  );
+});
+
 describe('without a camera', () => {
   let denied: Browser;
   let noCamera: Browser;
