@@ -245,6 +245,15 @@ describe('video calls', () => {
         return (v?.videoWidth ?? 0) > 0;
       });
       assert.equal(await view.locator('[part="local-video"]').count(), 1);
+      // Full screen for the far end's video (a click is the gesture the browser asks for).
+      const full = view.locator('[part="fullscreen"]');
+      await full.click();
+      await page.waitForFunction(() => document.fullscreenElement !== null);
+      assert.equal(await full.getAttribute('aria-pressed'), 'true');
+      assert.equal(await view.evaluate((v) => v.matches(':fullscreen')), true);
+      await full.click();
+      await page.waitForFunction(() => document.fullscreenElement === null);
+      assert.equal(await full.getAttribute('aria-pressed'), 'false');
       // voip-quality carries the video figures (every 3 s while connected).
       const quality = await waitForEvent(page, 'voip-quality', 10_000);
       const video = quality.detail['video'] as Record<string, Record<string, number>>;
