@@ -2,7 +2,9 @@
  * Call set-up latency on the real local stack (run inside stack/with-stack.sh by
  * scripts/bench.mjs). For each call it records, on the page's clock, the time from call() to
  * each state, to the first audible received audio, from sendMessage() to the text's delivery
- * report, and from hangup() back to idle. The first
+ * report, and from hangup() back to idle; then one video call per page (extension 2010,
+ * `video="optional"`): from camera(true) to its re-INVITE answered, and to the far end's video
+ * showing. The first
  * call of each page is "cold" (downloads the call chunk, Janus.init); the rest are "warm".
  * Prints numbers; asserts nothing.
  */
@@ -11,6 +13,14 @@ import { addButton, launchBrowser } from '../test/e2e/support/browser.js';
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 3);
 const CALLS_PER_PAGE = Number(process.env.BENCH_CALLS_PER_PAGE ?? 4);
+
+/** One video call: camera(true) turned on mid-call. */
+interface VideoSample {
+  /** camera(true) until it resolved: the camera open and the re-INVITE answered. */
+  cameraOn: number;
+  /** camera(true) until the far end's video shows (`remoteVideo`: frames arrive). */
+  remoteVideo: number;
+}
 
 interface Sample {
   cold: boolean;
@@ -26,6 +36,7 @@ interface Sample {
 const demo = await startDemoServer({ port: 0 });
 const browser = await launchBrowser();
 const samples: Sample[] = [];
+const videoSamples: VideoSample[] = [];
 try {
   for (let p = 0; p < PAGES; p++) {
     const context = await browser.newContext();
@@ -89,6 +100,33 @@ try {
       });
       samples.push({ cold: c === 0, ...sample });
     }
+    videoSamples.push(
+      await page.evaluate(
+        async ({ ext }) => {
+          const el = window.vcbEl;
+          el.setAttribute('number', ext);
+          el.setAttribute('video', 'optional');
+          el.call();
+          const t0 = performance.now();
+          while (el.state !== 'in-call') {
+            if (performance.now() - t0 > 15_000) throw new Error(`stuck in ${el.state}`);
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          const c0 = performance.now();
+          await el.camera(true);
+          const cameraOn = performance.now() - c0;
+          while (!el.remoteVideo) {
+            if (performance.now() - c0 > 15_000) throw new Error('no video from the far end');
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          const remoteVideo = performance.now() - c0;
+          el.hangup();
+          while ((el.state as string) !== 'idle') await new Promise((r) => setTimeout(r, 2));
+          return { cameraOn, remoteVideo };
+        },
+        { ext: process.env.VCB_EXT_VIDEO ?? '2010' },
+      ),
+    );
     await context.close();
   }
 } finally {
@@ -128,4 +166,16 @@ for (const [key, label] of columns) {
       `${label.padEnd(34)} ${(cold ? 'cold' : 'warm').padEnd(5)} ${String(values.length).padStart(3)} ${row.join(' ')}`,
     );
   }
+}
+for (const [key, label] of [
+  ['cameraOn', 'camera(true) → re-INVITE answered'],
+  ['remoteVideo', "camera(true) → far end's video"],
+] as const) {
+  const values = videoSamples.map((v) => v[key]);
+  const row = [Math.min(...values), pct(values, 0.5), pct(values, 0.9), Math.max(...values)].map(
+    (v) => v.toFixed(0).padStart(6),
+  );
+  console.log(
+    `${label.padEnd(34)} ${'video'.padEnd(5)} ${String(values.length).padStart(3)} ${row.join(' ')}`,
+  );
 }
