@@ -341,6 +341,44 @@ describe('video calls', () => {
   );
 });
 
+describe('video the far end adds', () => {
+  it(
+    'video="optional": 2010 adds its video mid-call (re-INVITE) and the view shows it; removing it (m=video 0) hides it',
+    TIMEOUT,
+    async () => {
+      const { page, mark, callId } = await videoCall({ attributes: { video: 'optional' } });
+      assert.equal(await page.evaluate(() => window.vcbEl.remoteVideo), false);
+      far.command('video_dir', 'sendrecv');
+      await waitForEvent(page, 'voip-video');
+      const media = await untilMedia(page, (m) => m.inFrames > 10);
+      assert.equal(media.inCodec, 'video/VP8');
+      assert.equal(media.outLabel, '', 'the visitor sends no video until asked');
+      assert.deepEqual((await videoEvents(page)).at(-1), { local: 'off', remote: true });
+      const view = page.locator('#under-test voip-call-panel voip-video-view');
+      assert.equal(await view.locator('[part="remote-video"]').count(), 1);
+      assert.equal(await view.locator('[part="local-video"]').count(), 0);
+
+      far.command('video_dir', 'inactive');
+      await waitForEvent(page, 'voip-video', 10_000, 2);
+      assert.deepEqual((await videoEvents(page)).at(-1), { local: 'off', remote: false });
+      assert.equal(await view.count(), 0, 'no video view without video');
+      assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+      await hangUpReleased(page, mark, callId);
+    },
+  );
+
+  it('video="off": video 2010 adds is refused and never shown', TIMEOUT, async () => {
+    const { page, mark, callId } = await videoCall({});
+    far.command('video_dir', 'sendrecv');
+    await sleep(2500);
+    const media = await pageMedia(page);
+    assert.equal(media.inFrames, 0, 'no video decoded');
+    assert.deepEqual(await videoEvents(page), []);
+    assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+    await hangUpReleased(page, mark, callId);
+  });
+});
+
 describe('video at every instant', () => {
   it(
     'double-clicking Camera turns it on once; hanging up while it turns off releases everything at both ends',
