@@ -110,7 +110,15 @@ export class FakeHandle {
     // janus.js hangs an `ended` handler on each track it sends.
     for (const option of params.tracks ?? []) hookEnded(option.capture);
     const error = this.script.offerError;
+    // A test's FakePeerConnection takes the offer's tracks, as janus.js's peer connection does.
+    if (!error) this.fakePc()?.apply(params.tracks ?? []);
     later(() => (error ? params.error?.(new Error(error)) : params.success?.(FAKE_OFFER)));
+  }
+
+  /** The handle's peer connection when a test gave it a FakePeerConnection. */
+  private fakePc(): FakePeerConnection | undefined {
+    const pc = this.webrtcStuff.pc;
+    return pc instanceof FakePeerConnection ? pc : undefined;
   }
 
   createAnswer(params: JanusJS.PluginCreateAnswerParam): void {
@@ -136,7 +144,86 @@ export class FakeHandle {
     this.replaced.push(params.tracks);
     for (const option of params.tracks) hookEnded(option.capture);
     const error = this.script.replaceError;
+    if (!error) this.fakePc()?.apply(params.tracks);
     later(() => (error ? params.error?.(error) : params.success?.(undefined)));
+  }
+}
+
+/** A sender of a FakePeerConnection: its track and its encoding parameters. */
+export class FakeSender {
+  track: MediaStreamTrack | null = null;
+  /** Every `maxBitrate` set through `setParameters`, in order. */
+  readonly maxBitrates: Array<number | undefined> = [];
+  /** When set, `setParameters` rejects with it. */
+  parametersError: Error | undefined;
+  private readonly encodings: RTCRtpEncodingParameters[] = [{}];
+
+  getParameters(): RTCRtpSendParameters {
+    return { encodings: this.encodings.map((e) => ({ ...e })) } as RTCRtpSendParameters;
+  }
+
+  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    if (this.parametersError) throw this.parametersError;
+    this.maxBitrates.push(parameters.encodings[0]?.maxBitrate);
+    this.encodings.splice(0, this.encodings.length, ...parameters.encodings);
+  }
+}
+
+/** A transceiver of a FakePeerConnection (its receiver's track says its kind). */
+export interface FakeTransceiver {
+  readonly receiver: { readonly track: { readonly kind: 'audio' | 'video' } };
+  readonly sender: FakeSender;
+}
+
+/**
+ * A stand-in for the peer connection janus.js keeps in `webrtcStuff.pc`, for tests that set one
+ * (`handle.webrtcStuff.pc = new FakePeerConnection()`): its transceivers follow the tracks of
+ * each offer and `replaceTracks` the handle makes, the way janus.js's does (a track sent, one
+ * removed, a receive-only m-line).
+ */
+export class FakePeerConnection {
+  readonly transceivers: FakeTransceiver[] = [];
+  /** What `getStats()` resolves with. */
+  report: RTCStatsReport = new Map() as unknown as RTCStatsReport;
+
+  getTransceivers(): FakeTransceiver[] {
+    return this.transceivers;
+  }
+
+  getSenders(): FakeSender[] {
+    return this.transceivers.map((t) => t.sender);
+  }
+
+  async getStats(): Promise<RTCStatsReport> {
+    return this.report;
+  }
+
+  /** The transceiver of `kind`, if there is one. */
+  find(kind: 'audio' | 'video'): FakeTransceiver | undefined {
+    return this.transceivers.find((t) => t.receiver.track.kind === kind);
+  }
+
+  /** What janus.js makes of these track options on this peer connection. */
+  apply(tracks: readonly JanusJS.TrackOption[]): void {
+    for (const option of tracks) {
+      const kind =
+        option.type === 'audio'
+          ? 'audio'
+          : option.type === 'video' || option.type === 'screen'
+            ? 'video'
+            : undefined;
+      if (!kind) continue;
+      let transceiver = this.find(kind);
+      if (option.remove) {
+        if (transceiver) transceiver.sender.track = null;
+        continue;
+      }
+      if (!transceiver) {
+        transceiver = { receiver: { track: { kind } }, sender: new FakeSender() };
+        this.transceivers.push(transceiver);
+      }
+      if (option.capture instanceof MediaStreamTrack) transceiver.sender.track = option.capture;
+    }
   }
 }
 
