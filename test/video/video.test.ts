@@ -729,6 +729,17 @@ describe('video calls and screen sharing', () => {
       expect(sharing.log.afterEnd().filter((e) => e.type === 'voip-video')).to.deep.equal([]);
     });
 
+    it('video="on", the call refused before the answer (busy): the camera is released', async () => {
+      const { el, session, log } = await placed({ video: 'on' });
+      const track = camera.opened[0]!;
+      expect(track.readyState).to.equal('live');
+      session.emit({ type: 'hangup', sipCode: 486, reason: 'Busy Here' });
+      await until(() => el.state === 'idle');
+      expect(track.readyState).to.equal('ended');
+      expect(el.cameraOn).to.equal(false);
+      expect(log.afterEnd()).to.deep.equal([]);
+    });
+
     it('a transfer the far end asks for goes on as voice: the camera released, voip-video off', async () => {
       const { el, connector, session, log } = await answered();
       await el.camera(true);
