@@ -27,7 +27,7 @@ import type { CapabilityFactory, PanelContext } from '../call-contract.js';
 import { VoipError } from '../errors.js';
 import { createVoipEvent, type VoipVideoDetail } from '../events.js';
 import { addBuiltInTranslation } from '../i18n/index.js';
-import { rememberDevice } from '../media/devices.js';
+import { rememberDevice, rememberedDevices } from '../media/devices.js';
 import type { SipSession, VideoOptions } from '../sip/session.js';
 import { toMs } from '../call/limits.js';
 import { rejectAfter } from '../util/time.js';
@@ -57,8 +57,11 @@ export const video: CapabilityFactory = (call) => {
   /** Whether the visitor answered "keep it on" to the poor-connection offer. */
   let kept = false;
   let stopped = false;
-  /** Whether the call is over (read after each wait: it may end meanwhile). */
-  const over = () => stopped;
+  /**
+   * Whether this call's video is done: the call is over, or a transfer made it voice only (read
+   * after each wait: either may happen meanwhile).
+   */
+  const over = () => stopped || transferred;
   /** Aborted when the call is over: the camera prompt's timer stops. */
   const ended = new AbortController();
   /** The actions asked for, run one at a time. */
@@ -115,10 +118,26 @@ export const video: CapabilityFactory = (call) => {
     }
     if (over()) return release(track);
     if (camera !== track) release(camera);
-    camera = track;
+    camera = watched(track);
     release(screen);
     screen = undefined;
     sending('camera');
+  };
+
+  /**
+   * A camera that stops by itself (unplugged, taken by the system): video stops, with one
+   * `voip-error` `camera-unavailable`; the call goes on. (Our own `stop()` fires no `ended`.)
+   */
+  const watched = (track: MediaStreamTrack) => {
+    track.addEventListener('ended', () => {
+      if (camera !== track) return;
+      void perform(async (session) => {
+        if (camera !== track) return;
+        await stopVideo(session);
+        throw new VoipError('camera-unavailable', 'the camera stopped');
+      }).catch(() => undefined);
+    });
+    return track;
   };
 
   /** Stops sending video (the far end's still comes). */
@@ -200,7 +219,7 @@ export const video: CapabilityFactory = (call) => {
         release(track);
         return options;
       }
-      camera = track;
+      camera = watched(track);
       sending('camera');
       return { ...options, track };
     } catch (error) {
@@ -297,7 +316,8 @@ export const video: CapabilityFactory = (call) => {
       settings: (panel) => {
         const cameras = panel.devices.filter((d) => d.kind === 'videoinput');
         if (cameras.length === 0) return undefined;
-        const current = camera?.getSettings().deviceId;
+        // The camera sent, else the one remembered (used when the camera turns on).
+        const current = camera?.getSettings().deviceId ?? rememberedDevices().camera;
         return html`<label
           >${panel.t('video.camera')}
           <select

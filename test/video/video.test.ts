@@ -765,6 +765,43 @@ describe('video calls and screen sharing', () => {
       expect(connector.last.videoChanges.length).to.equal(0);
       await hangUp(el);
     });
+
+    it('a camera change under way during a transfer is dropped: the camera released, no voip-video camera', async () => {
+      const { el, connector, session, log } = await answered();
+      let open!: () => void;
+      session.videoGate = new Promise((resolve) => (open = resolve));
+      const turning = el.camera(true);
+      await until(() => session.videoChanges.length === 1);
+      session.emit({ type: 'transfer', referId: 7, target: 'sip:2008@127.0.0.1:5060' });
+      await until(() => connector.sessions.length === 2 && connector.last.calledUri !== undefined);
+      open(); // the transferor's re-INVITE answers now
+      await turning.catch(() => undefined);
+      await until(() => camera.opened[0]!.readyState === 'ended');
+      expect(el.cameraOn, 'a voice call after the transfer').to.equal(false);
+      expect(log.videos().map((v) => v.local)).to.not.include('camera');
+      await hangUp(el);
+    });
+
+    it('the camera stops by itself (unplugged): video off, one voip-error camera-unavailable, the call goes on', async () => {
+      const { el, session, log } = await answered();
+      await el.camera(true);
+      const sent = camera.opened[0]!;
+      sent.dispatchEvent(new Event('ended')); // what the browser fires when the device goes
+      await until(() => el.cameraOn === false);
+      expect(session.videoChanges.at(-1), 'video stopped at the gateway').to.equal(null);
+      expect(log.errors().map((e) => e.code)).to.deep.equal(['camera-unavailable']);
+      expect(log.videos().at(-1)).to.deep.equal({ local: 'off', remote: false });
+      expect(sent.readyState).to.equal('ended');
+      expect(el.state).to.equal('in-call');
+      // Our own stop (camera off) is no failure.
+      await el.camera(true);
+      const again = camera.opened[1]!;
+      await el.camera(false);
+      again.dispatchEvent(new Event('ended'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(log.errors()).to.have.length(1);
+      await hangUp(el);
+    });
   });
 
   describe('the panel', () => {
