@@ -6,11 +6,8 @@
  * cap, the far end's video as `remote-video` events, and re-INVITEs of a video call.
  */
 import { expect } from '@open-wc/testing';
-import { createJanusConnector } from '../../src/janus/connector.js';
 import type { CallOptions, SessionEvent, SipSession, VideoOptions } from '../../src/sip/session.js';
 import {
-  createFakeJanus,
-  defaultReplies,
   FAKE_ANSWER,
   FAKE_OFFER,
   FakePeerConnection,
@@ -20,9 +17,9 @@ import {
   type PluginReply,
 } from '../support/fake-janus.js';
 import { until } from '../support/fake-connector.js';
+import { connectFakeSession } from '../support/janus-session.js';
 import { rejection, settledSoon } from '../support/promises.js';
 
-const BROWSER = { browser: 'chrome', version: 150 };
 const STANDARD: VideoOptions = { maxBitrate: 500_000 };
 
 const opened: SipSession[] = [];
@@ -50,18 +47,7 @@ async function videoCall(
   replies: Record<string, readonly PluginReply[]> = {},
   script: Partial<FakeJanusScript> = {},
 ) {
-  const { lib, fake } = createFakeJanus({
-    ...script,
-    replies: { ...defaultReplies(), ...replies },
-  });
-  const events: SessionEvent[] = [];
-  const session = await createJanusConnector(lib, BROWSER).connect({
-    servers: ['ws://127.0.0.1:8188/'],
-    sipDomain: '127.0.0.1:5060',
-    iceServers: [],
-    signal: new AbortController().signal,
-    onEvent: (event) => events.push(event),
-  });
+  const { session, events, fake } = await connectFakeSession(replies, script);
   opened.push(session);
   const handle = fake.last.handle;
   const pc = new FakePeerConnection();

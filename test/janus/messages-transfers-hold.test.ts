@@ -6,11 +6,8 @@
  * by the page and reported as a hold or a resume.
  */
 import { expect } from '@open-wc/testing';
-import { createJanusConnector } from '../../src/janus/connector.js';
-import type { CallOptions, SessionEvent, SipSession } from '../../src/sip/session.js';
+import type { CallOptions, SipSession } from '../../src/sip/session.js';
 import {
-  createFakeJanus,
-  defaultReplies,
   FAKE_LOCAL_ANSWER,
   FAKE_OFFER,
   sipEvent,
@@ -19,9 +16,8 @@ import {
   type PluginReply,
 } from '../support/fake-janus.js';
 import { until } from '../support/fake-connector.js';
+import { connectFakeSession } from '../support/janus-session.js';
 import { rejection } from '../support/promises.js';
-
-const BROWSER = { browser: 'chrome', version: 150 };
 
 const opened: SipSession[] = [];
 const streams: MediaStream[] = [];
@@ -39,18 +35,7 @@ async function calling(
   options?: CallOptions,
   script: Partial<FakeJanusScript> = {},
 ) {
-  const { lib, fake } = createFakeJanus({
-    ...script,
-    replies: { ...defaultReplies(), ...replies },
-  });
-  const events: SessionEvent[] = [];
-  const session = await createJanusConnector(lib, BROWSER).connect({
-    servers: ['ws://127.0.0.1:8188/'],
-    sipDomain: '127.0.0.1:5060',
-    iceServers: [],
-    signal: new AbortController().signal,
-    onEvent: (event) => events.push(event),
-  });
+  const { session, events, fake } = await connectFakeSession(replies, script);
   opened.push(session);
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
   streams.push(stream);
@@ -102,14 +87,7 @@ describe('the Janus session: call extras, text messages, transfers, remote hold'
     const headers = { 'X-Context': 'order 42' };
 
     it('is not sent by a session closed while its offer was made (a hang-up during a transfer)', async () => {
-      const { lib, fake } = createFakeJanus({ replies: defaultReplies() });
-      const session = await createJanusConnector(lib, BROWSER).connect({
-        servers: ['ws://127.0.0.1:8188/'],
-        sipDomain: '127.0.0.1:5060',
-        iceServers: [],
-        signal: new AbortController().signal,
-        onEvent: () => undefined,
-      });
+      const { session, fake } = await connectFakeSession();
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
       streams.push(stream);
       const placing = session.call('sip:2000@127.0.0.1:5060', stream, { referId: 9 });
