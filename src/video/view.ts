@@ -135,29 +135,15 @@ export class VoipVideoView extends LitElement {
           : nothing
       }
       <div part="video">
-        ${
-          remote
-            ? html`<video
-                part="remote-video"
-                aria-label=${t('video.remote')}
-                autoplay
-                playsinline
-                muted
-                .srcObject=${remote}
-              ></video>`
-            : nothing
-        }
+        ${remote ? video('remote-video', t('video.remote'), remote) : nothing}
         ${
           local
-            ? html`<video
-                part="local-video"
-                class="${remote ? 'inset' : ''} ${this.mirror ? 'mirror' : ''}"
-                aria-label=${t('video.local')}
-                autoplay
-                playsinline
-                muted
-                .srcObject=${local}
-              ></video>`
+            ? video(
+                'local-video',
+                t('video.local'),
+                local,
+                `${remote ? 'inset' : ''} ${this.mirror ? 'mirror' : ''}`,
+              )
             : nothing
         }
         ${
@@ -175,6 +161,18 @@ export class VoipVideoView extends LitElement {
       </div>`;
   }
 }
+
+/** A muted `<video>` playing `stream` (the call's sound plays in the panel's `<audio>`). */
+const video = (part: string, label: string, stream: MediaStream, classes = '') =>
+  html`<video
+    part=${part}
+    class=${classes}
+    aria-label=${label}
+    autoplay
+    playsinline
+    muted
+    .srcObject=${stream}
+  ></video>`;
 
 /** Defines `<voip-video-view>` once (the video chunk, before its first call). */
 export function defineVideoView(): void {
