@@ -189,6 +189,8 @@ export interface CallContext {
 export interface Capability {
   /** The call's state changed (the call is over once it is `ending`). */
   onState?(state: CallState): void;
+  /** The visitor put the call on hold (the far end confirmed) or resumed it. */
+  onHold?(on: boolean): void;
   /** What the capability shows in the panel, if anything. */
   readonly section?: PanelSection;
   /** Extra view state it offers (merged into the call's view by name). */

@@ -200,6 +200,7 @@ export class Call implements CallView, CallContext {
       await session.hold(on);
       this.onHold = on;
       this.applyMicrophone();
+      for (const c of this.capabilities) c.onHold?.(on);
       this.host.emit(createVoipEvent('voip-hold', { onHold: on, by: 'local' }));
     });
   }

@@ -83,7 +83,6 @@ export const id: Messages = {
   'video.remote': 'Video dari pihak lain',
   'video.local': 'Video Anda',
   'video.fullscreen': 'Layar penuh',
-  'video.exit-fullscreen': 'Keluar dari layar penuh',
   'video.poor': 'Koneksi buruk. Matikan kamera agar suara tetap jelas?',
   'video.turn-off': 'Matikan kamera',
   'video.keep': 'Biarkan menyala',

@@ -44,7 +44,8 @@ export async function setVideo(
     .pc()
     ?.getTransceivers()
     .find((t) => t.receiver.track.kind === 'video');
-  if (track && transceiver?.sender.track) {
+  // Video is sent when the last answer said so (a refused re-INVITE leaves a track unsent).
+  if (track && transceiver?.sender.track && /send/.test(transceiver.currentDirection ?? '')) {
     // Another source while video is sent (camera <-> screen): no renegotiation.
     await new Promise<void>((resolve, reject) => {
       peer.handle.replaceTracks({
@@ -55,16 +56,52 @@ export async function setVideo(
     });
   } else {
     // Starting or stopping video is a re-INVITE. The m-line of a call that had video is reused
-    // (the plugin takes one video stream): sendrecv again, or recvonly.
-    await peer.update({
-      tracks: [
-        track
-          ? { ...videoTrack(track), ...(transceiver ? { replace: true } : {}) }
-          : { type: 'video', remove: true, recv: true, capture: false },
-      ],
-    });
+    // (the plugin takes one video stream): sendrecv again, or recvonly. janus.js sets no codec
+    // preference on a reused one (the far end may have opened it): VP8 here too.
+    const vp8 = RTCRtpReceiver.getCapabilities('video')?.codecs.filter((c) =>
+      /vp8/i.test(c.mimeType),
+    );
+    if (transceiver && vp8?.length) {
+      try {
+        transceiver.setCodecPreferences(vp8);
+      } catch {
+        // the browser keeps its own order
+      }
+    }
+    try {
+      await peer.update({
+        tracks: [
+          track
+            ? { ...videoTrack(track), ...(transceiver ? { replace: true } : {}) }
+            : { type: 'video', remove: true, recv: true, capture: false },
+        ],
+      });
+    } catch (error) {
+      // Refused (the far end's 4xx, no answer): the track given is not sent; the next try
+      // renegotiates again.
+      await unsend(peer, track);
+      throw error;
+    }
+    const sent = peer
+      .pc()
+      ?.getTransceivers()
+      .find((t) => t.receiver.track.kind === 'video')?.currentDirection;
+    if (track && sent && !/send/.test(sent)) {
+      // The far end answered without taking video (an audio-only phone): nothing is sent.
+      await unsend(peer, track);
+      throw new VoipError('failed', `the far end takes no video (${sent})`);
+    }
   }
   if (track) await limitVideo(peer.pc(), options);
+}
+
+/** Takes `track` off its sender (the caller stops it). */
+async function unsend(peer: VideoPeer, track: MediaStreamTrack | null): Promise<void> {
+  const sender = peer
+    .pc()
+    ?.getSenders()
+    .find((s) => track && s.track === track);
+  await sender?.replaceTrack(null).catch(() => undefined);
 }
 
 /** Caps the bitrate of the video sent (janus.js would not on a replaced track). */

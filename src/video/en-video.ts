@@ -5,7 +5,6 @@ export const enVideo = {
   'video.remote': 'Video from the other side',
   'video.local': 'Your video',
   'video.fullscreen': 'Full screen',
-  'video.exit-fullscreen': 'Exit full screen',
   'video.poor': 'Poor connection. Turn your camera off to keep the voice clear?',
   'video.turn-off': 'Turn camera off',
   'video.keep': 'Keep it on',

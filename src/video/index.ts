@@ -93,22 +93,27 @@ export const video: CapabilityFactory = (call) => {
    * the call ends is dropped without an error. Rejects with the error of its one `voip-error`.
    */
   const perform = (action: (session: SipSession) => Promise<void>): Promise<void> => {
+    // On hold, a re-INVITE would resume the call at the far end: nothing changes until resumed.
     const refusal = transferred
       ? new VoipError('invalid-config', 'no video after a transfer')
-      : undefined;
-    const run =
-      refusal || call.host.state !== 'in-call'
-        ? call.act(refusal ? () => Promise.reject(refusal) : action) // refused now
-        : queue.then(() => (over() ? undefined : call.act(action)));
-    queue = run;
-    return run.then((failure: VoipError | undefined) => {
+      : call.onHold
+        ? new VoipError('not-in-call', 'on hold')
+        : undefined;
+    let run: Promise<VoipError | undefined>;
+    if (refusal || call.host.state !== 'in-call') {
+      run = call.act(refusal ? () => Promise.reject(refusal) : action); // refused now
+    } else {
+      run = queue.then(() => (over() ? undefined : call.act(action)));
+      queue = run;
+    }
+    return run.then((failure) => {
       if (failure) throw failure;
     });
   };
 
   /** Sends the camera (opened now unless given), replacing whatever is sent. */
   const sendCamera = async (session: SipSession, deviceId?: string) => {
-    const track = await openCamera(preset, deviceId);
+    const track = watch(await openCamera(preset, deviceId));
     if (over()) return release(track);
     try {
       await session.setVideo(track, options);
@@ -118,26 +123,52 @@ export const video: CapabilityFactory = (call) => {
     }
     if (over()) return release(track);
     if (camera !== track) release(camera);
-    camera = watched(track);
+    camera = track;
     release(screen);
     screen = undefined;
     sending('camera');
+    if (gone.has(track)) lost(track); // it ended while the gateway was asked
+  };
+
+  /** Tracks that ended by themselves (the device went, the browser's "Stop sharing"). */
+  const gone = new WeakSet<MediaStreamTrack>();
+  /** Watches a track for its end by itself (our own `stop()` fires no `ended`). */
+  const watch = (track: MediaStreamTrack) => {
+    const onEnded = () => {
+      gone.add(track);
+      lost(track);
+    };
+    track.addEventListener('ended', onEnded, { signal: ended.signal });
+    return track;
   };
 
   /**
-   * A camera that stops by itself (unplugged, taken by the system): video stops, with one
-   * `voip-error` `camera-unavailable`; the call goes on. (Our own `stop()` fires no `ended`.)
+   * A track in use ended by itself. The screen: the sharing ends as if asked for. The camera:
+   * video stops, with one `voip-error` `camera-unavailable`; the call goes on. When nothing can
+   * be renegotiated (not answered yet, reconnecting, on hold) it is released here.
    */
-  const watched = (track: MediaStreamTrack) => {
-    track.addEventListener('ended', () => {
-      if (camera !== track) return;
-      void perform(async (session) => {
-        if (camera !== track) return;
-        await stopVideo(session);
-        throw new VoipError('camera-unavailable', 'the camera stopped');
-      }).catch(() => undefined);
-    });
-    return track;
+  const lost = (track: MediaStreamTrack) => {
+    const isCamera = track === camera;
+    if (!isCamera && track !== screen) return; // not in use (yet): checked once it is
+    const failure = () => new VoipError('camera-unavailable', 'the camera stopped');
+    if (call.host.state !== 'in-call' || call.onHold) {
+      if (isCamera) camera = undefined;
+      else screen = undefined;
+      sending('off');
+      if (isCamera) {
+        const e = failure();
+        host.refused(e.code, e.message);
+      }
+      return;
+    }
+    const stopping = isCamera
+      ? perform(async (session) => {
+          if (camera !== track) return;
+          await stopVideo(session);
+          throw failure();
+        })
+      : setScreen(false);
+    stopping.catch(() => undefined);
   };
 
   /** Stops sending video (the far end's still comes). */
@@ -169,12 +200,9 @@ export const video: CapabilityFactory = (call) => {
         await endScreen(session);
         return;
       }
-      const track = await openScreen(preset);
-      if (over()) return release(track);
       // The browser's own "Stop sharing" ends the track: the sharing ends as if asked for.
-      track.addEventListener('ended', () => {
-        if (screen === track) void setScreen(false).catch(() => undefined);
-      });
+      const track = watch(await openScreen(preset));
+      if (over()) return release(track);
       try {
         await session.setVideo(track, options);
       } catch (error) {
@@ -188,6 +216,7 @@ export const video: CapabilityFactory = (call) => {
       camera = undefined;
       screen = track;
       sending('screen');
+      if (gone.has(track)) lost(track); // stopped while the gateway was asked
     });
 
   /** The screen sharing ends: the camera comes back if it was on, else video stops. */
@@ -219,7 +248,7 @@ export const video: CapabilityFactory = (call) => {
         release(track);
         return options;
       }
-      camera = watched(track);
+      camera = watch(track);
       sending('camera');
       return { ...options, track };
     } catch (error) {
@@ -235,8 +264,9 @@ export const video: CapabilityFactory = (call) => {
     ? firstCamera().then((video) => ({ video: { ...video, offer: true } }))
     : Promise.resolve({ video: options });
 
-  /** The toggles and the offer show in the answered call, until a transfer. */
-  const answered = (panel: PanelContext) => panel.state === 'in-call' && !transferred;
+  /** The toggles and the offer show in the answered call, not on hold, until a transfer. */
+  const answered = (panel: PanelContext) =>
+    panel.state === 'in-call' && !transferred && !call.onHold;
   let wasAnswered = false;
 
   return {
@@ -254,6 +284,12 @@ export const video: CapabilityFactory = (call) => {
         report();
       }
       return true;
+    },
+    onHold(on) {
+      // The far end gets nothing while the visitor holds (Janus relays video on a sendonly
+      // hold): black frames from the camera or screen, which stay open for the resume.
+      for (const track of [camera, screen]) if (track) track.enabled = !on;
+      host.update();
     },
     onState(state) {
       if (state === 'in-call') wasAnswered = true;
@@ -349,6 +385,7 @@ export const video: CapabilityFactory = (call) => {
       release(camera);
       release(screen);
       camera = screen = undefined;
+      local = 'off'; // no voip-video: voip-ended says it all
       remote = null;
     },
   };

@@ -147,14 +147,15 @@ export class VoipVideoView extends LitElement {
             : nothing
         }
         ${
-          remote && document.fullscreenEnabled
+          // One label, its state in aria-pressed; kept in full screen whatever the far end sends.
+          (remote || this.full) && document.fullscreenEnabled
             ? html`<button
                 part="fullscreen"
                 type="button"
                 aria-pressed=${this.full ? 'true' : 'false'}
                 @click=${this.toggleFullscreen}
               >
-                ${t(this.full ? 'video.exit-fullscreen' : 'video.fullscreen')}
+                ${t('video.fullscreen')}
               </button>`
             : nothing
         }

@@ -227,6 +227,51 @@ describe('the Janus session: video', () => {
       expect(swap.message).to.match(/replaceTracks/);
     });
 
+    it('a refused re-INVITE leaves the track unsent, and the next try renegotiates again', async () => {
+      const { session, handle, pc } = await videoCall({ video: STANDARD }, { update: [] });
+      const first = videoTrack();
+      const turning = session.setVideo(first, STANDARD);
+      await until(() => requestsAfterCall(handle).length === 1);
+      handle.message({
+        sip: 'event',
+        error_code: 472,
+        error: 'Error sending re-INVITE',
+      } as unknown as Parameters<FakeHandle['message']>[0]);
+      await rejection(turning);
+      expect(pc.find('video')!.sender.track, 'the refused track is not sent').to.equal(null);
+      // (The fake records the offer's direction as if answered; a refused one was not.)
+      pc.find('video')!.currentDirection = null;
+      const second = videoTrack();
+      const again = session.setVideo(second, STANDARD);
+      await until(() => requestsAfterCall(handle).length === 2);
+      expect(requestsAfterCall(handle), 'a re-INVITE, not a silent swap').to.deep.equal([
+        'update',
+        'update',
+      ]);
+      expect(handle.replaced).to.deep.equal([]);
+      handle.message(sipEvent('accepted'), FAKE_ANSWER);
+      await again;
+    });
+
+    it('a far end that answers without taking video: rejects, nothing is sent', async () => {
+      const { session, pc } = await videoCall({ video: STANDARD });
+      pc.answerDirection = 'recvonly';
+      const error = await rejection(session.setVideo(videoTrack(), STANDARD));
+      expect(error.code).to.equal('failed');
+      expect(error.message).to.match(/takes no video/);
+      expect(pc.find('video')!.sender.track).to.equal(null);
+    });
+
+    it('a video m-line the far end opened is reused with VP8 preferred', async () => {
+      const { session, pc } = await videoCall({ video: STANDARD });
+      pc.apply([{ type: 'video', capture: false, recv: true }]); // the far end added video
+      await session.setVideo(videoTrack(), STANDARD);
+      const preferred = pc.find('video')!.codecPreferences;
+      expect(preferred).to.have.length(1);
+      expect(preferred[0]!.length).to.be.greaterThan(0);
+      expect(preferred[0]!.every((c) => /^video\/vp8$/i.test(c.mimeType))).to.equal(true);
+    });
+
     it('a bitrate cap the browser refuses is no failure', async () => {
       const { session, pc } = await videoCall({ video: STANDARD });
       const camera = videoTrack();

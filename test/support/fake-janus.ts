@@ -167,12 +167,21 @@ export class FakeSender {
     this.maxBitrates.push(parameters.encodings[0]?.maxBitrate);
     this.encodings.splice(0, this.encodings.length, ...parameters.encodings);
   }
+
+  async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
+    this.track = track;
+  }
 }
 
 /** A transceiver of a FakePeerConnection (its receiver's track says its kind). */
 export interface FakeTransceiver {
   readonly receiver: { readonly track: { readonly kind: 'audio' | 'video' } };
   readonly sender: FakeSender;
+  /** What the last offer made of it, as if the far end answered (`answerDirection`). */
+  currentDirection: RTCRtpTransceiverDirection | null;
+  /** Every codec preference set, in order. */
+  readonly codecPreferences: RTCRtpCodec[][];
+  setCodecPreferences(codecs: RTCRtpCodec[]): void;
 }
 
 /**
@@ -183,6 +192,8 @@ export interface FakeTransceiver {
  */
 export class FakePeerConnection {
   readonly transceivers: FakeTransceiver[] = [];
+  /** How the far end answers a video it is offered (default: it takes it, `sendrecv`). */
+  answerDirection: RTCRtpTransceiverDirection = 'sendrecv';
   /** What `getStats()` resolves with. */
   report: RTCStatsReport = new Map() as unknown as RTCStatsReport;
 
@@ -215,14 +226,27 @@ export class FakePeerConnection {
       if (!kind) continue;
       let transceiver = this.find(kind);
       if (option.remove) {
-        if (transceiver) transceiver.sender.track = null;
+        if (transceiver) {
+          transceiver.sender.track = null;
+          transceiver.currentDirection = 'recvonly';
+        }
         continue;
       }
       if (!transceiver) {
-        transceiver = { receiver: { track: { kind } }, sender: new FakeSender() };
+        const preferences: RTCRtpCodec[][] = [];
+        transceiver = {
+          receiver: { track: { kind } },
+          sender: new FakeSender(),
+          currentDirection: null,
+          codecPreferences: preferences,
+          setCodecPreferences: (codecs) => preferences.push(codecs),
+        };
         this.transceivers.push(transceiver);
       }
-      if (option.capture instanceof MediaStreamTrack) transceiver.sender.track = option.capture;
+      if (option.capture instanceof MediaStreamTrack) {
+        transceiver.sender.track = option.capture;
+        transceiver.currentDirection = kind === 'video' ? this.answerDirection : 'sendrecv';
+      } else if (option.recv) transceiver.currentDirection ??= 'recvonly';
     }
   }
 }

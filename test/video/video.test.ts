@@ -782,6 +782,61 @@ describe('video calls and screen sharing', () => {
       await hangUp(el);
     });
 
+    it('on hold: the camera sends black frames, camera and screen changes wait for the resume, the toggles go', async () => {
+      const { el, session, log } = await answered();
+      await el.camera(true);
+      const sent = camera.opened[0]!;
+      await el.hold(true);
+      expect(session.holds).to.deep.equal([true]);
+      expect(sent.enabled, 'nothing seen by the far end').to.equal(false);
+      expect(sent.readyState, 'kept for the resume').to.equal('live');
+      expect((await part(el, 'camera')) === null, 'no camera toggle on hold').to.equal(true);
+      const changes = session.videoChanges.length;
+      expect((await rejection(el.camera(false))).code).to.equal('not-in-call');
+      expect((await rejection(el.shareScreen(true))).code).to.equal('not-in-call');
+      expect(session.videoChanges.length, 'no re-INVITE on hold').to.equal(changes);
+      expect(el.cameraOn).to.equal(true);
+      await el.hold(false);
+      expect(sent.enabled).to.equal(true);
+      expect((await part(el, 'camera')) !== null).to.equal(true);
+      await el.camera(false);
+      expect(el.cameraOn).to.equal(false);
+      expect(log.errors().map((e) => e.code)).to.deep.equal(['not-in-call', 'not-in-call']);
+      await hangUp(el);
+    });
+
+    it("the browser's Stop sharing while the sharing starts: the sharing ends once it has started", async () => {
+      const { el, session } = await answered();
+      const screen = fakeScreen();
+      let open!: () => void;
+      session.videoGate = new Promise((resolve) => (open = resolve));
+      const sharing = el.shareScreen(true);
+      await until(() => session.videoChanges.length === 1);
+      screen.opened[0]!.dispatchEvent(new Event('ended'));
+      open();
+      await sharing;
+      await until(() => el.sharingScreen === false);
+      expect(session.videoChanges.at(-1), 'video stopped at the gateway').to.equal(null);
+      expect(screen.opened[0]!.readyState).to.equal('ended');
+      await hangUp(el);
+    });
+
+    it('the camera stops by itself on hold: released, video off, one camera-unavailable; on again after the resume', async () => {
+      const { el, session, log } = await answered();
+      await el.camera(true);
+      await el.hold(true);
+      const changes = session.videoChanges.length;
+      camera.opened[0]!.dispatchEvent(new Event('ended'));
+      await until(() => el.cameraOn === false);
+      expect(log.errors().map((e) => e.code)).to.deep.equal(['camera-unavailable']);
+      expect(log.videos().at(-1)).to.deep.equal({ local: 'off', remote: false });
+      expect(session.videoChanges.length, 'nothing renegotiated on hold').to.equal(changes);
+      await el.hold(false);
+      await el.camera(true);
+      expect(el.cameraOn).to.equal(true);
+      await hangUp(el);
+    });
+
     it('the camera stops by itself (unplugged): video off, one voip-error camera-unavailable, the call goes on', async () => {
       const { el, session, log } = await answered();
       await el.camera(true);
