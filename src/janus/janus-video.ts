@@ -6,6 +6,7 @@
 import type { JanusJS } from 'janus-gateway';
 import { VoipError } from '../errors.js';
 import type { VideoOptions } from '../sip/session.js';
+import { settleWithin } from '../util/time.js';
 
 /** What this module needs of the session. */
 export interface VideoPeer {
@@ -82,6 +83,7 @@ export async function setVideo(
       await unsend(peer, track);
       throw error;
     }
+    await applied(peer.pc());
     const sent = peer
       .pc()
       ?.getTransceivers()
@@ -93,6 +95,28 @@ export async function setVideo(
     }
   }
   if (track) await limitVideo(peer.pc(), options);
+}
+
+/**
+ * Waits until the far end's answer is applied: janus.js applies it without waiting, after the
+ * plugin's "accepted" (2 s at most; then the directions read are the previous ones).
+ */
+async function applied(pc: RTCPeerConnection | null | undefined): Promise<void> {
+  if (!pc || pc.signalingState === 'stable') return;
+  const done = new AbortController();
+  await settleWithin(
+    new Promise<void>((resolve) =>
+      pc.addEventListener(
+        'signalingstatechange',
+        () => {
+          if (pc.signalingState === 'stable') resolve();
+        },
+        { signal: done.signal },
+      ),
+    ),
+    2000,
+  );
+  done.abort();
 }
 
 /** Takes `track` off its sender (the caller stops it). */

@@ -305,6 +305,11 @@ describe('video calls', () => {
       // The far end's video still comes.
       assert.ok(off2.inFrames > off1.inFrames, "2010's video still arrives");
       assert.equal((await videoEvents(page)).at(-1)?.['local'], 'off');
+      // On again: the video m-line the call has is reused (a re-INVITE), frames reach 2010 again.
+      assert.deepEqual(await act(page, 'camera', true), { ok: true });
+      await untilMedia(page, (m) => m.outLabel === 'fake_device_0' && m.outFrames > off2.outFrames);
+      await untilFarEnd((s) => s.framesDecoded > far2.framesDecoded + 5);
+      assert.equal((await pageMedia(page)).localVideoCodecs, 'VP8');
       await hangUpReleased(page, mark, callId);
     },
   );

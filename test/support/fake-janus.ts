@@ -192,6 +192,8 @@ export interface FakeTransceiver {
  */
 export class FakePeerConnection {
   readonly transceivers: FakeTransceiver[] = [];
+  /** The answers are applied at once here. */
+  signalingState: RTCSignalingState = 'stable';
   /** How the far end answers a video it is offered (default: it takes it, `sendrecv`). */
   answerDirection: RTCRtpTransceiverDirection = 'sendrecv';
   /** What `getStats()` resolves with. */
