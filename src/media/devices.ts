@@ -39,16 +39,27 @@ const DEFAULT_AUDIO: MediaTrackConstraints = {
   autoGainControl: true,
 };
 
-/** The microphone constraints with a device: `exact` when chosen now, `ideal` when remembered. */
+/**
+ * The device part of a microphone's or camera's constraints: `exact` for a device chosen now,
+ * `ideal` for the one remembered for the site (it may be gone); none without either.
+ */
+export function deviceConstraint(
+  chosen: string | undefined,
+  remembered: string | undefined,
+): Pick<MediaTrackConstraints, 'deviceId'> {
+  const id = chosen ?? remembered;
+  return id ? { deviceId: chosen ? { exact: id } : { ideal: id } } : {};
+}
+
+/** The microphone constraints with a device (see `deviceConstraint`). */
 function withDevice(
   given: MediaTrackConstraints | boolean | undefined,
-  deviceId: string | undefined,
-  exact: boolean,
+  chosen: string | undefined,
 ): MediaTrackConstraints | boolean {
   const constraints = given ?? DEFAULT_AUDIO;
-  if (!deviceId || constraints === false) return constraints;
-  const base = constraints === true ? {} : constraints;
-  return { ...base, deviceId: exact ? { exact: deviceId } : { ideal: deviceId } };
+  const device = deviceConstraint(chosen, rememberedDevices().microphone);
+  if (!device.deviceId || constraints === false) return constraints;
+  return { ...(constraints === true ? {} : constraints), ...device };
 }
 
 /**
@@ -62,7 +73,7 @@ export async function openMicrophone(
 ): Promise<MediaStream> {
   try {
     return await navigator.mediaDevices.getUserMedia({
-      audio: withDevice(constraints, deviceId ?? rememberedDevices().microphone, !!deviceId),
+      audio: withDevice(constraints, deviceId),
       video: false,
     });
   } catch (error) {
@@ -70,13 +81,23 @@ export async function openMicrophone(
   }
 }
 
-/** Maps a `getUserMedia` rejection onto an error code. */
-export function micErrorCode(error: unknown): VoipErrorCode {
+/**
+ * Maps a `getUserMedia` rejection onto one of a device's three codes: refused (by the visitor or
+ * the page's permissions policy), not there (or none meets the constraints), anything else.
+ */
+export function deviceErrorCode(
+  error: unknown,
+  [denied, missing, unavailable]: readonly [VoipErrorCode, VoipErrorCode, VoipErrorCode],
+): VoipErrorCode {
   const name = error instanceof Error ? error.name : ''; // DOMException is an Error
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'mic-denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-microphone';
-  return 'mic-unavailable';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return denied;
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return missing;
+  return unavailable;
 }
+
+/** Maps a `getUserMedia` rejection for the microphone onto an error code. */
+export const micErrorCode = (error: unknown): VoipErrorCode =>
+  deviceErrorCode(error, ['mic-denied', 'no-microphone', 'mic-unavailable']);
 
 /** Stops every track of `stream`. */
 export function stopTracks(stream: MediaStream): void {

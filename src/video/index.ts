@@ -80,6 +80,12 @@ export const video: CapabilityFactory = (call) => {
     host.emit(createVoipEvent('voip-video', { local, remote: !!remote }));
   };
   const release = (track: MediaStreamTrack | undefined) => track?.stop();
+  /** Stops the camera and the screen (nothing is sent of them any more). */
+  const releaseAll = () => {
+    release(camera);
+    release(screen);
+    camera = screen = undefined;
+  };
   /** What is sent now, reported when it changed. */
   const sending = (now: VoipVideoDetail['local']) => {
     if (now === local) return;
@@ -174,9 +180,7 @@ export const video: CapabilityFactory = (call) => {
   /** Stops sending video (the far end's still comes). */
   const stopVideo = async (session: SipSession) => {
     await session.setVideo(null, options);
-    release(camera);
-    release(screen);
-    camera = screen = undefined;
+    releaseAll();
     sending('off');
   };
 
@@ -296,9 +300,7 @@ export const video: CapabilityFactory = (call) => {
       // A transfer followed: the new call is voice (its session offers no video), to the end.
       if (state === 'calling' && wasAnswered) {
         transferred = true;
-        release(camera);
-        release(screen);
-        camera = screen = undefined;
+        releaseAll();
         const had = local !== 'off' || remote;
         local = 'off';
         remote = null;
@@ -382,9 +384,7 @@ export const video: CapabilityFactory = (call) => {
     stop() {
       stopped = true;
       ended.abort();
-      release(camera);
-      release(screen);
-      camera = screen = undefined;
+      releaseAll();
       local = 'off'; // no voip-video: voip-ended says it all
       remote = null;
     },

@@ -3,7 +3,7 @@
  * refusal means. The call's microphone is media/devices.ts's.
  */
 import { VoipError, type VoipErrorCode } from '../errors.js';
-import { rememberedDevices } from '../media/devices.js';
+import { deviceConstraint, deviceErrorCode, rememberedDevices } from '../media/devices.js';
 
 /** The most video sent for each `video-quality`: size, frame rate, bitrate. */
 export interface VideoPreset {
@@ -47,14 +47,10 @@ export async function openCamera(
   preset: VideoPreset,
   deviceId?: string,
 ): Promise<MediaStreamTrack> {
-  const chosen = deviceId ?? rememberedDevices().camera;
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: false,
-      video: {
-        ...limits(preset),
-        ...(chosen ? { deviceId: deviceId ? { exact: chosen } : { ideal: chosen } } : {}),
-      },
+      video: { ...limits(preset), ...deviceConstraint(deviceId, rememberedDevices().camera) },
     });
     return stream.getVideoTracks()[0];
   } catch (error) {
@@ -63,12 +59,8 @@ export async function openCamera(
 }
 
 /** Maps a `getUserMedia` rejection for the camera onto an error code. */
-export function cameraErrorCode(error: unknown): VoipErrorCode {
-  const name = error instanceof Error ? error.name : ''; // DOMException is an Error
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'camera-denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-camera';
-  return 'camera-unavailable';
-}
+export const cameraErrorCode = (error: unknown): VoipErrorCode =>
+  deviceErrorCode(error, ['camera-denied', 'no-camera', 'camera-unavailable']);
 
 /** Whether this browser can share a screen. */
 export const canShareScreen = (): boolean =>
