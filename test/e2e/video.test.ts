@@ -20,7 +20,7 @@ import {
   type ButtonOptions,
 } from './support/browser.js';
 import { cspViolations, useStackFixture } from './support/fixture.js';
-import { holdings } from './support/probe.js';
+import { holdings, type Holdings } from './support/probe.js';
 import {
   Baresip,
   VIDEO_RECEIVING,
@@ -422,6 +422,97 @@ describe('video at every instant', () => {
         (await events(page)).filter((e) => e.type === 'voip-error').length,
         0,
         'no error for an action cut short by the hang-up',
+      );
+    },
+  );
+});
+
+describe('video at the awkward moments', () => {
+  it(
+    'the element removed mid video call (screen shared): 2010 gets the BYE, camera and screen released',
+    TIMEOUT,
+    async () => {
+      const { page, mark, callId } = await videoCall({ attributes: { video: 'on' } });
+      assert.deepEqual(await act(page, 'shareScreen', true), { ok: true });
+      await untilMedia(page, (m) => m.outLabel.startsWith('screen:'));
+      await page.evaluate(() => window.vcbEl.remove());
+      await far.waitFor('CALL_CLOSED', 5000, mark, callId);
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], 'local-hangup');
+      await untilNoJanusSessions();
+      const held = await holdings(page);
+      assert.deepEqual([held.liveTracks, held.peerConnections], [0, 0], 'all released');
+    },
+  );
+
+  it(
+    'the language switched mid video call: the video controls speak Indonesian, the video goes on',
+    TIMEOUT,
+    async () => {
+      const { page, mark, callId } = await videoCall({ attributes: { video: 'on' } });
+      const camera = page.locator('#under-test voip-call-panel [part~="camera"]');
+      assert.equal((await camera.textContent())?.trim(), 'Camera');
+      await page.evaluate(() => window.vcbEl.setAttribute('lang', 'id'));
+      await page.waitForFunction(
+        () =>
+          document
+            .querySelector('#under-test')
+            ?.shadowRoot?.querySelector('voip-call-panel')
+            ?.shadowRoot?.querySelector('[part~="camera"]')
+            ?.textContent?.trim() === 'Kamera',
+      );
+      const label = await page
+        .locator('#under-test voip-call-panel voip-video-view [part="remote-video"]')
+        .getAttribute('aria-label');
+      assert.equal(label, 'Video dari pihak lain');
+      const before = await pageMedia(page);
+      const farBefore = await baresipVideoStats(far);
+      await untilMedia(
+        page,
+        (m) => m.inFrames > before.inFrames + 10 && m.outFrames > before.outFrames + 10,
+      );
+      await untilFarEnd((st) => st.framesDecoded > farBefore.framesDecoded + 10);
+      assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+      await hangUpReleased(page, mark, callId);
+    },
+  );
+
+  it(
+    'the far end hangs up while the camera turns on: remote-hangup, the camera released, no error',
+    TIMEOUT,
+    async () => {
+      const { page, mark, callId } = await videoCall({ attributes: { video: 'optional' } });
+      // Camera on; once the camera is open (its re-INVITE going out), 2010 hangs up.
+      await page.evaluate(() => {
+        (window as unknown as { vcbTurning: Promise<unknown> }).vcbTurning = window.vcbEl
+          .camera(true)
+          .then(() => 'ok');
+      });
+      await page.waitForFunction(
+        () => (window as unknown as { vcbHoldings: () => Holdings }).vcbHoldings().liveTracks === 2,
+      );
+      far.command('hangup');
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], 'remote-hangup');
+      // camera(true) settles without an error of its own (cut short by the end of the call).
+      assert.equal(
+        await page.evaluate(
+          () => (window as unknown as { vcbTurning: Promise<unknown> }).vcbTurning,
+        ),
+        'ok',
+      );
+      await far.waitFor('CALL_CLOSED', 5000, mark, callId);
+      await waitForState(page, 'idle');
+      await untilNoJanusSessions();
+      const held = await holdings(page);
+      assert.deepEqual([held.liveTracks, held.peerConnections], [0, 0], 'all released');
+      const terminal = (await events(page)).filter(
+        (e) => e.type === 'voip-ended' || e.type === 'voip-error',
+      );
+      assert.deepEqual(
+        terminal.map((e) => e.type),
+        ['voip-ended'],
+        'one terminal event, no error for the camera cut short',
       );
     },
   );
