@@ -537,57 +537,40 @@ GEN_PID=$!
 make_greeting || die "could not generate the greeting WAV; last lines of greeting.log:
 $(tail -n 10 "$LOG_DIR/greeting.log")"
 
-# baresip, extension 2000
-BDIR=$STACK_DIR/baresip-2000
-BLOG=$LOG_DIR/baresip-2000.log
 # What every baresip's contacts file names as "current contact" (see stack/baresip/contacts).
 VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
-render "$HERE/baresip/config" "$BDIR/config" \
-  "SIP_LISTEN=127.0.0.1:5062" "CTRL_LISTEN=127.0.0.1:4444" "CONS_LISTEN=127.0.0.1:4454" \
-  "RTP_PORTS=42000-42099" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR"
-render "$HERE/baresip/accounts" "$BDIR/accounts" \
-  "SIP_USER=2000" "SIP_LISTEN=127.0.0.1:5062" "ANSWERMODE=auto" "VIDEO_PARAMS="
-render "$HERE/baresip/contacts" "$BDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
-start baresip-2000 "$BLOG" baresip -f "$BDIR"
-BARESIP_PID=$LAST_PID
 
-# baresip, extension 2002 (ringing; Kamailio delays the INVITE, this one answers at once)
-RDIR=$STACK_DIR/baresip-2002
-RLOG=$LOG_DIR/baresip-2002.log
-render "$HERE/baresip/config" "$RDIR/config" \
-  "SIP_LISTEN=127.0.0.1:5066" "CTRL_LISTEN=127.0.0.1:4446" "CONS_LISTEN=127.0.0.1:4456" \
-  "RTP_PORTS=42200-42299" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_RINGING"
-render "$HERE/baresip/accounts" "$RDIR/accounts" \
-  "SIP_USER=2002" "SIP_LISTEN=127.0.0.1:5066" "ANSWERMODE=auto" "VIDEO_PARAMS="
-render "$HERE/baresip/contacts" "$RDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
-start baresip-2002 "$RLOG" baresip -f "$RDIR"
-BARESIP_RINGING_PID=$LAST_PID
+# An answering baresip (auto-answer, plays the greeting, records what it receives):
+#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video]
+# in STACK_DIR/baresip-EXT, logging to LOG_DIR/baresip-EXT.log; its PID in LAST_PID. `video` adds
+# stack/baresip/config-video (fakevideo, VP8) and video_codecs=vp8 on the account.
+start_baresip() {
+  local ext=$1 dir=$STACK_DIR/baresip-$1 video_params=""
+  render "$HERE/baresip/config" "$dir/config" \
+    "SIP_LISTEN=127.0.0.1:$2" "CTRL_LISTEN=127.0.0.1:$3" "CONS_LISTEN=127.0.0.1:$4" \
+    "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$6"
+  if [ "${7:-}" = video ]; then
+    cat "$HERE/baresip/config-video" >>"$dir/config"
+    video_params=";video_codecs=vp8"
+  fi
+  render "$HERE/baresip/accounts" "$dir/accounts" \
+    "SIP_USER=$ext" "SIP_LISTEN=127.0.0.1:$2" "ANSWERMODE=auto" "VIDEO_PARAMS=$video_params"
+  render "$HERE/baresip/contacts" "$dir/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
+  start "baresip-$ext" "$LOG_DIR/baresip-$ext.log" baresip -f "$dir"
+}
 
-# baresip, extension 2008 (the transfer target; answers like 2000, records into its own dir)
-XDIR=$STACK_DIR/baresip-2008
-XLOG=$LOG_DIR/baresip-2008.log
-render "$HERE/baresip/config" "$XDIR/config" \
-  "SIP_LISTEN=127.0.0.1:5068" "CTRL_LISTEN=127.0.0.1:4448" "CONS_LISTEN=127.0.0.1:4458" \
-  "RTP_PORTS=42400-42499" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_TRANSFER"
-render "$HERE/baresip/accounts" "$XDIR/accounts" \
-  "SIP_USER=2008" "SIP_LISTEN=127.0.0.1:5068" "ANSWERMODE=auto" "VIDEO_PARAMS="
-render "$HERE/baresip/contacts" "$XDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
-start baresip-2008 "$XLOG" baresip -f "$XDIR"
-BARESIP_TRANSFER_PID=$LAST_PID
-
-# baresip, extension 2010 (video: answers like 2000, plus VP8 video from a fake camera; the
-# video part of its config is stack/baresip/config-video, its account adds video_codecs=vp8)
-VDIR=$STACK_DIR/baresip-2010
-VLOG=$LOG_DIR/baresip-2010.log
-render "$HERE/baresip/config" "$VDIR/config" \
-  "SIP_LISTEN=127.0.0.1:5074" "CTRL_LISTEN=127.0.0.1:4450" "CONS_LISTEN=127.0.0.1:4460" \
-  "RTP_PORTS=42600-42699" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$RECORD_DIR_VIDEO"
-cat "$HERE/baresip/config-video" >>"$VDIR/config"
-render "$HERE/baresip/accounts" "$VDIR/accounts" \
-  "SIP_USER=2010" "SIP_LISTEN=127.0.0.1:5074" "ANSWERMODE=auto" "VIDEO_PARAMS=;video_codecs=vp8"
-render "$HERE/baresip/contacts" "$VDIR/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
-start baresip-2010 "$VLOG" baresip -f "$VDIR"
-BARESIP_VIDEO_PID=$LAST_PID
+# 2000: the answering extension
+start_baresip 2000 5062 4444 4454 42000-42099 "$RECORD_DIR"
+BARESIP_PID=$LAST_PID BLOG=$LOG_DIR/baresip-2000.log
+# 2002: ringing (Kamailio delays the INVITE, this one answers at once)
+start_baresip 2002 5066 4446 4456 42200-42299 "$RECORD_DIR_RINGING"
+BARESIP_RINGING_PID=$LAST_PID RLOG=$LOG_DIR/baresip-2002.log
+# 2008: the transfer target (answers like 2000, records into its own dir)
+start_baresip 2008 5068 4448 4458 42400-42499 "$RECORD_DIR_TRANSFER"
+BARESIP_TRANSFER_PID=$LAST_PID XLOG=$LOG_DIR/baresip-2008.log
+# 2010: video (answers like 2000, plus VP8 video from a fake camera)
+start_baresip 2010 5074 4450 4460 42600-42699 "$RECORD_DIR_VIDEO" video
+BARESIP_VIDEO_PID=$LAST_PID VLOG=$LOG_DIR/baresip-2010.log
 
 # early-media UAS, extension 2003
 wait "$GEN_PID" || die "could not generate the announcement WAV; last lines of announcement.log:
