@@ -134,10 +134,14 @@ describe('during a call', () => {
       assert.equal(reinvites.length, 2, `two re-INVITEs: ${reinvites.join(' | ')}`);
       assert.match(reinvites[0] ?? '', /sdp-direction=sendonly/, 'the callee was put on hold');
       assert.match(reinvites[1] ?? '', /sdp-direction=sendrecv/, 'the callee was taken off hold');
-      // baresip reports no hold state of its own; it does report each re-INVITE's new offer.
-      const offers = fixture.baresip
-        .events(mark)
-        .filter((e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer');
+      // baresip reports no hold state of its own; it does report each re-INVITE's new offer
+      // (its control socket may tell a moment after Kamailio logged the re-INVITE).
+      const remoteOffers = () =>
+        fixture.baresip
+          .events(mark)
+          .filter((e) => e.type === 'CALL_REMOTE_SDP' && e.param === 'offer');
+      for (let i = 0; i < 30 && remoteOffers().length < 3; i++) await sleep(100);
+      const offers = remoteOffers();
       assert.ok(
         offers.length >= 3,
         `the callee got the INVITE and two re-INVITEs (${offers.length})`,
