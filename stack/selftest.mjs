@@ -39,8 +39,12 @@
 //       2010 through Kamailio: answered, video RTP both ways, 2010's log (VCB_BARESIP_VIDEO_LOG)
 //       says "video: receiving with resolution 640 x 480", ctrl_tcp "video_debug" on both sides
 //       shows VP8 decoding with frames > 0; the caller hears the greeting
-// SELFTEST_ONLY=beyond runs only (h)-(m), SELFTEST_ONLY=video only (n) (for work on them; the
-// selftest is the full run).
+//   (o) voicemail: the tone caller calls 2011 (VCB_EXT_VOICEMAIL): answered; it hears the prompt
+//       (speech, then the 1 kHz beep where VCB_VOICEMAIL_PROMPT_WAV ends, then silence); 2011
+//       hangs up by itself VCB_VOICEMAIL_SECONDS after the answer ("vcb: BYE ... from=2011" in
+//       kamailio.log); 2011's recording (VCB_RECORD_DIR_VOICEMAIL) holds the caller's tone
+// SELFTEST_ONLY=beyond runs only (h)-(m), SELFTEST_ONLY=video only (n), SELFTEST_ONLY=voicemail
+// only (o) (for work on them; the selftest is the full run).
 // Prints every ctrl_tcp event it sees, so the event format is visible in the output.
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
@@ -1335,6 +1339,85 @@ async function videoCheck() {
   v.close();
 }
 
+// ---------------------------------------------------------------- (o) voicemail extension 2011
+async function voicemailCheck(caller) {
+  const maxMs = Number(env.VCB_VOICEMAIL_SECONDS) * 1000;
+  const promptSecs = rms(env.VCB_VOICEMAIL_PROMPT_WAV).secs;
+  const vm = new Ctrl('2011', env.VCB_BARESIP_VOICEMAIL_CTRL);
+  await vm.connect();
+  const KLOG = join(env.VCB_LOG_DIR, 'kamailio.log');
+  const k0 = logSize(KLOG);
+  const km = caller.events.length;
+  const kbefore = decFiles(env.SELFTEST_CALLER_RECORD_DIR);
+  const vbefore = decFiles(env.VCB_RECORD_DIR_VOICEMAIL);
+  const t0 = Date.now();
+  await caller.send('dial', `sip:${env.VCB_EXT_VOICEMAIL}@${env.VCB_SIP_DOMAIN}`);
+  const ring = await caller.waitEvent((m) => m.type === 'CALL_RINGING', 2000, km);
+  const est = await caller.waitEvent((m) => m.type === 'CALL_ESTABLISHED', 3000, km);
+  const vest = await vm.waitEvent((m) => m.type === 'CALL_ESTABLISHED', 1000);
+  ok(
+    ring && est && vest && est.t - t0 < 2000,
+    `(o) ${env.VCB_EXT_VOICEMAIL}: CALL_RINGING after ${ring ? ring.t - t0 : '-'} ms, answered after ${est ? est.t - t0 : '-'} ms (2011 CALL_ESTABLISHED: ${Boolean(vest)})`,
+  );
+  if (!est) {
+    await caller.send('hangup');
+    await caller.waitEvent((m) => m.type === 'CALL_CLOSED', 3000, km);
+    vm.close();
+    return;
+  }
+  // 2011 hangs up by itself when its audio file ends; the caller never hangs up here.
+  const closed = await caller.waitEvent((m) => m.type === 'CALL_CLOSED', maxMs + 3000, km);
+  const after = closed ? closed.t - est.t : null;
+  const bye = await waitLine(
+    KLOG,
+    new RegExp(`vcb: BYE call-id=${esc(est.id ?? '-')} from=${env.VCB_EXT_VOICEMAIL} `),
+    k0,
+    1000,
+  );
+  const vclosed = await vm.waitEvent((m) => m.type === 'CALL_CLOSED', 1000);
+  ok(
+    closed && after >= maxMs - 500 && after < maxMs + 1500 && bye && vclosed,
+    `(o) ${env.VCB_EXT_VOICEMAIL} hung up by itself ${after ?? '-'} ms after the answer (VCB_VOICEMAIL_SECONDS=${env.VCB_VOICEMAIL_SECONDS}); caller CALL_CLOSED "${closed?.param}"; kamailio "${bye}"`,
+  );
+  if (!closed) {
+    await caller.send('hangup');
+    await caller.waitEvent((m) => m.type === 'CALL_CLOSED', 3000, km);
+  }
+  await sleep(300);
+  // What 2011 recorded: the caller's 1 kHz tone (silent from 4.5 s to 6 s), one file per call.
+  const vdec = newDec(env.VCB_RECORD_DIR_VOICEMAIL, vbefore);
+  const vs = vdec.length ? rms(vdec[0]) : {};
+  ok(
+    vdec.length === 1 &&
+      vs.rms > 0.05 &&
+      Math.abs(vs.freq - 1000) < 100 &&
+      Math.abs(vs.secs - maxMs / 1000) < 1.5,
+    `(o) 2011 recorded the message: ${vdec.length} file(s) in VCB_RECORD_DIR_VOICEMAIL, ${vs.secs}s rms ${vs.rms} ~${vs.freq} Hz`,
+  );
+  // What the caller heard: speech, the beep at the end of the prompt, then silence.
+  const kdec = newDec(env.SELFTEST_CALLER_RECORD_DIR, kbefore);
+  const heard = kdec[0];
+  const speech = heard ? rmsWindow(heard, 0.3, promptSecs - 1) : NaN;
+  const beepOut = heard
+    ? spawnSync('sox', [heard, '-n', 'trim', String(promptSecs - 0.4), '0.3', 'stat'], {
+        encoding: 'utf8',
+      }).stderr
+    : '';
+  const beep = Number((beepOut.match(/RMS\s+amplitude:\s+([-0-9.e]+)/) || [])[1]);
+  const beepHz = Number((beepOut.match(/Rough\s+frequency:\s+([-0-9.e]+)/) || [])[1]);
+  const silence = heard ? rmsWindow(heard, promptSecs + 0.3, maxMs / 1000 - promptSecs - 0.8) : NaN;
+  ok(
+    kdec.length === 1 &&
+      speech > 0.02 &&
+      beep > 0.1 &&
+      Math.abs(beepHz - 1000) < 100 &&
+      silence < 0.005,
+    `(o) the caller heard the prompt: speech 0.3-${(promptSecs - 1).toFixed(1)} s rms ${speech}, beep at ${(promptSecs - 0.4).toFixed(1)} s rms ${beep} ~${beepHz} Hz, then rms ${silence} (prompt ${promptSecs}s)`,
+  );
+  console.log(`  (o) took ${Date.now() - t0} ms`);
+  vm.close();
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const callee = new Ctrl('2000', env.VCB_BARESIP_CTRL);
@@ -1342,9 +1425,12 @@ async function main() {
   await callee.connect();
   await caller.connect();
   const domain = env.VCB_SIP_DOMAIN;
-  // SELFTEST_ONLY=beyond: only (h)-(m); =video: only (n); for work on those (the full run is the selftest).
-  if (env.SELFTEST_ONLY === 'beyond' || env.SELFTEST_ONLY === 'video') {
-    await (env.SELFTEST_ONLY === 'video' ? videoCheck() : beyondChecks(callee));
+  // SELFTEST_ONLY=beyond: only (h)-(m); =video: only (n); =voicemail: only (o); for work on
+  // those (the full run is the selftest).
+  if (['beyond', 'video', 'voicemail'].includes(env.SELFTEST_ONLY)) {
+    if (env.SELFTEST_ONLY === 'video') await videoCheck();
+    else if (env.SELFTEST_ONLY === 'voicemail') await voicemailCheck(caller);
+    else await beyondChecks(callee);
     callee.close();
     caller.close();
     return;
@@ -1413,6 +1499,7 @@ async function main() {
   await ringingCheck(caller);
   await earlyCheck(caller);
   await dtmfHoldMuteCheck(callee, caller);
+  await voicemailCheck(caller);
   await videoCheck();
   await janusChecks(callee);
   await beyondChecks(callee);

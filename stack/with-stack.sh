@@ -7,7 +7,7 @@
 #   * Kamailio  "PBX front"  udp 127.0.0.1:5060  (2000 -> baresip, 2001 -> 486,
 #                            2002 -> ringing, 2003 -> early media, 2004-2007 -> 603/480/503/408,
 #                            2008 -> transfer target, 2009 -> agent, 2010 -> video,
-#                            other -> 404)
+#                            2011 -> voicemail, other -> 404)
 #   * baresip   ext "2000"   udp 127.0.0.1:5062  auto-answer, plays a generated greeting,
 #                            records what it receives, ctrl_tcp on 127.0.0.1:4444, console
 #                            (cons) on 127.0.0.1:4454, logged to VCB_BARESIP_CONSOLE_LOG
@@ -26,6 +26,13 @@
 #                            (fakevideo + vp8.so, no vp9; stack/baresip/config-video; account
 #                            video_codecs=vp8); ctrl_tcp on 127.0.0.1:4450, console on
 #                            127.0.0.1:4460 (not logged), log VCB_BARESIP_VIDEO_LOG
+#   * baresip   ext "2011"   udp 127.0.0.1:5078  the voicemail box: like 2000 (Kamailio's 180,
+#                            auto-answer, records into VCB_RECORD_DIR_VOICEMAIL) but it plays a
+#                            generated prompt ("Please leave a message after the tone.", espeak-ng,
+#                            then a 1 kHz beep of 0.5 s: VCB_VOICEMAIL_PROMPT_WAV) followed by
+#                            digital silence, and hangs up (BYE) VCB_VOICEMAIL_SECONDS (default
+#                            20) after it answered; ctrl_tcp on 127.0.0.1:4452, console on
+#                            127.0.0.1:4462 (not logged), RTP 42800-42899, log baresip-2011.log
 #   * agent-uas.mjs (node)  ext "2009" udp 127.0.0.1:5072  the "agent": answers at once (180, 200),
 #                            plays an 800 Hz tone, answers an in-dialog MESSAGE 415; driven over
 #                            HTTP on VCB_AGENT_CTRL (http://127.0.0.1:4459): remote hold/resume
@@ -54,7 +61,8 @@
 # --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
 #   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
 # --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002, DIR/record-2008,
-#   DIR/record-2010) and rendered configs (DIR/config) into DIR before the temp dir is removed.
+#   DIR/record-2010, DIR/record-2011) and rendered configs (DIR/config) into DIR before the temp
+#   dir is removed.
 #
 # Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
 # VCB_RECORD_DIR, VCB_GREETING_WAV, VCB_JANUS_WS, VCB_JANUS_HTTP, VCB_JANUS_ADMIN_WS,
@@ -77,6 +85,11 @@
 # every baresip's contacts file: sip:visitor@127.0.0.1:5060).
 # Video: VCB_EXT_VIDEO (2010), VCB_BARESIP_VIDEO_CTRL (127.0.0.1:4450), VCB_BARESIP_VIDEO_PID,
 # VCB_BARESIP_VIDEO_LOG (baresip-2010.log), VCB_RECORD_DIR_VIDEO (2010's dump-*-dec.wav, audio only).
+# Voicemail: VCB_EXT_VOICEMAIL (2011), VCB_BARESIP_VOICEMAIL_CTRL (127.0.0.1:4452),
+# VCB_BARESIP_VOICEMAIL_PID, VCB_RECORD_DIR_VOICEMAIL (2011's dump-*-dec.wav: the messages),
+# VCB_VOICEMAIL_SECONDS (the longest call to 2011, prompt included; whole seconds, at least the
+# prompt + 1 s; default 20), VCB_VOICEMAIL_PROMPT_WAV (what 2011 plays before the silence: the
+# spoken prompt and the beep, 8 kHz mono s16, about 3.5 s).
 # Observables for tests (all verified by stack/selftest.sh):
 #   DTMF at 2000/2002, RFC 4733 and SIP INFO (application/dtmf-relay) alike: ctrl_tcp events
 #     {"event":true,"type":"CALL_DTMF_START",...,"param":"5"} then {"type":"CALL_DTMF_END"} (no
@@ -155,6 +168,18 @@
 #     {"command":"video_debug"} answers with them in "data": " tx: encode: VP8 yuv420p\n
 #     source: fakevideo 640 x 480, fps=15.00 frames=N" and " rx: decode: VP8 yuv420p\n
 #     vidisp: fakevideo W x H frames=N" (rx: what it received and decoded).
+#   Voicemail (2011): the caller gets Kamailio's 180, then 2011's 200 at once; it hears the
+#     prompt (speech, then the 1 kHz beep ending about 3.5 s in: VCB_VOICEMAIL_PROMPT_WAV's
+#     length), then silence (RMS ~0.00006). VCB_VOICEMAIL_SECONDS after the answer 2011's audio
+#     file ends and 2011 hangs up: the caller gets a BYE (Janus: "hangup" code 200), 2011's
+#     ctrl_tcp reports {"type":"AUDIO_ERROR","param":"0,end of file"} and {"type":"CALL_CLOSED",
+#     "param":"end of file"}, and kamailio.log has "vcb: BYE call-id=ID from=2011 to=USER" (a
+#     BYE the caller sends first: "vcb: BYE call-id=ID from=USER to=2011"; every BYE through
+#     Kamailio gets such a line). Every call is one recording in
+#     VCB_RECORD_DIR_VOICEMAIL: dump-*-dec.wav (8 kHz mono s16) holding everything 2011 received
+#     from the answer on, prompt time included (the message proper starts after the beep), about
+#     VCB_VOICEMAIL_SECONDS long when 2011 hung up; complete (data size written) once the call
+#     is over. Its dump-*-enc.wav is what it sent.
 #   2010 changing its own video mid-call (seen; nothing here builds on it): ctrl_tcp
 #     {"command":"video_dir","params":"inactive|sendonly|recvonly|sendrecv"} sends a re-INVITE;
 #     inactive removes the video m-line (m=video 0), sendonly/recvonly set that direction on the
@@ -215,6 +240,7 @@ SVC_NAMES=()
 SVC_PIDS=()
 CMD_PID=""
 GEN_PID=""     # background generation of the early-media announcement
+VM_GEN_PID=""  # background generation of the voicemail prompt
 CMD_FAILED=0   # 1: the command ran and failed -> show the end of each log
 CLEANED=0
 
@@ -260,6 +286,7 @@ cleanup() {
     stop_pids "$CMD_PID"
   fi
   if [[ -n $GEN_PID ]] && alive "$GEN_PID"; then stop_pids "$GEN_PID"; fi
+  if [[ -n $VM_GEN_PID ]] && alive "$VM_GEN_PID"; then stop_pids "$VM_GEN_PID"; fi
   # Restartable services (the Janus instances): whatever PID their pidfile holds now.
   local f svc_pid restartable=()
   for f in "$STACK_DIR"/svc/*.pid; do
@@ -299,8 +326,10 @@ cleanup() {
         cp -a "$STACK_DIR/record-2002" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2008" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2010" "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/record-2011" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/janus" "$STACK_DIR/janus2" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
-          "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" "$KEEP_LOGS/config/" &&
+          "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" \
+          "$STACK_DIR/baresip-2011" "$KEEP_LOGS/config/" &&
         log "logs kept in $KEEP_LOGS"
     elif ((CMD_FAILED)); then
       print_log_tails
@@ -332,9 +361,10 @@ RECORD_DIR=$STACK_DIR/record
 RECORD_DIR_RINGING=$STACK_DIR/record-2002
 RECORD_DIR_TRANSFER=$STACK_DIR/record-2008
 RECORD_DIR_VIDEO=$STACK_DIR/record-2010
+RECORD_DIR_VOICEMAIL=$STACK_DIR/record-2011
 mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" \
-  "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" "$STACK_DIR/baresip-2002" \
-  "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010"
+  "$RECORD_DIR_VOICEMAIL" "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
+  "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" "$STACK_DIR/baresip-2011"
 
 IN_NS=()
 if [[ $NETWORK == netns ]]; then
@@ -351,7 +381,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -461,6 +491,33 @@ make_announcement() {
   rm -f "$speech" "$seg" "$bed"
 }
 
+# Voicemail for 2011: the prompt (speech, a short pause, a 1 kHz beep of 0.5 s) in
+# VOICEMAIL_PROMPT_WAV, and VOICEMAIL_WAV = the prompt followed by digital silence, exactly
+# VCB_VOICEMAIL_SECONDS (default 20) long: 2011's audio source, so 2011 hangs up (BYE, as with
+# the greeting) that long after it answered; that is the longest message. 8 kHz mono 16-bit.
+VOICEMAIL_PROMPT_WAV=$STACK_DIR/voicemail-prompt.wav
+VOICEMAIL_WAV=$STACK_DIR/voicemail.wav
+VOICEMAIL_SECONDS=${VCB_VOICEMAIL_SECONDS:-20}
+[[ $VOICEMAIL_SECONDS =~ ^[0-9]+$ ]] || die "VCB_VOICEMAIL_SECONDS must be whole seconds (got '$VOICEMAIL_SECONDS')"
+make_voicemail() {
+  local speech=$STACK_DIR/vm-speech.wav seg=$STACK_DIR/vm-speech-8k.wav beep=$STACK_DIR/vm-beep.wav
+  local len rest
+  {
+    espeak-ng -s 150 -w "$speech" "Please leave a message after the tone." &&
+      sox -v 0.9 "$speech" -r 8000 -c 1 -b 16 "$seg" pad 0.2 0.3 &&
+      sox -n -r 8000 -c 1 -b 16 "$beep" synth 0.5 sine 1000 vol 0.5 &&
+      sox "$seg" "$beep" "$VOICEMAIL_PROMPT_WAV" &&
+      len=$(soxi -D "$VOICEMAIL_PROMPT_WAV") &&
+      # the silence after the prompt: at least 1 s
+      if ! rest=$(awk -v l="$len" -v s="$VOICEMAIL_SECONDS" 'BEGIN { if (s - l < 1) exit 1; printf "%.4f", s - l }'); then
+        echo "VCB_VOICEMAIL_SECONDS=$VOICEMAIL_SECONDS is too short: the prompt alone takes ${len}s (+1 s)"
+        false
+      fi &&
+      sox "$VOICEMAIL_PROMPT_WAV" "$VOICEMAIL_WAV" pad 0 "$rest"
+  } >>"$LOG_DIR/voicemail.log" 2>&1 || return 1
+  rm -f "$speech" "$seg" "$beep"
+}
+
 # ---------------------------------------------------------------- services
 # start NAME LOGFILE CMD...: start in background (inside the namespace), remember PID.
 start() {
@@ -531,9 +588,11 @@ for name in janus janus2; do
 done
 
 # Greeting while Kamailio and Janus start (baresip needs the file at start-up); the
-# announcement at the same time, in the background.
+# announcement and the voicemail prompt at the same time, in the background.
 make_announcement &
 GEN_PID=$!
+make_voicemail &
+VM_GEN_PID=$!
 make_greeting || die "could not generate the greeting WAV; last lines of greeting.log:
 $(tail -n 10 "$LOG_DIR/greeting.log")"
 
@@ -541,15 +600,23 @@ $(tail -n 10 "$LOG_DIR/greeting.log")"
 VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
 
 # An answering baresip (auto-answer, plays the greeting, records what it receives):
-#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video]
+#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video] [source=WAV]
 # in STACK_DIR/baresip-EXT, logging to LOG_DIR/baresip-EXT.log; its PID in LAST_PID. `video` adds
-# stack/baresip/config-video (fakevideo, VP8) and video_codecs=vp8 on the account.
+# stack/baresip/config-video (fakevideo, VP8) and video_codecs=vp8 on the account. `source=WAV`
+# plays WAV (8 kHz mono s16) instead of the greeting; at its end baresip hangs the call up.
 start_baresip() {
-  local ext=$1 dir=$STACK_DIR/baresip-$1 video_params=""
+  local ext=$1 dir=$STACK_DIR/baresip-$1 video_params="" video=0 source=$GREETING_WAV opt
+  for opt in "${@:7}"; do
+    case $opt in
+      video) video=1 ;;
+      source=*) source=${opt#source=} ;;
+      *) die "start_baresip $ext: unknown option '$opt'" ;;
+    esac
+  done
   render "$HERE/baresip/config" "$dir/config" \
     "SIP_LISTEN=127.0.0.1:$2" "CTRL_LISTEN=127.0.0.1:$3" "CONS_LISTEN=127.0.0.1:$4" \
-    "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$GREETING_WAV" "SND_PATH=$6"
-  if [ "${7:-}" = video ]; then
+    "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$source" "SND_PATH=$6"
+  if ((video)); then
     cat "$HERE/baresip/config-video" >>"$dir/config"
     video_params=";video_codecs=vp8"
   fi
@@ -571,6 +638,12 @@ BARESIP_TRANSFER_PID=$LAST_PID XLOG=$LOG_DIR/baresip-2008.log
 # 2010: video (answers like 2000, plus VP8 video from a fake camera)
 start_baresip 2010 5074 4450 4460 42600-42699 "$RECORD_DIR_VIDEO" video
 BARESIP_VIDEO_PID=$LAST_PID VLOG=$LOG_DIR/baresip-2010.log
+# 2011: voicemail (answers like 2000, plays the prompt + silence, hangs up at its end)
+wait "$VM_GEN_PID" || die "could not generate the voicemail WAV; last lines of voicemail.log:
+$(tail -n 10 "$LOG_DIR/voicemail.log")"
+VM_GEN_PID=""
+start_baresip 2011 5078 4452 4462 42800-42899 "$RECORD_DIR_VOICEMAIL" source="$VOICEMAIL_WAV"
+BARESIP_VOICEMAIL_PID=$LAST_PID MLOG=$LOG_DIR/baresip-2011.log
 
 # early-media UAS, extension 2003
 wait "$GEN_PID" || die "could not generate the announcement WAV; last lines of announcement.log:
@@ -591,6 +664,8 @@ baresip_transfer_ready() { listening_all udp:5068 tcp:4448 tcp:4458; }
 wait_ready baresip-2008 "$BARESIP_TRANSFER_PID" "$XLOG" baresip_transfer_ready
 baresip_video_ready() { listening_all udp:5074 tcp:4450 tcp:4460; }
 wait_ready baresip-2010 "$BARESIP_VIDEO_PID" "$VLOG" baresip_video_ready
+baresip_voicemail_ready() { listening_all udp:5078 tcp:4452 tcp:4462; }
+wait_ready baresip-2011 "$BARESIP_VOICEMAIL_PID" "$MLOG" baresip_voicemail_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 wait_ready agent-2009 "$AGENT_PID" "$ALOG" listening t 4459
 
@@ -619,7 +694,7 @@ wait_ready janus-ws "$JANUS_PID" "$LOG_DIR/janus.log" listening t 8188
 wait_ready janus2-ws "$JANUS2_PID" "$LOG_DIR/janus2.log" listening t 8189
 
 T1=$(date +%s%N)
-log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, baresip-2010 pid $BARESIP_VIDEO_PID, agent-2009 pid $AGENT_PID"
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, baresip-2010 pid $BARESIP_VIDEO_PID, baresip-2011 pid $BARESIP_VOICEMAIL_PID, agent-2009 pid $AGENT_PID"
 
 # ---------------------------------------------------------------- the command
 export VCB_NETWORK=$NETWORK
@@ -675,6 +750,12 @@ export VCB_BARESIP_VIDEO_CTRL=127.0.0.1:4450
 export VCB_BARESIP_VIDEO_PID=$BARESIP_VIDEO_PID
 export VCB_BARESIP_VIDEO_LOG=$VLOG
 export VCB_RECORD_DIR_VIDEO=$RECORD_DIR_VIDEO
+export VCB_EXT_VOICEMAIL=2011
+export VCB_BARESIP_VOICEMAIL_CTRL=127.0.0.1:4452
+export VCB_BARESIP_VOICEMAIL_PID=$BARESIP_VOICEMAIL_PID
+export VCB_RECORD_DIR_VOICEMAIL=$RECORD_DIR_VOICEMAIL
+export VCB_VOICEMAIL_SECONDS=$VOICEMAIL_SECONDS
+export VCB_VOICEMAIL_PROMPT_WAV=$VOICEMAIL_PROMPT_WAV
 VCB_CHROMIUM=$(command -v chromium || true)
 export VCB_CHROMIUM
 # Temp files of the command (Chromium profiles, ...) go into the run's temp dir too.

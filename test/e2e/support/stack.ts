@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { wavComplete } from './wav.js';
@@ -421,4 +422,55 @@ export async function baresipVideoStats(b: Baresip, ms = 2000): Promise<BaresipV
     if (Date.now() > end) throw new Error(`baresip: no answer to video_debug within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The voicemail extension (2011): a baresip that answers like 2000 (Kamailio's 180, then its 200
+ * at once), plays a prompt ("Please leave a message after the tone.", then a 1 kHz beep:
+ * `voicemail.promptWav`) followed by digital silence, records what it receives, and hangs up (BYE)
+ * `voicemail.seconds` after it answered. Measure a recording with wavRms() / wavWindows() from
+ * ./wav.js. See stack/with-stack.sh, "Observables for tests" (Voicemail).
+ */
+export const EXT_VOICEMAIL = need('VCB_EXT_VOICEMAIL');
+
+/** The rest of the voicemail box, read when used (getters). */
+export const voicemail = {
+  /** The voicemail extension (2011), the same as EXT_VOICEMAIL. */
+  get ext(): string {
+    return need('VCB_EXT_VOICEMAIL');
+  },
+  /** ctrl_tcp of the baresip behind 2011 (one client at a time, like 2000's). */
+  get baresipCtrl(): string {
+    return need('VCB_BARESIP_VOICEMAIL_CTRL');
+  },
+  /** 2011's recordings, one per call (dump-*-dec.wav, 8 kHz mono s16): the messages. */
+  get recordDir(): string {
+    return need('VCB_RECORD_DIR_VOICEMAIL');
+  },
+  /** How long after its answer 2011 hangs up (the prompt included), in seconds. */
+  get seconds(): number {
+    return Number(need('VCB_VOICEMAIL_SECONDS'));
+  },
+  /** What 2011 plays before the silence: the spoken prompt and the beep (8 kHz mono s16). */
+  get promptWav(): string {
+    return need('VCB_VOICEMAIL_PROMPT_WAV');
+  },
+};
+
+/**
+ * The paths of 2011's recordings (dump-*-dec.wav in VCB_RECORD_DIR_VOICEMAIL), oldest first. A
+ * recording is complete (wavComplete()) once its call is over.
+ */
+export async function voicemailRecordings(): Promise<string[]> {
+  const dir = voicemail.recordDir;
+  const names = (await readdir(dir)).filter((f) => /^dump-.*-dec\.wav$/.test(f));
+  const files = await Promise.all(
+    names.map(async (f) => {
+      const file = path.join(dir, f);
+      return { file, mtimeMs: (await stat(file)).mtimeMs };
+    }),
+  );
+  return files
+    .sort((a, b) => a.mtimeMs - b.mtimeMs || a.file.localeCompare(b.file))
+    .map((f) => f.file);
 }
