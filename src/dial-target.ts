@@ -54,44 +54,20 @@ export function parseDialString(input: string | null | undefined): DialTarget | 
   return { kind: 'extension', digits: compact };
 }
 
-const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-const IPV4 =
-  /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
-const IPV6_BODY = /^[0-9A-Fa-f:.]{2,45}$/;
+/**
+ * `host[:port]`: a DNS name (labels of ASCII letters, digits and inner dashes; an IPv4 address
+ * is one too) or an IPv6 address in brackets, then an optional port.
+ */
+const DOMAIN =
+  /^((?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*|\[[0-9a-f.]*:[0-9a-f:.]*\])(:[0-9]{1,5})?$/;
 
 /** Parses a `sip-domain` attribute (`host[:port]`). Returns the normalized form, or `null`. */
 export function parseSipDomain(input: string | null | undefined): string | null {
   if (typeof input !== 'string' || input.length > 260) return null;
-  const value = trimSpaces(input);
-  if (value.length === 0) return null;
-  let host: string;
-  let port: string | undefined;
-  if (value.startsWith('[')) {
-    const close = value.indexOf(']');
-    if (close < 0) return null;
-    const body = value.slice(1, close);
-    if (!IPV6_BODY.test(body) || !body.includes(':')) return null;
-    host = `[${body.toLowerCase()}]`;
-    const rest = value.slice(close + 1);
-    if (rest !== '') {
-      if (!rest.startsWith(':')) return null;
-      port = rest.slice(1);
-    }
-  } else {
-    const parts = value.split(':');
-    if (parts.length > 2) return null;
-    host = (parts[0] ?? '').toLowerCase();
-    port = parts[1];
-    const isName = host.length <= 253 && host.split('.').every((label) => DNS_LABEL.test(label));
-    if (!IPV4.test(host) && !isName) return null;
-  }
-  if (port !== undefined) {
-    if (!/^[0-9]{1,5}$/.test(port)) return null;
-    const n = Number(port);
-    if (n < 1 || n > 65535) return null;
-    return `${host}:${n}`;
-  }
-  return host;
+  const match = DOMAIN.exec(trimSpaces(input).toLowerCase());
+  const port = Number(match?.[3]?.slice(1) ?? 1);
+  if (!match || match[1].length > 253 || port < 1 || port > 65535) return null;
+  return match[3] ? `${match[1]}:${port}` : match[1];
 }
 
 /**
