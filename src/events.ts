@@ -3,6 +3,7 @@
  * and are composed, so a page can listen on the element or on any ancestor, across shadow roots.
  */
 import type { CallState } from './call-state.js';
+import type { CallbackRequest } from './callback/request.js';
 import type { EndReason, VoipErrorCode } from './errors.js';
 
 /** Detail of `voip-state-change`: fired on every state change. */
@@ -137,6 +138,23 @@ export interface VoipQualityDetail {
   readonly video?: { readonly sent?: VideoFigures; readonly received?: VideoFigures };
 }
 
+/**
+ * Detail of `voip-callback-request`: the visitor asked to be called back; the detail is the exact
+ * body the form is about to POST to `callback-url`. Cancelable: a page that calls
+ * `preventDefault()` handles the request itself and nothing is sent.
+ */
+export type VoipCallbackRequestDetail = CallbackRequest;
+
+/**
+ * Detail of `voip-callback-sent`: a callback request is done, either handled by the page
+ * (`voip-callback-request` was cancelled) or accepted by the server (a 2xx answer).
+ */
+export interface VoipCallbackSentDetail {
+  /** The request's id (its idempotency key). */
+  readonly id: string;
+  readonly handledBy: 'page' | 'server';
+}
+
 /** Event name → event type, for every event of the element. */
 export interface VoipEventMap {
   'voip-reconnecting': CustomEvent<VoipReconnectingDetail>;
@@ -153,6 +171,8 @@ export interface VoipEventMap {
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;
   'voip-error': CustomEvent<VoipErrorDetail>;
+  'voip-callback-request': CustomEvent<VoipCallbackRequestDetail>;
+  'voip-callback-sent': CustomEvent<VoipCallbackSentDetail>;
 }
 
 /** The name of a `voip-*` event. */

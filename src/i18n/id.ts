@@ -92,4 +92,27 @@ export const id: Messages = {
   'error.camera-unavailable':
     'Kamera Anda sedang dipakai aplikasi lain atau tidak berfungsi. Panggilan berlanjut tanpa video Anda.',
   'error.screen-denied': 'Berbagi layar tidak diizinkan atau dibatalkan.',
+  'callback.label': 'Minta ditelepon kembali',
+  'callback.phone': 'Nomor telepon',
+  'callback.phone-hint': 'Dengan kode negara, misalnya +62 812 3456 7890',
+  'callback.phone-invalid': 'Masukkan nomor telepon yang dapat kami hubungi.',
+  'callback.field-invalid': 'Mohon periksa isian ini.',
+  'callback.name': 'Nama (opsional)',
+  'callback.time': 'Waktu yang diinginkan (opsional)',
+  'callback.asap': 'Secepatnya',
+  'callback.note': 'Catatan (opsional)',
+  'callback.left': 'Sisa {n} karakter',
+  'callback.consent':
+    'Kami hanya menggunakan nomor Anda untuk menelepon kembali terkait permintaan ini.',
+  'callback.submit': 'Minta ditelepon kembali',
+  'callback.sending': 'Mengirim…',
+  'callback.retry': 'Coba lagi',
+  'callback.cancel': 'Batal',
+  'callback.close': 'Tutup',
+  'callback.sent': 'Terima kasih. Kami akan menelepon Anda kembali di {phone}.',
+  'callback.unsent':
+    'Permintaan Anda tidak dapat terkirim. Periksa koneksi Anda — isian Anda tetap tersimpan.',
+  'callback.check': 'Mohon periksa data Anda dan coba lagi.',
+  'callback.too-many': 'Terlalu banyak permintaan. Silakan coba lagi nanti.',
+  'callback.refused': 'Permintaan ini tidak dapat diterima.',
 };

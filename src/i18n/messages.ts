@@ -1,5 +1,6 @@
 /** The shape of a translation: its keys come from the English text, in two parts. */
 import type { enCall } from '../call/en-call.js';
+import type { enCallback } from '../callback/en-callback.js';
 import type { enChat } from '../chat/en-chat.js';
 import type { enTransfer } from '../transfer/en-transfer.js';
 import type { enVideo } from '../video/en-video.js';
@@ -9,6 +10,7 @@ import type { en } from './en.js';
 export type MessageKey =
   | keyof typeof en
   | keyof typeof enCall
+  | keyof typeof enCallback
   | keyof typeof enChat
   | keyof typeof enTransfer
   | keyof typeof enVideo;
