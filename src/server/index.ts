@@ -7,7 +7,7 @@
  * SIGNATURE is base64(HMAC-SHA1(S, "EXPIRY,janus,PLUGIN...")). It checks the token on every
  * request, keepalives included, and allows only the plugins the token lists.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** How to mint a token. */
@@ -42,6 +42,29 @@ export function createJanusToken(options: JanusTokenOptions): JanusToken {
   return { token: `${data}:${signature}`, expiresAt: expiry * 1000 };
 }
 
+/**
+ * Whether `token` was minted by {@link createJanusToken} with `secret` and has not expired at
+ * `now` (ms since the epoch). For the site's own endpoints that accept the element's token (such
+ * as `callbackHandler`); Janus checks its tokens itself. The signature is compared in constant
+ * time, so a guess learns nothing from how long the refusal took.
+ */
+export function verifyJanusToken(token: string, secret: string, now: number = Date.now()): boolean {
+  // An empty secret would make every HMAC forgeable by anyone who knows that; a huge token is
+  // not one of ours and is not worth hashing.
+  if (typeof token !== 'string' || typeof secret !== 'string' || !secret || token.length > 1024) {
+    return false;
+  }
+  const colon = token.lastIndexOf(':');
+  const data = token.slice(0, colon);
+  const match = /^([0-9]{1,15}),janus,[a-z0-9._-]+(,[a-z0-9._-]+)*$/i.exec(data);
+  if (colon < 0 || !match) return false;
+  const expected = Buffer.from(createHmac('sha1', secret).update(data).digest('base64'));
+  const given = Buffer.from(token.slice(colon + 1));
+  // timingSafeEqual needs equal lengths; the length of a base64 HMAC-SHA1 is public (28).
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  return Number(match[1]) * 1000 > now;
+}
+
 /** Options of {@link janusTokenHandler}. */
 export interface JanusTokenHandlerOptions extends JanusTokenOptions {
   /**
@@ -71,3 +94,5 @@ export function janusTokenHandler(
     response.writeHead(200, headers).end(JSON.stringify(createJanusToken(options)));
   };
 }
+
+export * from './callback.js';
