@@ -5,11 +5,11 @@
  * these types and the one `import()` in `call-controller.ts`; the call half never imports the
  * controller.
  */
-import type { TemplateResult } from 'lit';
+import type { ReactiveControllerHost, TemplateResult } from 'lit';
 import type { CallInput, CallState } from './call-state.js';
 import type { EndReason, VoipError, VoipErrorCode } from './errors.js';
 import type { MessageKey } from './i18n/index.js';
-import type { VideoFigures, VoipMessageDetail, VoipVideoDetail } from './events.js';
+import type { CallPurpose, VideoFigures, VoipMessageDetail, VoipVideoDetail } from './events.js';
 import type { CallOptions, SessionEvent, SipConnector, SipSession } from './sip/session.js';
 
 /** The element's settings when a call starts, as the page set them. */
@@ -20,6 +20,12 @@ export interface CallSettings {
   /** As the page gave it; made safe for a SIP header by the call. */
   readonly displayName: string | null;
   readonly disabled: boolean;
+  /** Opening hours (`hours`; with the `time-zone` and `closed-dates` attributes). */
+  readonly hours: string | undefined;
+  /** The voicemail box "Leave a message" calls (`voicemail`). */
+  readonly voicemail: string | undefined;
+  /** Where the callback form POSTs (`callback-url`). */
+  readonly callbackUrl: string | undefined;
   /** Microphone constraints; `undefined`: echo cancellation, noise suppression, auto gain. */
   readonly audioConstraints: MediaTrackConstraints | boolean | undefined;
   /** The name of an attribute on the element that looks like a credential, if any. */
@@ -48,14 +54,69 @@ export interface CallSettings {
    * The element's attribute `name` (`null` when absent), for the settings a call reads only as
    * attributes, when it needs them: `max-duration`, `ring-timeout`, `permission-timeout`
    * (seconds), `transfers` (`off` declines them), `video` (`on`, `optional`; anything else is a
-   * voice call) and `video-quality` (`low`, `high`; anything else is `standard`).
+   * voice call) and `video-quality` (`low`, `high`; anything else is `standard`); and those of
+   * the away chunk: `time-zone`, `closed-dates`, `after-hours`.
    */
   attribute(name: AttributeSetting): string | null;
 }
 
-/** The settings a call reads as attributes (see `CallSettings.attribute`). */
+/** The settings read as attributes (see `CallSettings.attribute`). */
 export type AttributeSetting =
-  'max-duration' | 'ring-timeout' | 'permission-timeout' | 'transfers' | 'video' | 'video-quality';
+  | 'max-duration'
+  | 'ring-timeout'
+  | 'permission-timeout'
+  | 'transfers'
+  | 'video'
+  | 'video-quality'
+  | 'time-zone'
+  | 'closed-dates'
+  | 'after-hours';
+
+/** How the last call ended, for the status line. */
+export type CallOutcome =
+  | { readonly kind: 'ended'; readonly reason: EndReason }
+  | { readonly kind: 'error'; readonly code: VoipErrorCode };
+
+/**
+ * What the away chunk (`away/`: opening hours, leave a message, request a callback) reaches of
+ * its element: the call controller, which loads it when the element has one of its attributes.
+ */
+export interface AwayHost {
+  readonly host: ReactiveControllerHost & HTMLElement;
+  /** Set by the away chunk when it attaches. */
+  away: Away | undefined;
+  readonly state: CallState;
+  readonly lastOutcome: CallOutcome | null;
+  /** What the current (or last) call is for. */
+  readonly purpose: CallPurpose;
+  readonly options: {
+    readonly getConfig: () => CallSettings;
+    readonly localize: (key: MessageKey) => string;
+  };
+  /** Places a call (`voicemail`: to the voicemail box, whatever the hours). */
+  call(purpose?: CallPurpose): void;
+  /** Fires `voip-error` (`ends` false: the status line does not show it). */
+  fail(code: VoipErrorCode, detail: string, ends?: boolean): void;
+}
+
+/** The away chunk's part of the element. */
+export interface Away {
+  /** Whether the business is open now by its hours (always, without them or with bad ones). */
+  readonly open: boolean;
+  /**
+   * Whether a call for `purpose` must not be placed now (to `number` while closed); then it
+   * fired `voip-error` `closed`.
+   */
+  refuses(purpose: CallPurpose): boolean;
+  /** What it adds to the status area: the closed notice, the offers, the callback form. */
+  render(): TemplateResult | undefined;
+}
+
+/** The away chunk's entry, loaded by the controller with `import()`. */
+export interface AwayModule {
+  /** Sets the controller's `away` and renders the element again. */
+  attachAway(controller: AwayHost): void;
+}
 
 /** A call to place: the element's settings, with where to call validated by the controller. */
 export interface CallPlan extends Omit<CallSettings, 'sipDomain'> {

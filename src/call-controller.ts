@@ -8,8 +8,12 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type {
+  Away,
+  AwayHost,
+  AwayModule,
   CallHost,
   CallModule,
+  CallOutcome,
   CallPlan,
   CallResult,
   CallSettings,
@@ -17,8 +21,8 @@ import type {
 } from './call-contract.js';
 import { nextState, type CallInput, type CallState } from './call-state.js';
 import { parseDialString, parseServers, parseSipDomain, toSipUri } from './dial-target.js';
-import { VoipError, type EndReason, type VoipErrorCode } from './errors.js';
-import { createVoipEvent } from './events.js';
+import { VoipError, type VoipErrorCode } from './errors.js';
+import { createVoipEvent, type CallPurpose } from './events.js';
 import type { MessageKey } from './i18n/index.js';
 
 /** How the controller reaches its host. */
@@ -28,12 +32,9 @@ export interface CallControllerOptions {
   readonly localize: (key: MessageKey) => string;
 }
 
-/** How the last call ended, for the status line. */
-export type CallOutcome =
-  | { readonly kind: 'ended'; readonly reason: EndReason }
-  | { readonly kind: 'error'; readonly code: VoipErrorCode };
+export type { CallOutcome } from './call-contract.js';
 
-export class CallController implements ReactiveController {
+export class CallController implements ReactiveController, AwayHost {
   /** The current call state. */
   state: CallState = 'idle';
   /** How the last call ended, or `null` before the first one and during a call. */
@@ -42,13 +43,31 @@ export class CallController implements ReactiveController {
   view: CallView | undefined;
   /** The last call's text conversation, kept until the next call starts. */
   messages: CallView['messages'] = [];
+  /** What the current (or last) call is for. */
+  purpose: CallPurpose = 'call';
+  /** Opening hours and the offers when nobody can answer, set by their chunk once loaded. */
+  away: Away | undefined;
+  /** The away chunk's load: a call waits for it (the hours may forbid it). */
+  private awaiting: Promise<unknown> | undefined;
   private abort: AbortController | undefined;
 
   constructor(
     readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: CallControllerOptions,
+    readonly options: CallControllerOptions,
   ) {
     host.addController(this);
+  }
+
+  hostUpdate(): void {
+    // Only a page that uses hours, voicemail or callbacks downloads their chunk, which sets
+    // `away` and re-renders. A failed load is tried again at the next update.
+    const { hours, voicemail, callbackUrl } = this.options.getConfig();
+    if (hours || voicemail || callbackUrl) {
+      this.awaiting ??= import('./away/index.js').then(
+        (chunk: AwayModule) => chunk.attachAway(this),
+        () => void (this.awaiting = undefined),
+      );
+    }
   }
 
   hostDisconnected(): void {
@@ -62,19 +81,28 @@ export class CallController implements ReactiveController {
    * Places a call to the configured number. Does nothing while a call is under way or when the
    * host is disabled. Failures are reported with `voip-error`; a started call with `voip-ended`.
    */
-  call(): void {
+  call(purpose: CallPurpose = 'call'): void {
     if (this.state !== 'idle') return;
+    this.hostUpdate(); // attributes set a moment ago may need the away chunk
+    if (!this.away && this.awaiting) {
+      void this.awaiting.then(() => this.call(purpose));
+      return;
+    }
     const config = this.options.getConfig();
-    if (config.disabled) return;
+    if (config.disabled || this.away?.refuses(purpose)) return;
     let plan: CallPlan;
     try {
-      plan = this.plan(config);
+      plan = this.plan({
+        ...config,
+        number: purpose === 'call' ? config.number : (config.voicemail ?? null),
+      });
     } catch (error) {
       const e = error as VoipError;
       this.fail(e.code, e.message);
       return;
     }
     const abort = (this.abort = new AbortController());
+    this.purpose = purpose;
     this.lastOutcome = null;
     this.messages = [];
     this.move('start');
@@ -169,7 +197,7 @@ export class CallController implements ReactiveController {
    * Fires `voip-error`, the one place it is built: for a call that could not start (its
    * terminal event, shown in the status line) or, with `ends` false, an in-call action refused.
    */
-  private fail(code: VoipErrorCode, detail: string, ends = true): void {
+  fail(code: VoipErrorCode, detail: string, ends = true): void {
     console.warn(`<voip-call-button> ${code}: ${detail}`);
     if (ends) this.lastOutcome = { kind: 'error', code };
     this.host.requestUpdate();
@@ -182,7 +210,9 @@ export class CallController implements ReactiveController {
     const previous = this.state;
     this.state = nextState(previous, input);
     this.host.requestUpdate();
-    this.host.dispatchEvent(createVoipEvent('voip-state-change', { state: this.state, previous }));
+    this.host.dispatchEvent(
+      createVoipEvent('voip-state-change', { state: this.state, previous, purpose: this.purpose }),
+    );
   }
 }
 

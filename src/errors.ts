@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'no-microphone',
   'mic-unavailable',
   'failed',
+  'closed',
   'invalid-digits',
   'not-in-call',
   'action-failed',

@@ -6,10 +6,25 @@ import type { CallState } from './call-state.js';
 import type { CallbackRequest } from './callback/request.js';
 import type { EndReason, VoipErrorCode } from './errors.js';
 
+/** What a call is for: the `number` (`call`), or leaving a message at the `voicemail` box. */
+export type CallPurpose = 'call' | 'voicemail';
+
 /** Detail of `voip-state-change`: fired on every state change. */
 export interface VoipStateChangeDetail {
   readonly state: CallState;
   readonly previous: CallState;
+  /** What the call is for (a call to the voicemail box has the same states). */
+  readonly purpose: CallPurpose;
+}
+
+/**
+ * Detail of `voip-hours`: whether the business is open now by its `hours` (always open without
+ * them), fired once they are first evaluated and at each change.
+ */
+export interface VoipHoursDetail {
+  readonly open: boolean;
+  /** When it next opens or closes, epoch milliseconds; `null` when that never changes. */
+  readonly nextChange: number | null;
 }
 
 /** Detail of `voip-connected`: the callee answered. Empty for now; fields may be added. */
@@ -168,6 +183,7 @@ export interface VoipEventMap {
   'voip-transfer': CustomEvent<VoipTransferDetail>;
   'voip-video': CustomEvent<VoipVideoDetail>;
   'voip-state-change': CustomEvent<VoipStateChangeDetail>;
+  'voip-hours': CustomEvent<VoipHoursDetail>;
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;
   'voip-error': CustomEvent<VoipErrorDetail>;

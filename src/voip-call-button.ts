@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { CallController, type CallOutcome } from './call-controller.js';
-import type { CallSettings, CallView } from './call-contract.js';
+import { CallController } from './call-controller.js';
+import type { CallOutcome, CallSettings, CallView } from './call-contract.js';
+import type { CallPurpose } from './events.js';
 import type { CallState } from './call-state.js';
 import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
@@ -13,7 +14,10 @@ import { styles } from './voip-call-button.styles.js';
  *
  * @slot - The button's label when idle. Default: "Call us", localized.
  *
- * @fires voip-state-change - On every state change. Detail: `{ state, previous }`.
+ * @fires voip-state-change - On every state change. Detail: `{ state, previous, purpose }` (`purpose`: `call` or `voicemail`).
+ * @fires voip-hours - Whether the business is open by its `hours`: once they are evaluated, then at each change. Detail: `{ open, nextChange }`.
+ * @fires voip-callback-request - The visitor submitted the callback form (cancelable: `preventDefault()` and the page sends it itself). Detail: the request `{ id, phone, name?, preferredTime?, note?, language? }`.
+ * @fires voip-callback-sent - The callback request was accepted (by the `callback-url` server, or the page). Detail: `{ id, handledBy }`.
  * @fires voip-connected - When the callee answers. Detail: `{}`.
  * @fires voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs, messages }`.
  * @fires voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
@@ -34,6 +38,12 @@ import { styles } from './voip-call-button.styles.js';
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
  * @attr {string} video - `off` (default: a voice call), `optional` (a voice call; the visitor may turn the camera on), or `on` (the call starts with the camera).
  * @attr {string} video-quality - The most video sent: `low` (320x240, 15 fps), `standard` (default: 640x480, 24 fps) or `high` (1280x720, 30 fps).
+ * @attr {string} hours - Opening hours, OpenStreetMap `opening_hours` syntax (e.g. `Mo-Fr 08:00-17:00; Sa 09:00-12:00`). Outside them no call is placed. Needs `time-zone`.
+ * @attr {string} time-zone - The business's IANA time zone (e.g. `Asia/Jakarta`): the hours are evaluated there.
+ * @attr {string} closed-dates - Whole days closed (holidays), `YYYY-MM-DD` separated by spaces.
+ * @attr {string} after-hours - What is offered when closed: `message`, `callback`, both (separated by spaces), or `none`. Default: what is set up (`voicemail`, `callback-url`).
+ * @attr {string} voicemail - The voicemail box at `sip-domain` (a number or extension): "Leave a message" calls it, when closed and after a busy or unanswered call.
+ * @attr {string} callback-url - Where the "Request a callback" form POSTs its JSON (see `voip-call-button/server`'s `callbackHandler`); also offered after a busy or unanswered call.
  *
  * Every accepted `call()` ends with exactly one of `voip-ended` or `voip-error`.
  *
@@ -72,6 +82,9 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart local-video - The visitor's own video, mirrored when it is the camera (`<video>`).
  * @csspart fullscreen - The button that shows the video view full screen.
  * @csspart video-offer - The notice that offers to turn the camera off on a poor connection.
+ * @csspart hours - The "Closed now — opens …" notice.
+ * @csspart offer - Each offer when nobody can answer; also `leave-message`, `request-callback`.
+ * @csspart callback - The callback form; its parts: `callback-field`, `callback-label`, `callback-input`, `callback-hint`, `callback-error`, `callback-consent`, `callback-submit`, `callback-cancel`, `callback-confirmation`.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -109,6 +122,9 @@ export class VoipCallButton extends LitElement {
     tokenUrl: { attribute: 'token-url' },
     context: {},
     lang: {},
+    hours: {},
+    voicemail: {},
+    callbackUrl: { attribute: 'callback-url' },
     audioConstraints: { attribute: false },
     iceServers: { attribute: false },
     connector: { attribute: false },
@@ -163,6 +179,18 @@ export class VoipCallButton extends LitElement {
 
   /** Language of the visitor-facing text. Default: the document's language, then English. */
   declare lang: string;
+
+  /**
+   * Opening hours (the `hours` attribute, with `time-zone` and `closed-dates`): the common
+   * subset of OpenStreetMap's `opening_hours` syntax. Outside them no call is placed.
+   */
+  declare hours: string | undefined;
+
+  /** The voicemail box at `sip-domain` that "Leave a message" calls (a number or extension). */
+  declare voicemail: string | undefined;
+
+  /** Where the "Request a callback" form POSTs its JSON. */
+  declare callbackUrl: string | undefined;
 
   /** Microphone constraints for `getUserMedia` (a property only). Default: echo cancellation, noise suppression, auto gain. */
   audioConstraints: MediaTrackConstraints | boolean | undefined = undefined;
@@ -252,6 +280,14 @@ export class VoipCallButton extends LitElement {
     return this.controller.view?.shareScreen(on) ?? this.controller.refuse();
   }
 
+  /**
+   * Whether the business is open now by its `hours` (`true` without them, or with invalid ones).
+   * Settled once `voip-hours` fired, right after the first render.
+   */
+  get open(): boolean {
+    return this.controller.away?.open ?? true;
+  }
+
   /** Whether the visitor's camera is sent now. */
   get cameraOn(): boolean {
     return this.controller.view?.video.local === 'camera';
@@ -282,9 +318,12 @@ export class VoipCallButton extends LitElement {
     await this.controller.view?.sendDtmf(digits);
   }
 
-  /** Places a call to `number`. Does nothing during a call or when disabled. */
-  call(): void {
-    this.controller.call();
+  /**
+   * Places a call to `number`, or with `'voicemail'` to the `voicemail` box. Does nothing during
+   * a call or when disabled; outside the `hours` a call to `number` is refused (`closed`).
+   */
+  call(purpose?: CallPurpose): void {
+    this.controller.call(purpose);
   }
 
   /** Ends the current call (or cancels it before the answer). Does nothing when idle. */
@@ -348,7 +387,7 @@ export class VoipCallButton extends LitElement {
           part="button"
           type="button"
           ?data-active=${!idle}
-          ?disabled=${state === 'ending' || (idle && this.disabled)}
+          ?disabled=${state === 'ending' || (idle && (this.disabled || !this.open))}
           @click=${this.onClick}
           @pointerenter=${this.onIntent}
           @focus=${this.onIntent}
@@ -365,6 +404,7 @@ export class VoipCallButton extends LitElement {
         <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
           >${this.t(statusKey(state, outcome, this.controller.view?.status))}</span
         >
+        ${this.controller.away?.render()}
         ${
           idle
             ? nothing

@@ -14,6 +14,12 @@ export const id: Messages = {
   'state.ending': 'Mengakhiri panggilan…',
   'state.reconnecting': 'Menyambungkan ulang…',
   'state.remote-hold': 'Panggilan ditahan — mohon tetap di saluran',
+  'away.closed': 'Sedang tutup — buka {when}.',
+  'away.closed-now': 'Sedang tutup.',
+  'away.leave-message': 'Tinggalkan pesan suara',
+  'away.request-callback': 'Minta ditelepon kembali',
+  'error.closed':
+    'Kami sedang tutup. Silakan tinggalkan pesan suara atau hubungi kami lagi pada jam buka.',
   'transfer.following': 'Mengalihkan panggilan…',
   'transfer.failed': 'Pengalihan panggilan tidak berhasil.',
   'error.invalid-message':

@@ -1,4 +1,5 @@
 /** The shape of a translation: its keys come from the English text, in two parts. */
+import type { enAway } from '../away/en-away.js';
 import type { enCall } from '../call/en-call.js';
 import type { enCallback } from '../callback/en-callback.js';
 import type { enChat } from '../chat/en-chat.js';
@@ -9,6 +10,7 @@ import type { en } from './en.js';
 /** A translation key. */
 export type MessageKey =
   | keyof typeof en
+  | keyof typeof enAway
   | keyof typeof enCall
   | keyof typeof enCallback
   | keyof typeof enChat

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../src/i18n/en.js';
+import { enAway } from '../../src/away/en-away.js';
+import { enCallback } from '../../src/callback/en-callback.js';
 import { enCall } from '../../src/call/en-call.js';
 import { enChat } from '../../src/chat/en-chat.js';
 import { enTransfer } from '../../src/transfer/en-transfer.js';
@@ -16,7 +18,15 @@ import { END_REASONS, ERROR_CODES } from '../../src/errors.js';
 import { CallState } from '../../src/call-state.js';
 
 describe('i18n', () => {
-  const english = { ...en, ...enCall, ...enChat, ...enTransfer, ...enVideo };
+  const english = {
+    ...en,
+    ...enAway,
+    ...enCallback,
+    ...enCall,
+    ...enChat,
+    ...enTransfer,
+    ...enVideo,
+  };
 
   it('has English text for every state, end reason and error code', () => {
     for (const state of Object.values(CallState))
