@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkCallbackRequest, type CallbackRequest } from '../callback/request.js';
-import { verifyJanusToken } from './index.js';
+import { verifyJanusToken } from './token.js';
 
 export type { CallbackField, CallbackRequest } from '../callback/request.js';
 
