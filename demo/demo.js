@@ -1,3 +1,15 @@
+// The "After hours" line is closed whenever the page is opened: its hours are one hour that
+// starts two hours from now (UTC), set here since a static page cannot know the time.
+// Not under automation (navigator.webdriver): the end-to-end tests open this page for every test
+// and check that a call leaves no timer behind, and hours keep a timer (their next change)
+// running; those tests place their own element, with its own hours, when they need some.
+const afterHours = document.getElementById('after-hours');
+if (afterHours && !navigator.webdriver) {
+  const hour = (offset) =>
+    `${String((new Date().getUTCHours() + offset) % 24).padStart(2, '0')}:00`;
+  afterHours.setAttribute('hours', `Mo-Su ${hour(2)}-${hour(3)}`);
+}
+
 // Shows the voip-* events the page receives, as a site's own analytics or UI code would see them.
 const list = document.getElementById('events');
 for (const type of [
@@ -10,6 +22,9 @@ for (const type of [
   'voip-message-status',
   'voip-transfer',
   'voip-video',
+  'voip-hours',
+  'voip-callback-request',
+  'voip-callback-sent',
 ]) {
   document.addEventListener(type, (event) => {
     const item = document.createElement('li');

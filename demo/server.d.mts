@@ -3,6 +3,14 @@ export function contentSecurityPolicy(janusOrigins: string[]): string;
 export function startDemoServer(options?: {
   port?: number;
   janusOrigins?: string[];
-  /** Also serve bad tokens for tests: /token/expired, /token/tampered, /token/other-plugin. */
+  /** The older name of `testing`. */
   testTokens?: boolean;
-}): Promise<{ url: string; close: () => Promise<void> }>;
+  /**
+   * Also serve the tests' routes: bad tokens (/token/expired, /token/tampered,
+   * /token/other-plugin, ...) and the callback controls (GET /test/callbacks,
+   * POST /test/callbacks/fail?count=N&status=S).
+   */
+  testing?: boolean;
+  /** Where each callback request is appended as a JSON line; default VCB_CALLBACK_LOG or the temp dir. */
+  callbackLog?: string;
+}): Promise<{ url: string; callbackLog: string; close: () => Promise<void> }>;

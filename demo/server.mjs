@@ -1,8 +1,9 @@
 // The demo's web server: serves demo/ at / and the built dist/ at /dist/, on 127.0.0.1 only,
 // under a strict Content-Security-Policy. `npm start` runs it inside the local stack; the
 // end-to-end tests start it on a free port with startDemoServer().
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -85,9 +86,92 @@ async function tokenRoutes(secret, testTokens) {
   return routes;
 }
 
+/** The JSON answer of a test route. */
+const sendJson = (res, status, body) =>
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
+
+/** The `id` of a callback request's raw body, or null when it has none (not JSON, no id). */
+function idOf(bytes) {
+  try {
+    const id = JSON.parse(bytes.toString('utf8'))?.id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The endpoint for the page's `callback-url` ("Request a callback"), with voip-call-button/server:
+ * each request `callbackHandler` accepts is appended as one JSON line to `logFile` and kept in
+ * `received`. No `tokenSecret`: the demo's form posts from the page itself (the same origin), and
+ * a callback request is not a call, so it needs no Janus token; a site that wants one sets it.
+ * The rate limit is generous, for the tests' many requests from one address.
+ *
+ * With `testing`, also the tests' controls: `GET /test/callbacks` answers
+ * `{ received, attempts }` (the requests handed to onRequest, and every POST to /callback with
+ * its id and the status answered), and `POST /test/callbacks/fail?count=N&status=S` answers the
+ * next N POSTs to /callback with S without reaching callbackHandler (counted as attempts).
+ */
+async function callbackRoutes(logFile, testing) {
+  const { callbackHandler } = await import('../dist/lib/server/index.js');
+  /** The requests handed to onRequest, in order. */
+  const received = [];
+  /** Every POST to /callback: `{ id, status, injected }`, in order. */
+  const attempts = [];
+  let failures = { count: 0, status: 503 };
+  const handler = callbackHandler({
+    onRequest: (request) => {
+      appendFileSync(logFile, `${JSON.stringify(request)}\n`);
+      received.push(request);
+    },
+    rateLimit: { max: 100, windowMs: 10 * 60_000 },
+  });
+  const routes = new Map();
+  routes.set('/callback', (req, res) => {
+    if (!testing) return handler(req, res);
+    // Tap the body (the handler reads it too) to record the attempt's id with its status.
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    const attempt = { id: null, status: 0, injected: false };
+    attempts.push(attempt);
+    if (req.method === 'POST' && failures.count > 0) {
+      failures.count -= 1;
+      attempt.injected = true;
+      req.on('end', () => {
+        attempt.id = idOf(Buffer.concat(chunks));
+        attempt.status = failures.status;
+        sendJson(res, failures.status, { error: 'injected' });
+      });
+      return undefined;
+    }
+    res.on('finish', () => {
+      attempt.id = idOf(Buffer.concat(chunks));
+      attempt.status = res.statusCode;
+    });
+    return handler(req, res);
+  });
+  if (testing) {
+    routes.set('/test/callbacks', (req, res) => sendJson(res, 200, { received, attempts }));
+    routes.set('/test/callbacks/fail', (req, res) => {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method' });
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      failures = {
+        count: Number(query.get('count') ?? 1),
+        status: Number(query.get('status') ?? 503),
+      };
+      return sendJson(res, 200, failures);
+    });
+  }
+  return routes;
+}
+
 /**
  * Starts the demo server on 127.0.0.1:`port` (0 picks a free port). Resolves with
- * `{ url, close() }`. It serves `/token` when VCB_JANUS_TOKEN_SECRET is set (inside the stack).
+ * `{ url, callbackLog, close() }`. It serves `/token` when VCB_JANUS_TOKEN_SECRET is set (inside
+ * the stack), and `/callback` always, appending each request to `callbackLog` (VCB_CALLBACK_LOG,
+ * default voip-call-button-callbacks.jsonl in the temp dir).
  */
 export async function startDemoServer({
   port = 8080,
@@ -99,14 +183,21 @@ export async function startDemoServer({
     'http://127.0.0.1:8089',
   ],
   testTokens = false,
+  // The tests' routes (bad tokens, callback controls); `testTokens` is its older name.
+  testing = testTokens,
+  callbackLog = process.env.VCB_CALLBACK_LOG ||
+    path.join(tmpdir(), 'voip-call-button-callbacks.jsonl'),
 } = {}) {
   const csp = contentSecurityPolicy(janusOrigins);
   const secret = process.env.VCB_JANUS_TOKEN_SECRET;
-  const tokens = secret ? await tokenRoutes(secret, testTokens) : new Map();
+  const routes = new Map([
+    ...(secret ? await tokenRoutes(secret, testing) : []),
+    ...(await callbackRoutes(callbackLog, testing)),
+  ]);
   const server = createServer((req, res) => {
-    const token = tokens.get((req.url ?? '/').split('?')[0]);
-    if (token) {
-      void token(req, res);
+    const route = routes.get((req.url ?? '/').split('?')[0]);
+    if (route) {
+      void route(req, res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -134,6 +225,7 @@ export async function startDemoServer({
       const { port: actual } = server.address();
       resolve({
         url: `http://127.0.0.1:${actual}/`,
+        callbackLog,
         close: () => new Promise((done) => server.close(() => done())),
       });
     });
@@ -142,8 +234,9 @@ export async function startDemoServer({
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8080);
-  const { url, close } = await startDemoServer({ port });
+  const { url, callbackLog, close } = await startDemoServer({ port });
   console.log(`[demo] serving ${url}`);
+  console.log(`[demo] callback requests go to ${callbackLog}`);
   if (process.argv.includes('--announce')) {
     const ns = process.env.VCB_NETNS;
     console.log(
