@@ -54,19 +54,6 @@ const UNANSWERED: ReadonlySet<EndReason> = new Set(['busy', 'no-answer', 'unavai
 const REEVALUATE_MS = 10 * 60_000;
 /** How far ahead the callback form offers opening periods. */
 const PERIOD_DAYS = 7;
-/** The form's parts, forwarded to the page. */
-const FORM_PARTS = [
-  'callback-field',
-  'callback-label',
-  'callback-input',
-  'callback-hint',
-  'callback-error',
-  'callback-consent',
-  'callback-submit',
-  'callback-cancel',
-  'callback-confirmation',
-].join(', ');
-
 export function attachAway(controller: AwayHost): void {
   addBuiltInTranslation('en', enAway);
   new AwayController(controller);
@@ -255,7 +242,6 @@ class AwayController implements ReactiveController, Away {
         ? html`<voip-callback-form
             id="callback"
             part="callback"
-            exportparts=${FORM_PARTS}
             .language=${language}
             .url=${this.callbackUrl}
             .tokenUrl=${this.controller.options.getConfig().tokenUrl ?? ''}
@@ -268,7 +254,10 @@ class AwayController implements ReactiveController, Away {
     }`;
   }
 
-  /** Opens the callback form (loading it the first time) or closes it; the draft stays. */
+  /**
+   * Opens the callback form (loading it the first time) or closes it; the draft stays. Focus
+   * goes to the form's first field, and back to the offer when it closes.
+   */
   private async toggleForm(): Promise<void> {
     if (!this.formOpen) {
       try {
@@ -279,7 +268,12 @@ class AwayController implements ReactiveController, Away {
       }
     }
     this.formOpen = !this.formOpen;
-    this.controller.host.requestUpdate();
+    const { host } = this.controller;
+    host.requestUpdate();
+    await host.updateComplete;
+    host.shadowRoot
+      ?.querySelector<HTMLElement>(this.formOpen ? '#callback' : '[part~="request-callback"]')
+      ?.focus();
   }
 }
 

@@ -124,6 +124,8 @@ export class VoipCallbackForm extends LitElement {
   };
 
   static override styles = styles;
+  /** `focus()` on the form focuses its first field (the owner does so when it opens). */
+  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
   /** The language of the text. */
   language = 'en';

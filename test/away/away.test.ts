@@ -233,6 +233,8 @@ describe('opening hours, leave a message, request a callback', () => {
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     const form = el.shadowRoot!.querySelector('voip-callback-form')!;
     await form.updateComplete;
+    // Focus goes to the first field (compared by type: a failed DOM comparison hangs the runner).
+    await until(() => (form.shadowRoot!.activeElement as HTMLInputElement | null)?.type === 'tel');
     const phone = form.shadowRoot!.querySelector<HTMLInputElement>('input[type="tel"]')!;
     phone.value = '+62 812 3456 7890';
     phone.dispatchEvent(new Event('input', { bubbles: true }));
@@ -240,6 +242,10 @@ describe('opening hours, leave a message, request a callback', () => {
     expect(form.periods!.length).to.be.greaterThan(5);
     toggle.click();
     await until(() => !el.shadowRoot!.querySelector('voip-callback-form'));
+    // ... and back to the offer when the form closes.
+    await until(
+      () => el.shadowRoot!.activeElement?.getAttribute('part') === toggle.getAttribute('part'),
+    );
     toggle.click();
     await until(() => !!el.shadowRoot!.querySelector('voip-callback-form'));
     const again = el.shadowRoot!.querySelector('voip-callback-form')!;
