@@ -52,6 +52,8 @@ type Setting = (typeof SETTINGS)[number];
 const UNANSWERED: ReadonlySet<EndReason> = new Set(['busy', 'no-answer', 'unavailable']);
 /** The longest wait between evaluations: "opens tomorrow" must become "today" at midnight. */
 const REEVALUATE_MS = 10 * 60_000;
+/** A click this soon after "Leave a message" is the rest of a double-click. */
+const DOUBLE_CLICK_MS = 500;
 /** How far ahead the callback form offers opening periods. */
 const PERIOD_DAYS = 7;
 export function attachAway(controller: AwayHost): void {
@@ -217,11 +219,7 @@ class AwayController implements ReactiveController, Away {
           </p>`
     }${
       offers.includes('message')
-        ? html`<button
-            part="offer leave-message"
-            type="button"
-            @click=${() => this.controller.call('voicemail')}
-          >
+        ? html`<button part="offer leave-message" type="button" @click=${this.leaveMessage}>
             ${t('away.leave-message')}
           </button>`
         : nothing
@@ -253,6 +251,19 @@ class AwayController implements ReactiveController, Away {
         : nothing
     }`;
   }
+
+  /**
+   * Calls the voicemail box. The offer goes with the click, and the in-call panel takes its
+   * place: the second click of a double-click must not land on a panel toggle (mute), so clicks
+   * are held back for a moment, as the call button does with its own second click.
+   */
+  private readonly leaveMessage = (): void => {
+    const root = this.controller.host.shadowRoot;
+    const swallow = (event: Event) => event.stopPropagation();
+    root?.addEventListener('click', swallow, true);
+    setTimeout(() => root?.removeEventListener('click', swallow, true), DOUBLE_CLICK_MS);
+    this.controller.call('voicemail');
+  };
 
   /**
    * Opens the callback form (loading it the first time) or closes it; the draft stays. Focus

@@ -200,6 +200,32 @@ describe('opening hours, leave a message, request a callback', () => {
     expect(has(el, 'leave-message'), 'leave-message').to.equal(false);
   });
 
+  it('a double-click on "Leave a message" places one call and touches nothing in the panel', async () => {
+    const { el, connector } = await mount({
+      hours: CLOSED_NOW(),
+      'time-zone': 'UTC',
+      voicemail: '2011',
+    });
+    part(el, 'leave-message')!.click();
+    // The panel takes the offer's place; the second click of the double-click lands on Mute.
+    const mute = () =>
+      el
+        .shadowRoot!.querySelector('voip-call-panel')
+        ?.shadowRoot?.querySelector<HTMLButtonElement>('[part~="mute"]');
+    await until(() => !!mute());
+    mute()!.click();
+    await until(() => el.state === 'calling');
+    expect(connector.connects).to.equal(1);
+    expect(connector.last.calledUri).to.equal('sip:2011@127.0.0.1:5060');
+    expect(el.muted, 'muted by the second click').to.equal(false);
+    // Later clicks work as usual.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    mute()!.click();
+    await until(() => el.muted);
+    el.hangup();
+    await until(() => el.state === 'idle');
+  });
+
   for (const [sipCode, shown] of [
     [408, true],
     [480, true],
