@@ -36,7 +36,12 @@ export type {
   VoipVideoDetail,
   VideoFigures,
   ReconnectCause,
+  CallPurpose,
+  VoipHoursDetail,
+  VoipCallbackRequestDetail,
+  VoipCallbackSentDetail,
 } from './events.js';
+export type { CallbackRequest, CallbackField } from './callback/request.js';
 export type { ChatMessage } from './call-contract.js';
 export { parseDialString, parseSipDomain, toSipUri, type DialTarget } from './dial-target.js';
 export { registerTranslation, type Messages, type MessageKey } from './i18n/index.js';
