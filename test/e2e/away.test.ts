@@ -8,6 +8,9 @@
  * Each test checks the far end (Kamailio's log, baresip, the backend), not only the element.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -337,21 +340,28 @@ describe('closed now', () => {
       assert.equal(received[0]!['phone'], '+442079460000');
       assert.equal((await awayEvents(page, 'voip-callback-sent')).length, 1);
 
-      // Another request, submitted with a double-click: sent once.
-      await form(page, '[part="callback-cancel"]').click();
-      await part(page, '[part~="request-callback"]').click();
-      await form(page, '#phone').fill('+62 21 555 0100');
+      assert.equal((await awayEvents(page, 'voip-callback-request')).length, 2);
+      await assertNothingLeft(page);
+
+      // Another visitor submits with a double-click: sent once.
+      const other = await awayPage({
+        hours: closedNow().hours,
+        'time-zone': 'UTC',
+        'callback-url': '/callback',
+      });
+      await part(other, '[part~="request-callback"]').click();
+      await form(other, '#phone').fill('+62 21 555 0100');
       const second = await backend();
-      await form(page, '[part="callback-submit"]').dblclick();
-      await form(page, '[part="callback-confirmation"]').waitFor({ timeout: 10_000 });
+      await form(other, '[part="callback-submit"]').dblclick();
+      await form(other, '[part="callback-confirmation"]').waitFor({ timeout: 10_000 });
       await sleep(500);
       const more = await backendSince(second);
       assert.equal(more.attempts.length, 1, `one POST: ${JSON.stringify(more.attempts)}`);
       assert.equal(more.received.length, 1);
       assert.notEqual(more.received[0]!['id'], received[0]!['id'], 'a new request, a new id');
-      assert.equal((await awayEvents(page, 'voip-callback-request')).length, 3);
-      assert.equal((await awayEvents(page, 'voip-callback-sent')).length, 2);
-      await assertNothingLeft(page);
+      assert.equal((await awayEvents(other, 'voip-callback-request')).length, 1);
+      assert.equal((await awayEvents(other, 'voip-callback-sent')).length, 1);
+      await assertNothingLeft(other);
     },
   );
 
@@ -546,6 +556,61 @@ describe('leave a message', () => {
         .map((e) => e.detail['purpose']);
       assert.ok(purposes.includes('call') && purposes.at(-1) === 'voicemail', purposes.join(' '));
       await assertNothingLeft(page);
+    },
+  );
+});
+
+describe('the demo page', () => {
+  it(
+    "its 'After hours' line is closed now, offers both, and its callback reaches the demo backend",
+    TIMEOUT,
+    async () => {
+      const before = await backend();
+      const context = await fixture.browser.newContext();
+      contexts.add(context);
+      // As a visitor's browser: demo.js leaves the line without hours under automation. (A string:
+      // tsx would name a getter written here with a helper the page does not have.)
+      await context.addInitScript({
+        content:
+          "Object.defineProperty(Navigator.prototype, 'webdriver', { get() { return false; } });",
+      });
+      await context.addInitScript(() => {
+        const found: string[] = [];
+        (window as unknown as { vcbViolations: string[] }).vcbViolations = found;
+        document.addEventListener('securitypolicyviolation', (e) =>
+          found.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
+        );
+      });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(String(error)));
+      await page.goto(fixture.demoUrl);
+      const line = (selector: string) => page.locator(`#after-hours ${selector}`);
+      await line('[part="hours"]').waitFor({ timeout: 10_000 });
+      assert.match((await line('[part="hours"]').textContent()) ?? '', /Closed now — opens .* UTC/);
+      assert.equal(
+        await page.evaluate(
+          () =>
+            document.querySelector<HTMLElementTagNameMap['voip-call-button']>('#after-hours')?.open,
+        ),
+        false,
+      );
+      await line('[part="button"]:disabled').waitFor();
+      await line('[part~="leave-message"]').waitFor();
+      await line('[part~="request-callback"]').click();
+      await line('voip-callback-form #phone').fill('+62 811 000 111');
+      await line('voip-callback-form [part="callback-submit"]').click();
+      await line('voip-callback-form [part="callback-confirmation"]').waitFor({ timeout: 10_000 });
+      const { received } = await backendSince(before);
+      assert.deepEqual(
+        received.map((r) => r['phone']),
+        ['+62811000111'],
+      );
+      // ... and into the demo server's log, one JSON line per request.
+      const log =
+        process.env.VCB_CALLBACK_LOG || path.join(tmpdir(), 'voip-call-button-callbacks.jsonl');
+      const last = readFileSync(log, 'utf8').trimEnd().split('\n').at(-1) ?? '';
+      assert.deepEqual(JSON.parse(last), received[0]);
+      assert.deepEqual(await cspViolations(page), [], 'no CSP violation');
     },
   );
 });
