@@ -15,7 +15,8 @@ import type { CallOptions, SessionEvent, SipConnector, SipSession } from './sip/
 /** The element's settings when a call starts, as the page set them. */
 export interface CallSettings {
   readonly server: string | null;
-  readonly number: string | null;
+  /** What to dial (for a voicemail call: the `voicemail` box). */
+  readonly number: string | null | undefined;
   readonly sipDomain: string | null;
   /** As the page gave it; made safe for a SIP header by the call. */
   readonly displayName: string | null;
@@ -87,8 +88,8 @@ export interface AwayHost {
   away: Away | undefined;
   readonly state: CallState;
   readonly lastOutcome: CallOutcome | null;
-  /** What the current (or last) call is for. */
-  readonly purpose: CallPurpose;
+  /** What the current (or last) call is for; `undefined` before the first. */
+  readonly purpose: CallPurpose | undefined;
   readonly options: {
     readonly getConfig: () => CallSettings;
     readonly localize: (key: MessageKey) => string;

@@ -43,8 +43,8 @@ export class CallController implements ReactiveController, AwayHost {
   view: CallView | undefined;
   /** The last call's text conversation, kept until the next call starts. */
   messages: CallView['messages'] = [];
-  /** What the current (or last) call is for. */
-  purpose: CallPurpose = 'call';
+  /** What the current (or last) call is for; set by `call()` (`undefined` before the first). */
+  purpose!: CallPurpose;
   /** Opening hours and the offers when nobody can answer, set by their chunk once loaded. */
   away: Away | undefined;
   /** The away chunk's load: a call waits for it (the hours may forbid it). */
@@ -83,9 +83,9 @@ export class CallController implements ReactiveController, AwayHost {
    */
   call(purpose: CallPurpose = 'call'): void {
     if (this.state !== 'idle') return;
-    this.hostUpdate(); // attributes set a moment ago may need the away chunk
     if (!this.away && this.awaiting) {
-      void this.awaiting.then(() => this.call(purpose));
+      // Unless the element went away meanwhile. A chunk that did not load leaves no hours.
+      void this.awaiting.then(() => this.host.isConnected && this.call(purpose));
       return;
     }
     const config = this.options.getConfig();
@@ -94,7 +94,7 @@ export class CallController implements ReactiveController, AwayHost {
     try {
       plan = this.plan({
         ...config,
-        number: purpose === 'call' ? config.number : (config.voicemail ?? null),
+        number: purpose === 'call' ? config.number : config.voicemail,
       });
     } catch (error) {
       const e = error as VoipError;

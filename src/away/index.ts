@@ -20,7 +20,7 @@
  */
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Away, AwayHost } from '../call-contract.js';
-import type { CallbackDraft } from '../callback/form.js';
+import type { CallbackDraft, OpenPeriod } from '../callback/form.js';
 import { parseDialString } from '../dial-target.js';
 import type { EndReason } from '../errors.js';
 import { createVoipEvent, type CallPurpose, type VoipHoursDetail } from '../events.js';
@@ -77,6 +77,15 @@ class AwayController implements ReactiveController, Away {
   private read = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private formOpen = false;
+  /**
+   * Whether the form was made: from then on it stays in the page, hidden while closed or during
+   * a call, so that a request on its way (and its confirmation) outlives closing it.
+   */
+  private formMade = false;
+  /** When the offer last opened or closed the form (`performance.now()`). */
+  private toggledAt = -Infinity;
+  /** The open periods of the coming days, for the form: computed with each evaluation. */
+  private periods: readonly OpenPeriod[] | undefined;
   private readonly draft: CallbackDraft = { phone: '', name: '', time: '', note: '' };
   /** `time-zone`, `closed-dates` and `after-hours` are plain attributes: watched here. */
   private readonly observer = new MutationObserver(() => this.controller.host.requestUpdate());
@@ -184,6 +193,7 @@ class AwayController implements ReactiveController, Away {
     this.evaluated = true;
     this.open = open;
     this.nextChange = nextChange;
+    this.periods = this.schedule && openPeriods(this.schedule, now, PERIOD_DAYS);
     if (this.schedule && this.controller.host.isConnected) {
       const wait = nextChange === null ? REEVALUATE_MS : nextChange - now;
       this.timer = setTimeout(() => this.evaluate(), Math.min(Math.max(wait, 0), REEVALUATE_MS));
@@ -197,15 +207,15 @@ class AwayController implements ReactiveController, Away {
 
   render() {
     const { state, lastOutcome, purpose } = this.controller;
-    if (state !== 'idle') return undefined;
-    const { language } = this.controller.options.getConfig();
+    const idle = state === 'idle';
+    const { language, tokenUrl } = this.controller.options.getConfig();
     const t = this.controller.options.localize;
     const unanswered =
       purpose === 'call' && lastOutcome?.kind === 'ended' && UNANSWERED.has(lastOutcome.reason);
-    const offers = !this.open ? this.afterHours : unanswered ? this.offers : [];
-    const callback = offers.includes('callback') || this.formOpen;
+    const offers = !idle ? [] : !this.open ? this.afterHours : unanswered ? this.offers : [];
+    const callback = idle && (offers.includes('callback') || this.formOpen);
     return html`${
-      this.open
+      this.open || !idle
         ? nothing
         : html`<p part="hours">
             ${
@@ -230,20 +240,21 @@ class AwayController implements ReactiveController, Away {
             type="button"
             aria-expanded=${this.formOpen}
             aria-controls="callback"
-            @click=${() => void this.toggleForm()}
+            @click=${this.offerCallback}
           >
             ${t('away.request-callback')}
           </button>`
         : nothing
     }${
-      this.formOpen
+      this.formMade
         ? html`<voip-callback-form
             id="callback"
             part="callback"
+            ?hidden=${!callback || !this.formOpen}
             .language=${language}
             .url=${this.callbackUrl}
-            .tokenUrl=${this.controller.options.getConfig().tokenUrl ?? ''}
-            .periods=${this.schedule ? openPeriods(this.schedule, Date.now(), PERIOD_DAYS) : undefined}
+            .tokenUrl=${tokenUrl ?? ''}
+            .periods=${this.periods}
             .timeZone=${this.schedule?.timeZone}
             .draft=${this.draft}
             @close=${() => void this.toggleForm()}
@@ -265,25 +276,35 @@ class AwayController implements ReactiveController, Away {
     this.controller.call('voicemail');
   };
 
+  /** The offer toggles the form; the second click of a double-click is not a second toggle. */
+  private readonly offerCallback = (): void => {
+    const now = performance.now();
+    if (now - this.toggledAt < DOUBLE_CLICK_MS) return;
+    this.toggledAt = now;
+    void this.toggleForm();
+  };
+
   /**
    * Opens the callback form (loading it the first time) or closes it; the draft stays. Focus
    * goes to the form's first field, and back to the offer when it closes.
    */
   private async toggleForm(): Promise<void> {
-    if (!this.formOpen) {
+    const open = (this.formOpen = !this.formOpen);
+    if (open) {
       try {
         await import('../callback/form.js');
       } catch (error) {
+        this.formOpen = false;
         this.controller.fail('load-failed', String(error), false);
         return;
       }
+      this.formMade = true;
     }
-    this.formOpen = !this.formOpen;
     const { host } = this.controller;
     host.requestUpdate();
     await host.updateComplete;
     host.shadowRoot
-      ?.querySelector<HTMLElement>(this.formOpen ? '#callback' : '[part~="request-callback"]')
+      ?.querySelector<HTMLElement>(open ? '#callback' : '[part~="request-callback"]')
       ?.focus();
   }
 }

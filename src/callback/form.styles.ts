@@ -10,6 +10,10 @@ export const styles = css`
     max-width: var(--voip-callback-max-width, 24em);
     color: var(--voip-panel-color, #1f1f1f);
   }
+
+  :host([hidden]) {
+    display: none;
+  }
   [part='callback'],
   [part='callback-confirmation'] {
     display: grid;

@@ -75,6 +75,22 @@ const FIELD_OF: Partial<Record<string, Field>> = {
   note: 'note',
 };
 
+/** The form field named by a server's 400 answer, if it names one of ours. */
+const fieldOf = (name: string | undefined): Field | undefined =>
+  name !== undefined && Object.hasOwn(FIELD_OF, name) ? FIELD_OF[name] : undefined;
+
+/**
+ * The open period a stored choice stands for. The periods are computed from "now", so the
+ * first one's start moves as time passes: a choice is found again by its end.
+ */
+function chosen(periods: readonly OpenPeriod[], time: string): OpenPeriod | undefined {
+  if (!time.includes('/')) return undefined;
+  const end = time.slice(time.indexOf('/'));
+  return (
+    periods.find((p) => interval(p) === time) ?? periods.find((p) => interval(p).endsWith(end))
+  );
+}
+
 /** A fresh draft. */
 const emptyDraft = (): CallbackDraft => ({ phone: '', name: '', time: '', note: '' });
 
@@ -178,7 +194,11 @@ export class VoipCallbackForm extends LitElement {
     const { time } = this.draft;
     if (!time) return '';
     // A time kept from a form without periods is not one of these periods: as soon as possible.
-    if (this.periods) return this.periods.some((p) => interval(p) === time) ? time : '';
+    if (this.periods) {
+      const period = chosen(this.periods, time);
+      return period ? interval(period) : '';
+    }
+    if (time.includes('/')) return ''; // a period kept from a form that had them
     const date = new Date(time); // datetime-local: the visitor's local time
     return Number.isNaN(date.getTime()) ? time : date.toISOString(); // the check refuses junk
   }
@@ -211,14 +231,15 @@ export class VoipCallbackForm extends LitElement {
     // A language tag the server would refuse is left out rather than block the request.
     if (!checked.ok && checked.field === 'language')
       checked = checkCallbackRequest({ id, ...fields });
-    if (!checked.ok) return this.mark(FIELD_OF[checked.field], 'callback.check');
+    if (!checked.ok) return this.mark(fieldOf(checked.field), 'callback.check');
     const request = checked.request;
     draft.id = id;
     draft.tried = tried;
     this.invalid = undefined;
     this.problem = undefined;
 
-    const detail: VoipCallbackRequestDetail = request;
+    // A copy: a listener that changes it must not change what is sent.
+    const detail: VoipCallbackRequestDetail = { ...request };
     const asked = new CustomEvent('voip-callback-request', {
       bubbles: true,
       composed: true,
@@ -245,7 +266,7 @@ export class VoipCallbackForm extends LitElement {
     this.sending = false;
     if (outcome === 'sent') return this.done(request, 'server');
     if (outcome === 'retry') return this.mark(undefined, 'callback.unsent');
-    if (outcome.refused === 400) return this.mark(FIELD_OF[outcome.field ?? ''], 'callback.check');
+    if (outcome.refused === 400) return this.mark(fieldOf(outcome.field), 'callback.check');
     return this.mark(undefined, outcome.refused === 429 ? 'callback.too-many' : 'callback.refused');
   };
 
@@ -288,7 +309,7 @@ export class VoipCallbackForm extends LitElement {
   /** The preferred time among the open periods, labelled in the business's zone. */
   private timeSelect(periods: readonly OpenPeriod[]) {
     const format = periodFormat(this.language, this.timeZone);
-    const { time } = this.draft;
+    const choice = chosen(periods, this.draft.time);
     return html`<select
       id="time"
       part="callback-input"
@@ -296,10 +317,10 @@ export class VoipCallbackForm extends LitElement {
       aria-describedby=${this.describedBy('time')}
       @change=${(e: Event) => this.edit('time', e)}
     >
-      <option value="" .selected=${!time}>${this.t('callback.asap')}</option>
+      <option value="" .selected=${!choice}>${this.t('callback.asap')}</option>
       ${periods.map((p) => {
         const value = interval(p);
-        return html`<option value=${value} .selected=${value === time}>
+        return html`<option value=${value} .selected=${p === choice}>
           ${format.formatRange(p.start, p.end)}
         </option>`;
       })}
@@ -378,7 +399,6 @@ export class VoipCallbackForm extends LitElement {
           id="note"
           part="callback-input"
           rows="3"
-          maxlength=${NOTE_MAX_LENGTH}
           aria-invalid=${this.invalidAttr('note')}
           aria-describedby=${this.describedBy('note', 'note-left')}
           .value=${live(draft.note)}

@@ -40,6 +40,8 @@ async function mount(attributes: Record<string, string>) {
 const part = (el: VoipCallButton, name: string) =>
   el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const has = (el: VoipCallButton, name: string) => part(el, name) !== null;
+/** Whether an element is in the page and shown. */
+const visible = (node: Element | null) => !!node && node.getClientRects().length > 0;
 const callButton = (el: VoipCallButton) => part(el, 'button') as HTMLButtonElement;
 
 describe('opening hours, leave a message, request a callback', () => {
@@ -170,10 +172,24 @@ describe('opening hours, leave a message, request a callback', () => {
     el.addEventListener('voip-error', (e) => errors.push(e.detail.code));
     el.setAttribute('hours', CLOSED_NOW());
     el.setAttribute('time-zone', 'UTC');
+    await el.updateComplete; // the element asked for the away chunk
     el.call(); // before the away chunk answered
     await until(() => errors.length > 0);
     expect(errors).to.deep.equal(['closed']);
     expect(connector.connects).to.equal(0);
+  });
+
+  it('a click while the hours load, then the element removed: no call is placed', async () => {
+    const { el, connector } = await mountWithFake();
+    el.setAttribute('hours', OPEN_NOW());
+    el.setAttribute('time-zone', 'UTC');
+    // The update that asks for the away chunk, now: the click below has to wait for it.
+    (el as unknown as { performUpdate(): void }).performUpdate();
+    el.call();
+    el.remove();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(connector.connects).to.equal(0);
+    expect(el.state).to.equal('idle');
   });
 
   it('offers "Leave a message" after a busy call; it calls the voicemail box with purpose voicemail', async () => {
@@ -254,7 +270,8 @@ describe('opening hours, leave a message, request a callback', () => {
     const toggle = part(el, 'request-callback') as HTMLButtonElement;
     expect(toggle.getAttribute('aria-expanded')).to.equal('false');
     toggle.click();
-    await until(() => !!el.shadowRoot!.querySelector('voip-callback-form'));
+    toggle.click(); // a double click opens it all the same
+    await until(() => visible(el.shadowRoot!.querySelector('voip-callback-form')));
     await el.updateComplete;
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     const form = el.shadowRoot!.querySelector('voip-callback-form')!;
@@ -266,19 +283,60 @@ describe('opening hours, leave a message, request a callback', () => {
     phone.dispatchEvent(new Event('input', { bubbles: true }));
     // The opening periods of the next days are offered as preferred times.
     expect(form.periods!.length).to.be.greaterThan(5);
+    await new Promise((resolve) => setTimeout(resolve, 550)); // not the rest of a double-click
     toggle.click();
-    await until(() => !el.shadowRoot!.querySelector('voip-callback-form'));
+    await until(() => !visible(el.shadowRoot!.querySelector('voip-callback-form')));
     // ... and back to the offer when the form closes.
     await until(
       () => el.shadowRoot!.activeElement?.getAttribute('part') === toggle.getAttribute('part'),
     );
+    await new Promise((resolve) => setTimeout(resolve, 550));
     toggle.click();
-    await until(() => !!el.shadowRoot!.querySelector('voip-callback-form'));
+    await until(() => visible(el.shadowRoot!.querySelector('voip-callback-form')));
     const again = el.shadowRoot!.querySelector('voip-callback-form')!;
     await again.updateComplete;
     expect(again.shadowRoot!.querySelector<HTMLInputElement>('input[type="tel"]')!.value).to.equal(
       '+62 812 3456 7890',
     );
+  });
+
+  it('a request on its way when the form closes still ends in its confirmation', async () => {
+    const realFetch = window.fetch;
+    let answer: (response: Response) => void = () => undefined;
+    window.fetch = () => new Promise<Response>((resolve) => (answer = resolve));
+    try {
+      const { el } = await mount({
+        hours: CLOSED_NOW(),
+        'time-zone': 'UTC',
+        'callback-url': '/cb',
+      });
+      const sent: string[] = [];
+      el.addEventListener('voip-callback-sent', (e) => sent.push(e.detail.handledBy));
+      const toggle = part(el, 'request-callback')!;
+      toggle.click();
+      await until(() => visible(el.shadowRoot!.querySelector('voip-callback-form')));
+      const form = el.shadowRoot!.querySelector('voip-callback-form')!;
+      await form.updateComplete;
+      const phone = form.shadowRoot!.querySelector<HTMLInputElement>('input[type="tel"]')!;
+      phone.value = '+62 812 3456 7890';
+      phone.dispatchEvent(new Event('input', { bubbles: true }));
+      form.shadowRoot!.querySelector<HTMLButtonElement>('[part="callback-submit"]')!.click();
+      await new Promise((resolve) => setTimeout(resolve, 550));
+      toggle.click(); // closed while the POST is out
+      await until(() => !visible(el.shadowRoot!.querySelector('voip-callback-form')));
+      answer(new Response(null, { status: 204 }));
+      await until(() => sent.length > 0);
+      expect(sent).to.deep.equal(['server']);
+      await new Promise((resolve) => setTimeout(resolve, 550));
+      toggle.click();
+      await until(() => visible(el.shadowRoot!.querySelector('voip-callback-form')));
+      const again = el.shadowRoot!.querySelector('voip-callback-form')!;
+      expect(
+        again.shadowRoot!.querySelector('[part="callback-confirmation"]')?.textContent,
+      ).to.contain('+6281234567890');
+    } finally {
+      window.fetch = realFetch;
+    }
   });
 
   it('speaks Indonesian when the language changes while closed', async () => {

@@ -392,6 +392,54 @@ describe('<voip-callback-form>', () => {
     expect(chosen.preferredTime).to.equal('2026-12-08T01:00:00.000Z/2026-12-08T10:00:00.000Z');
   });
 
+  it('keeps the chosen period when the periods are computed again later (its start moved)', async () => {
+    const periods = [
+      { start: Date.UTC(2026, 11, 7, 3), end: Date.UTC(2026, 11, 7, 10) },
+      { start: Date.UTC(2026, 11, 8, 1), end: Date.UTC(2026, 11, 8, 10) },
+    ];
+    const el = await mount({ periods, timeZone: 'Asia/Jakarta' });
+    await type(el, 'phone', '+6281234567890');
+    await type(el, 'time', control<HTMLSelectElement>(el, 'time').options[1]!.value);
+    // Ten minutes later the first period starts later ("now" moved); the choice stays.
+    el.periods = [{ ...periods[0]!, start: Date.UTC(2026, 11, 7, 3, 10) }, periods[1]!];
+    await el.updateComplete;
+    expect(control<HTMLSelectElement>(el, 'time').selectedIndex).to.equal(1);
+    await submit(el);
+    expect(bodies()[0]!.preferredTime).to.equal(
+      '2026-12-07T03:10:00.000Z/2026-12-07T10:00:00.000Z',
+    );
+  });
+
+  it('sends what it checked, whatever a voip-callback-request listener does to the detail', async () => {
+    const el = await mount();
+    el.addEventListener('voip-callback-request', (e) => {
+      (e.detail as unknown as Record<string, string>).source = 'ad';
+      (e.detail as unknown as Record<string, string>).phone = '+1900';
+    });
+    await type(el, 'phone', '+6281234567890');
+    await submit(el);
+    expect(bodies()[0]).to.not.have.property('source');
+    expect(bodies()[0]!.phone).to.equal('+6281234567890');
+  });
+
+  it('a 400 naming a field that is not ours marks none (and does not throw)', async () => {
+    network(status(400, { error: 'invalid', field: 'constructor' }));
+    const rejections: unknown[] = [];
+    const rejected = (e: PromiseRejectionEvent) => {
+      rejections.push(e.reason);
+      e.preventDefault();
+    };
+    window.addEventListener('unhandledrejection', rejected);
+    const el = await mount();
+    await type(el, 'phone', '+6281234567890');
+    await submit(el);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    window.removeEventListener('unhandledrejection', rejected);
+    expect(rejections.map(String)).to.deep.equal([]);
+    expect(formError(el)).to.equal('Please check your details and try again.');
+    expect(el.shadowRoot!.querySelectorAll('[aria-invalid="true"]').length).to.equal(0);
+  });
+
   it('speaks Indonesian once the translation has loaded', async () => {
     const el = await mount({ language: 'id' });
     await loadTranslation('id');
