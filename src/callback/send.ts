@@ -1,6 +1,6 @@
 /**
  * Sending a callback request to the page's `callback-url`: a JSON POST, with a bearer token from
- * `token-url` when the page set one. No DOM here besides `fetch`; the form turns the outcome into
+ * `token-url` when the page set one and the URL is the page's own origin. No DOM here besides `fetch`; the form turns the outcome into
  * text. Nothing is retried automatically: the visitor decides (the request's id makes a retry
  * safe, the server sees the same id for the same content).
  */
@@ -18,7 +18,9 @@ export type SendOutcome = 'sent' | 'retry' | { readonly refused: number; readonl
 
 /**
  * POSTs `request` to `url` (absolute, http(s): the form checked it). With a `tokenUrl`, a token
- * is fetched first, every time: a callback is rare, and a cached token could have expired.
+ * is fetched first, every time: a callback is rare, and a cached token could have expired. The
+ * token opens sessions at the site's Janus: it goes only to a `url` of the page's own origin,
+ * never to another site's.
  */
 export async function sendCallback(
   url: string,
@@ -29,7 +31,7 @@ export async function sendCallback(
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (tokenUrl) {
+    if (tokenUrl && new URL(url, location.href).origin === location.origin) {
       const answer = await fetch(tokenUrl, {
         credentials: 'same-origin',
         cache: 'no-store',

@@ -45,4 +45,25 @@ describe('sendCallback', () => {
     window.fetch = () => Promise.resolve(Response.json({ nope: 1 }));
     expect(await sendCallback('/cb', '/token', request)).to.equal('retry');
   });
+
+  it('sends the token to its own origin only: another site gets the request without it', async () => {
+    const asked: Array<{ url: string; authorization: string | null }> = [];
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      asked.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+      return Promise.resolve(
+        url.endsWith('/token')
+          ? Response.json({ token: 'T' })
+          : new Response(null, { status: 204 }),
+      );
+    };
+    const own = new URL('/cb', location.href).href;
+    expect(await sendCallback(own, '/token', request)).to.equal('sent');
+    expect(await sendCallback('https://crm.example.com/cb', '/token', request)).to.equal('sent');
+    expect(asked).to.deep.equal([
+      { url: '/token', authorization: null },
+      { url: own, authorization: 'Bearer T' },
+      { url: 'https://crm.example.com/cb', authorization: null },
+    ]);
+  });
 });
