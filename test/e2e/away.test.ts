@@ -568,12 +568,6 @@ describe('the demo page', () => {
       const before = await backend();
       const context = await fixture.browser.newContext();
       contexts.add(context);
-      // As a visitor's browser: demo.js leaves the line without hours under automation. (A string:
-      // tsx would name a getter written here with a helper the page does not have.)
-      await context.addInitScript({
-        content:
-          "Object.defineProperty(Navigator.prototype, 'webdriver', { get() { return false; } });",
-      });
       await context.addInitScript(() => {
         const found: string[] = [];
         (window as unknown as { vcbViolations: string[] }).vcbViolations = found;
