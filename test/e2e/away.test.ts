@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
 import { AUDIBLE, assertSustained, cspViolations, useStackFixture } from './support/fixture.js';
-import { holdings, installProbe } from './support/probe.js';
+import { holdings } from './support/probe.js';
 import {
   Baresip,
   kamailio,
@@ -25,7 +25,7 @@ import {
   voicemail,
   voicemailRecordings,
 } from './support/stack.js';
-import { afterEach, TIMEOUT } from './support/test.js';
+import { TIMEOUT } from './support/test.js';
 import { wavComplete, wavRms, wavWindows } from './support/wav.js';
 
 const fixture = useStackFixture();
@@ -75,15 +75,6 @@ const AWAY_EVENTS = [
   'voip-callback-sent',
 ];
 
-/** Contexts opened by the running test (own ones: a visitor time zone), closed after it. */
-const contexts = new Set<BrowserContext>();
-const pageErrors: string[] = [];
-afterEach(async () => {
-  await Promise.all([...contexts].map((c) => c.close().catch(() => undefined)));
-  contexts.clear();
-  assert.deepEqual(pageErrors.splice(0), [], 'no uncaught error in the page');
-});
-
 /**
  * A demo page (in a context with the visitor's `timezoneId`, when given) with a test element
  * carrying `attributes`; resolves once its hours were evaluated (its first `voip-hours`).
@@ -92,43 +83,44 @@ async function awayPage(
   attributes: Record<string, string>,
   { number = stack.extAnswer, timezoneId }: { number?: string; timezoneId?: string } = {},
 ): Promise<Page> {
-  const context = await fixture.browser.newContext(timezoneId ? { timezoneId } : {});
-  contexts.add(context);
-  await installProbe(context);
-  // Capturing at the document sees the element's events from its first one (composed ones from
-  // the form's shadow root too), before addButton's own log exists.
-  await context.addInitScript((types) => {
-    window.vcbAway = [];
-    for (const type of types) {
-      document.addEventListener(
-        type,
-        (e) => {
-          if ((e.target as Element | null)?.id === 'under-test')
-            window.vcbAway.push({
-              type,
-              detail: (e as CustomEvent).detail as Record<string, unknown>,
-            });
-        },
-        true,
-      );
-    }
-  }, AWAY_EVENTS);
-  // Every Content-Security-Policy or Trusted Types violation the page reports (as freshPage).
-  await context.addInitScript(() => {
-    const found: string[] = [];
-    (window as unknown as { vcbViolations: string[] }).vcbViolations = found;
-    document.addEventListener('securitypolicyviolation', (e) =>
-      found.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
-    );
+  const { page } = await fixture.freshPage(undefined, {
+    context: timezoneId ? { timezoneId } : {},
+    init: async (context) => void (await context.addInitScript(logAwayEvents, AWAY_EVENTS)),
   });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    console.error('[page error]', error);
-    pageErrors.push(String(error));
-  });
-  await page.goto(fixture.demoUrl);
   await addButton(page, { number, rawAudio: true, attributes });
   await page.waitForFunction(() => window.vcbAway.some((e) => e.type === 'voip-hours'));
+  return page;
+}
+
+/**
+ * Logs the test element's events from its first one: capturing at the document sees them before
+ * addButton's own log exists (composed ones from the form's shadow root too).
+ */
+const logAwayEvents = (types: string[]) => {
+  window.vcbAway = [];
+  for (const type of types) {
+    document.addEventListener(
+      type,
+      (e) => {
+        if ((e.target as Element | null)?.id === 'under-test')
+          window.vcbAway.push({
+            type,
+            detail: (e as CustomEvent).detail as Record<string, unknown>,
+          });
+      },
+      true,
+    );
+  }
+};
+
+/** A page whose hours are closed now, its callback form open. */
+async function callbackFormPage(): Promise<Page> {
+  const page = await awayPage({
+    hours: closedNow().hours,
+    'time-zone': 'UTC',
+    'callback-url': '/callback',
+  });
+  await part(page, '[part~="request-callback"]').click();
   return page;
 }
 
@@ -288,12 +280,7 @@ describe('closed now', () => {
     TIMEOUT,
     async () => {
       const before = await backend();
-      const page = await awayPage({
-        hours: closedNow().hours,
-        'time-zone': 'UTC',
-        'callback-url': '/callback',
-      });
-      await part(page, '[part~="request-callback"]').click();
+      const page = await callbackFormPage();
       const typed = { phone: '+44 20 7946 0000', name: 'Zoë', note: 'After 6 pm, please.' };
       await form(page, '#phone').fill(typed.phone);
       await form(page, '#name').fill(typed.name);
@@ -344,12 +331,7 @@ describe('closed now', () => {
       await assertNothingLeft(page);
 
       // Another visitor submits with a double-click: sent once.
-      const other = await awayPage({
-        hours: closedNow().hours,
-        'time-zone': 'UTC',
-        'callback-url': '/callback',
-      });
-      await part(other, '[part~="request-callback"]').click();
+      const other = await callbackFormPage();
       await form(other, '#phone').fill('+62 21 555 0100');
       const second = await backend();
       await form(other, '[part="callback-submit"]').dblclick();
@@ -370,12 +352,7 @@ describe('closed now', () => {
     TIMEOUT,
     async () => {
       const before = await backend();
-      const page = await awayPage({
-        hours: closedNow().hours,
-        'time-zone': 'UTC',
-        'callback-url': '/callback',
-      });
-      await part(page, '[part~="request-callback"]').click();
+      const page = await callbackFormPage();
       await form(page, '#phone').fill('12ab');
       await form(page, '[part="callback-submit"]').click();
       await form(page, '#phone-error[part="callback-error"]').waitFor({ timeout: 5000 });
@@ -566,18 +543,7 @@ describe('the demo page', () => {
     TIMEOUT,
     async () => {
       const before = await backend();
-      const context = await fixture.browser.newContext();
-      contexts.add(context);
-      await context.addInitScript(() => {
-        const found: string[] = [];
-        (window as unknown as { vcbViolations: string[] }).vcbViolations = found;
-        document.addEventListener('securitypolicyviolation', (e) =>
-          found.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
-        );
-      });
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(String(error)));
-      await page.goto(fixture.demoUrl);
+      const { page } = await fixture.freshPage();
       const line = (selector: string) => page.locator(`#after-hours ${selector}`);
       await line('[part="hours"]').waitFor({ timeout: 10_000 });
       assert.match((await line('[part="hours"]').textContent()) ?? '', /Closed now — opens .* UTC/);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { after, afterEach, before } from './test.js';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { startDemoServer } from '../../../demo/server.mjs';
 import {
   addButton,
@@ -94,8 +94,18 @@ export interface StackFixture {
   readonly demoUrl: string;
   readonly browser: Browser;
   readonly baresip: Baresip;
-  /** A new browser context on the demo page (of `browser`, or of another one given). */
-  freshPage(other?: Browser): Promise<{ context: BrowserContext; page: Page }>;
+  /**
+   * A new browser context on the demo page (of `browser`, or of another one given), with the
+   * leak probe and the CSP log; `options.context` for the context (a visitor's `timezoneId`),
+   * `options.init` to add the test's own init scripts before the page opens.
+   */
+  freshPage(
+    other?: Browser,
+    options?: {
+      context?: BrowserContextOptions;
+      init?: (context: BrowserContext) => Promise<void>;
+    },
+  ): Promise<{ context: BrowserContext; page: Page }>;
   /**
    * A fresh page whose test element is in a call that baresip has answered; `callId` is that
    * call's id in baresip's events (to tell it from a call another test left behind).
@@ -147,10 +157,11 @@ export function useStackFixture(): StackFixture {
     get baresip() {
       return baresip!;
     },
-    async freshPage(other) {
-      const context = await (other ?? browser!).newContext();
+    async freshPage(other, options = {}) {
+      const context = await (other ?? browser!).newContext(options.context);
       open.add(context);
       await installProbe(context);
+      await options.init?.(context);
       // Every Content-Security-Policy or Trusted Types violation the page reports.
       await context.addInitScript(() => {
         const found: string[] = [];
