@@ -96,8 +96,11 @@ export interface AwayHost {
   };
   /** Places a call (`voicemail`: to the voicemail box, whatever the hours). */
   call(purpose?: CallPurpose): void;
-  /** Fires `voip-error` (`ends` false: the status line does not show it). */
-  fail(code: VoipErrorCode, detail: string, ends?: boolean): void;
+  /**
+   * Fires `voip-error` (`ends` false: the status line does not show it), naming the `attribute`
+   * at fault when given.
+   */
+  fail(code: VoipErrorCode, detail: string, ends?: boolean, attribute?: string): void;
 }
 
 /** The away chunk's part of the element. */

@@ -195,14 +195,17 @@ export class CallController implements ReactiveController, AwayHost {
 
   /**
    * Fires `voip-error`, the one place it is built: for a call that could not start (its
-   * terminal event, shown in the status line) or, with `ends` false, an in-call action refused.
+   * terminal event, shown in the status line) or, with `ends` false, an in-call action refused
+   * or a bad setting found at the first render (naming its `attribute`).
    */
-  fail(code: VoipErrorCode, detail: string, ends = true): void {
+  fail(code: VoipErrorCode, detail: string, ends = true, attribute?: string): void {
     console.warn(`<voip-call-button> ${code}: ${detail}`);
     if (ends) this.lastOutcome = { kind: 'error', code };
     this.host.requestUpdate();
     const message = this.options.localize(`error.${code}`);
-    this.host.dispatchEvent(createVoipEvent('voip-error', { code, message }));
+    this.host.dispatchEvent(
+      createVoipEvent('voip-error', { code, message, ...(attribute && { attribute }) }),
+    );
   }
 
   /** Moves the state machine and fires `voip-state-change`. */

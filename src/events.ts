@@ -55,6 +55,8 @@ export interface VoipErrorDetail {
   readonly code: VoipErrorCode;
   /** The localized message shown to the visitor. */
   readonly message: string;
+  /** For `invalid-config` found at the first render: the attribute at fault (`hours` ...). */
+  readonly attribute?: string;
 }
 
 /**

@@ -144,7 +144,7 @@ class AwayController implements ReactiveController, Away {
     if (ok) this.reported.delete(name);
     else if (this.reported.get(name) !== value) {
       this.reported.set(name, value);
-      this.controller.fail('invalid-config', detail, false);
+      this.controller.fail('invalid-config', detail, false, name);
     }
     return ok;
   }

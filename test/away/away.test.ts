@@ -125,7 +125,7 @@ describe('opening hours, leave a message, request a callback', () => {
       console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
       try {
         const { el, errors, connector } = await mount(attributes);
-        expect(errors.map((e) => e.code)).to.deep.equal(['invalid-config']);
+        expect(errors.map((e) => [e.code, e.attribute])).to.deep.equal([['invalid-config', name]]);
         expect(warnings.join('\n')).to.contain(`"${name}"`);
         expect(el.open).to.equal(true);
         expect(callButton(el).disabled).to.equal(false);
