@@ -106,6 +106,7 @@ import { styles } from './voip-call-button.styles.js';
  * @cssproperty --voip-video-radius - Corner radius of the video view. Default `8px`.
  * @cssproperty --voip-video-max-width - The video view's widest. Default `640px`.
  * @cssproperty --voip-video-self-width - Width of the visitor's own video over the far end's. Default `28%`.
+ * @cssproperty --voip-callback-max-width - The callback form's widest. Default `24em`.
  */
 export class VoipCallButton extends LitElement {
   static override styles = styles;

@@ -56,11 +56,16 @@ const REEVALUATE_MS = 10 * 60_000;
 const DOUBLE_CLICK_MS = 500;
 /** How far ahead the callback form offers opening periods. */
 const PERIOD_DAYS = 7;
+/** The chunk's entry: attaches the away part to an element's controller (see AwayModule). */
 export function attachAway(controller: AwayHost): void {
   addBuiltInTranslation('en', enAway);
   new AwayController(controller);
 }
 
+/**
+ * The away part of one element: a controller of the element (connected: evaluates and watches;
+ * disconnected: stops its timer and observer) that reads its settings at each update.
+ */
 class AwayController implements ReactiveController, Away {
   open = true;
   private nextChange: number | null = null;

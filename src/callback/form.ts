@@ -125,6 +125,27 @@ function periodFormat(language: string, timeZone: string | undefined): Intl.Date
 const interval = (p: OpenPeriod) =>
   `${new Date(p.start).toISOString()}/${new Date(p.end).toISOString()}`;
 
+/**
+ * The "Request a callback" form, made by `<voip-call-button>` in its own shadow root when the
+ * visitor takes the offer.
+ *
+ * @fires voip-callback-request - A valid submission, before anything is sent (cancelable: the page sends it itself). Detail: the request.
+ * @fires voip-callback-sent - The request was accepted (2xx, or the page took it). Detail: `{ id, handledBy }`.
+ * @fires close - Cancel or Close was pressed (does not bubble): the owner hides the form; the draft stays.
+ *
+ * @csspart callback - The form.
+ * @csspart callback-field - Each field: its label, control, hint and message.
+ * @csspart callback-label - A field's label.
+ * @csspart callback-input - The inputs, the preferred-time select and the note.
+ * @csspart callback-hint - A field's hint (the phone's format, the characters left in the note).
+ * @csspart callback-error - A field's message, and why the last submission failed (`role="alert"`).
+ * @csspart callback-consent - The consent line.
+ * @csspart callback-submit - "Request a callback" ("Sending…", "Try again").
+ * @csspart callback-cancel - "Cancel", and "Close" after the confirmation.
+ * @csspart callback-confirmation - The confirmation (`role="status"`, focused).
+ *
+ * @cssproperty --voip-callback-max-width - The form's widest. Default `24em`.
+ */
 export class VoipCallbackForm extends LitElement {
   static override properties = {
     language: {},
