@@ -373,6 +373,40 @@ describe('closed now', () => {
       await assertNothingLeft(page);
     },
   );
+
+  it(
+    'the network fails at the submit: everything typed stays, and the retry reaches the backend once',
+    TIMEOUT,
+    async () => {
+      const before = await backend();
+      const page = await callbackFormPage();
+      await form(page, '#phone').fill('+62 812 3456 7890');
+      await form(page, '#note').fill('Ring the front desk');
+      // The visitor's connection drops: the browser cannot reach the backend at all.
+      await page.route('**/callback', (route) => route.abort('internetdisconnected'));
+      await form(page, '[part="callback-submit"]').click();
+      await form(page, 'form > [part="callback-error"]').waitFor({ timeout: 10_000 });
+      assert.equal(
+        (await form(page, '[part="callback-submit"]').textContent())?.trim(),
+        'Try again',
+      );
+      assert.equal(await form(page, '#phone').inputValue(), '+62 812 3456 7890');
+      assert.equal(await form(page, '#note').inputValue(), 'Ring the front desk');
+      assert.deepEqual(
+        await backendSince(before),
+        { received: [], attempts: [] },
+        'nothing arrived',
+      );
+      await page.unroute('**/callback');
+      await form(page, '[part="callback-submit"]').click();
+      await form(page, '[part="callback-confirmation"]').waitFor({ timeout: 10_000 });
+      const { received } = await backendSince(before);
+      assert.equal(received.length, 1);
+      assert.equal(received[0]!['phone'], '+6281234567890');
+      assert.equal(received[0]!['note'], 'Ring the front desk');
+      await assertNothingLeft(page);
+    },
+  );
 });
 
 describe('open now', () => {
@@ -497,6 +531,31 @@ describe('leave a message', () => {
     await part(page, '[part~="leave-message"]').waitFor({ timeout: 5000 });
     await assertNothingLeft(page);
   });
+
+  it(
+    'hung up during the prompt: one voip-ended, 2011 gets the BYE, offers back',
+    TIMEOUT,
+    async () => {
+      const since = kamailio.mark();
+      const page = await awayPage({
+        hours: closedNow().hours,
+        'time-zone': 'UTC',
+        voicemail: voicemail.ext,
+      });
+      // 1.5 s into the 3.5 s prompt.
+      const promptMs = wavRms(voicemail.promptWav).seconds * 1000;
+      await leaveMessage(page, since, 1500 - promptMs);
+      const ended = (await events(page)).filter((e) => e.type === 'voip-ended');
+      assert.deepEqual(
+        ended.map((e) => e.detail['reason']),
+        ['local-hangup'],
+        'voip-ended once',
+      );
+      await kamailio.waitFor(/vcb: BYE call-id=\S+ from=visitor to=2011/, 5000, since);
+      await part(page, '[part~="leave-message"]').waitFor({ timeout: 5000 });
+      await assertNothingLeft(page);
+    },
+  );
 
   it(
     'after a busy call: the status says busy, both offers show, the message reaches 2011',
