@@ -83,7 +83,8 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart fullscreen - The button that shows the video view full screen.
  * @csspart video-offer - The notice that offers to turn the camera off on a poor connection.
  * @csspart hours - The "Closed now — opens …" notice.
- * @csspart offer - Each offer when nobody can answer; also `leave-message`, `request-callback`.
+ * @csspart offers - The row of offers when nobody can answer.
+ * @csspart offer - Each offer; also `leave-message`, `request-callback`.
  * @csspart callback - The callback form; its parts: `callback-field`, `callback-label`, `callback-input`, `callback-hint`, `callback-error`, `callback-consent`, `callback-submit`, `callback-cancel`, `callback-confirmation`.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.

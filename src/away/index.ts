@@ -32,6 +32,7 @@ import {
   parseSchedule,
   type Schedule,
 } from '../hours/hours.js';
+import { styles } from './away.styles.js';
 import { enAway } from './en-away.js';
 
 /** What can be offered when nobody can answer. */
@@ -98,6 +99,10 @@ class AwayController implements ReactiveController, Away {
   constructor(private readonly controller: AwayHost) {
     // First: a `voip-hours` listener may read the element's `open` at once.
     controller.away = this;
+    const root = controller.host.shadowRoot;
+    if (root && styles.styleSheet) {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles.styleSheet];
+    }
     this.hostUpdate();
     // Connected already: this calls hostConnected, which evaluates and renders.
     controller.host.addController(this);
@@ -233,22 +238,28 @@ class AwayController implements ReactiveController, Away {
             }
           </p>`
     }${
-      offers.includes('message')
-        ? html`<button part="offer leave-message" type="button" @click=${this.leaveMessage}>
-            ${t('away.leave-message')}
-          </button>`
-        : nothing
-    }${
-      callback
-        ? html`<button
-            part="offer request-callback"
-            type="button"
-            aria-expanded=${this.formOpen}
-            aria-controls="callback"
-            @click=${this.offerCallback}
-          >
-            ${t('away.request-callback')}
-          </button>`
+      offers.includes('message') || callback
+        ? html`<div part="offers">
+            ${
+              offers.includes('message')
+                ? html`<button part="offer leave-message" type="button" @click=${this.leaveMessage}>
+                    ${t('away.leave-message')}
+                  </button>`
+                : nothing
+            }${
+              callback
+                ? html`<button
+                    part="offer request-callback"
+                    type="button"
+                    aria-expanded=${this.formOpen}
+                    aria-controls="callback"
+                    @click=${this.offerCallback}
+                  >
+                    ${t('away.request-callback')}
+                  </button>`
+                : nothing
+            }
+          </div>`
         : nothing
     }${
       this.formMade

@@ -63,6 +63,9 @@ describe('opening hours, leave a message, request a callback', () => {
     expect(part(el, 'leave-message')!.textContent!.trim()).to.equal('Leave a message');
     expect(part(el, 'request-callback')!.textContent!.trim()).to.equal('Request a callback');
     expect(errors).to.deep.equal([]);
+    // The chunk's own styles apply: touch-sized offers, in a row.
+    expect(getComputedStyle(part(el, 'leave-message')!).minHeight).to.equal('44px');
+    expect(getComputedStyle(part(el, 'offers')!).display).to.equal('flex');
     await expect(el).to.be.accessible();
 
     el.call();
