@@ -488,19 +488,27 @@ describe('video at the awkward moments', () => {
           .camera(true)
           .then(() => 'ok');
       });
-      await page.waitForFunction(
-        () => (window as unknown as { vcbHoldings: () => Holdings }).vcbHoldings().liveTracks === 2,
-      );
+      // Every wait is bounded, so that a failure says which step did not happen (a CI run once
+      // timed out here, at one of them, without saying which; not seen again in 20 runs).
+      const states = async () =>
+        JSON.stringify((await events(page)).map((e) => e.detail['state'] ?? e.type));
+      await page
+        .waitForFunction(
+          () =>
+            (window as unknown as { vcbHoldings: () => Holdings }).vcbHoldings().liveTracks === 2,
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch(async () => assert.fail(`the camera did not open: ${await states()}`));
       far.command('hangup');
       const ended = await waitForEvent(page, 'voip-ended');
       assert.equal(ended.detail['reason'], 'remote-hangup');
       // camera(true) settles without an error of its own (cut short by the end of the call).
-      assert.equal(
-        await page.evaluate(
-          () => (window as unknown as { vcbTurning: Promise<unknown> }).vcbTurning,
-        ),
-        'ok',
-      );
+      const turned = await Promise.race([
+        page.evaluate(() => (window as unknown as { vcbTurning: Promise<unknown> }).vcbTurning),
+        sleep(10_000).then(() => 'still pending 10 s after the end of the call'),
+      ]);
+      assert.equal(turned, 'ok', `camera(true) settled: ${await states()}`);
       await far.waitFor('CALL_CLOSED', 5000, mark, callId);
       await waitForState(page, 'idle');
       await untilNoJanusSessions();
