@@ -82,6 +82,7 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart local-video - The visitor's own video, mirrored when it is the camera (`<video>`).
  * @csspart fullscreen - The button that shows the video view full screen.
  * @csspart video-offer - The notice that offers to turn the camera off on a poor connection.
+ * @csspart action-error - The last in-call action that was refused or failed, announced (`role="alert"`) for 8 s.
  * @csspart hours - The "Closed now — opens …" notice.
  * @csspart offers - The row of offers when nobody can answer.
  * @csspart offer - Each offer; also `leave-message`, `request-callback`.

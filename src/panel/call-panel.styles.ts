@@ -134,6 +134,11 @@ export const styles = css`
     font: inherit;
     resize: vertical;
   }
+  [part='action-error'] {
+    margin: 0;
+    font-size: 0.875em;
+    color: var(--voip-error-color, #b3261e);
+  }
   .sr-only {
     position: absolute;
     width: 1px;

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { CallView, PanelContext, PanelSection } from '../call-contract.js';
 import type { CallState } from '../call-state.js';
 import { translate, type MessageKey } from '../i18n/index.js';
@@ -17,7 +17,7 @@ export const PANEL_CONTROLS = [
 ] as const;
 /** The panel's parts, re-exported by `<voip-call-button>` (see its `@csspart` list). */
 const EXPORTED_PARTS =
-  'panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send,camera,share-screen,video,remote-video,local-video,fullscreen,video-offer';
+  'panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send,camera,share-screen,video,remote-video,local-video,fullscreen,video-offer,action-error';
 
 /** One control of the panel. */
 export type PanelControl = (typeof PANEL_CONTROLS)[number];
@@ -75,11 +75,39 @@ export class VoipCallPanel extends LitElement implements PanelContext {
 
   constructor() {
     super();
-    // Keys pressed while the panel has focus go to the sections (the keypad sends digits).
+    // Keys pressed while the panel has focus go to the sections (the keypad sends digits), but
+    // not those typed into a field (a text message, a device choice).
     this.addEventListener('keydown', (event) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
       for (const section of this.sections()) if (section.key?.(this, event)) return;
     });
+  }
+
+  /** The element that holds the panel (its focus comes back there when the call ends). */
+  private owner: HTMLElement | undefined;
+  /** Whether the focus was in the panel when the call began to end. */
+  private hadFocus = false;
+  /** @internal The last in-call action that failed, announced (`role="alert"`) for a while. */
+  private failure: string | undefined;
+  private failureTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** An in-call action was refused or failed: say so where a screen reader hears it. */
+  private readonly onError = (event: Event): void => {
+    if (this.state === 'idle' || this.state === 'connecting') return;
+    this.failure = (event as CustomEvent<{ message: string }>).detail.message;
+    clearTimeout(this.failureTimer);
+    this.failureTimer = setTimeout(() => {
+      this.failure = undefined;
+      this.requestUpdate();
+    }, FAILURE_SHOWN_MS);
+    this.requestUpdate();
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // Before this render takes the focused control away (a call that ends loses its toggles).
+    if (changed.has('state') && this.state === 'ending')
+      this.hadFocus = this.matches(':focus-within');
   }
 
   override connectedCallback(): void {
@@ -89,12 +117,21 @@ export class VoipCallPanel extends LitElement implements PanelContext {
     this.setAttribute('exportparts', EXPORTED_PARTS);
     // The call timer ticks while the panel is shown.
     this.ticker = setInterval(() => this.requestUpdate(), 1000);
+    this.owner = (this.getRootNode() as ShadowRoot).host as HTMLElement | undefined;
+    this.owner?.addEventListener('voip-error', this.onError);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
+    clearTimeout(this.failureTimer);
     this.stopMeters();
+    const owner = this.owner;
+    owner?.removeEventListener('voip-error', this.onError);
+    // The call is over and the panel goes: the focus it held goes back to the call button
+    // (the element delegates focus to it), not to the page's <body>.
+    if (this.hadFocus) queueMicrotask(() => owner?.focus());
+    this.hadFocus = false;
   }
 
   private sections(): readonly PanelSection[] {
@@ -336,6 +373,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
         }
       </div>
       ${settings && this.settingsOpen ? this.renderSettings() : nothing} ${each('view')}
+      <p part="action-error" role="alert">${this.failure ?? nothing}</p>
     `;
   }
 }
@@ -350,6 +388,18 @@ declare global {
   interface HTMLElementTagNameMap {
     'voip-call-panel': VoipCallPanel;
   }
+}
+
+/** How long a failed in-call action stays announced. */
+const FAILURE_SHOWN_MS = 8000;
+
+/** Whether a key goes into a field: a text input, a text area, a select, editable content. */
+function typing(event: KeyboardEvent): boolean {
+  const target = event.composedPath()[0];
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+  );
 }
 
 /** Formats a call duration as `m:ss`, or `h:mm:ss` from one hour on. */

@@ -181,6 +181,55 @@ describe('in-call controls', () => {
     await done(el);
   });
 
+  it('digits typed into a field (the text message, a device choice) are not keypad tones', async () => {
+    const { el, connector, answer, part, panel } = await inCall();
+    await answer();
+    // The Text view is open from the answer.
+    await until(() => !!panel().shadowRoot!.querySelector('textarea'));
+    const input = panel().shadowRoot!.querySelector('textarea')!;
+    input.focus();
+    await sendKeys({ type: '12' });
+    expect(input.value).to.equal('12');
+    // A device choice in the settings: a select, where typed keys pick an option.
+    part('settings-toggle')!.click();
+    await until(() => !!panel().shadowRoot!.querySelector('#settings select'));
+    panel().shadowRoot!.querySelector<HTMLSelectElement>('#settings select')!.focus();
+    await sendKeys({ type: '34' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connector.last.dtmf).to.deep.equal([]);
+    part('mute')!.focus();
+    await sendKeys({ type: '5' });
+    await until(() => connector.last.dtmf.length > 0);
+    expect(connector.last.dtmf.map((d) => d.digits)).to.deep.equal(['5']);
+    await done(el);
+  });
+
+  it('a failed in-call action is announced in the panel (role="alert") for a while', async () => {
+    const { el, connector, answer, panel } = await inCall();
+    await answer();
+    connector.last.hold = () => Promise.reject(new Error('re-INVITE timed out'));
+    const alert = () => panel().shadowRoot!.querySelector('[part="action-error"]')!;
+    expect(alert().getAttribute('role')).to.equal('alert');
+    expect(alert().textContent!.trim()).to.equal('');
+    await el.hold(true);
+    await panel().updateComplete;
+    expect(alert().textContent!.trim()).to.equal('That did not work. Please try again.');
+    await expect(el).to.be.accessible();
+    await done(el);
+  });
+
+  it('when the call ends with the focus in the panel, the focus goes back to the call button', async () => {
+    const { el, connector, answer, part } = await inCall();
+    await answer();
+    await until(() => part('hold') !== null);
+    part('hold')!.focus();
+    expect(el.shadowRoot!.activeElement?.tagName).to.equal('VOIP-CALL-PANEL');
+    connector.last.emit({ type: 'hangup', sipCode: 200, reason: 'Bye' });
+    await until(() => el.state === 'idle');
+    await until(() => document.activeElement?.tagName === 'VOIP-CALL-BUTTON');
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button');
+  });
+
   it('does nothing when idle', async () => {
     const { el, connector, log } = await inCall();
     await done(el);
