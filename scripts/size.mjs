@@ -37,12 +37,18 @@ import { run } from './lib/run.mjs';
 // away chunk (3.6 KB with the offers and their styles), which only such an element loads, right at its first
 // render; the form (5.0 KB, with the shared request rules) loads when the visitor opens it.
 // A call loads neither; a voice call grew with the first load (39,242 -> 39,301).
+// Issue 14 (first part): the panel returns the focus to the call button when a call ends, says
+// which in-call action failed (role=alert) and leaves digits typed into its fields alone: 0.3 KB
+// in the call chunk (24,771 -> 25,090 B), so a voice call is 39,613 B and a video call 44,117 B.
+// The list of built-in languages became a chunk of its own (164 B, loaded only for a language
+// other than English), which made the first load 6 B smaller.
 const BUDGET_FIRST_CLICK = 9_965;
-const BUDGET_VOICE_CALL = 39_400;
-const BUDGET_VIDEO_CALL = 44_000;
+const BUDGET_VOICE_CALL = 39_700;
+const BUDGET_VIDEO_CALL = 44_200;
 const BUDGET_AWAY = 18_700;
 const ENTRY = 'dist/voip-call-button.js';
-const LANGUAGE_CHUNK = /^chunks\/(id)-[\w-]+\.js$/;
+/** The list of built-in languages and each language: chunks a page loads only for its language. */
+const LANGUAGE_CHUNK = /^chunks\/(languages|id|es|pt|fr|de|ar|ja)-[\w-]+\.js$/;
 
 if (!existsSync(ENTRY)) await run('node', ['scripts/build.mjs']);
 
@@ -86,7 +92,13 @@ const away = everything.filter((f) => f === entry || AWAY_CHUNK.test(f));
 /** The chunks of video: built from src/video/ and src/janus/janus-video.ts, named after them. */
 const VIDEO_CHUNK = /^chunks\/(janus-)?video-[\w-]+\.js$/;
 const voiceCall = call.filter((f) => !VIDEO_CHUNK.test(f));
+/** The list, then each language it loads. */
 const languages = importsOf(ENTRY).dynamics.filter((f) => LANGUAGE_CHUNK.test(f));
+for (const list of [...languages]) {
+  languages.push(
+    ...importsOf(path.join('dist', list)).dynamics.filter((f) => LANGUAGE_CHUNK.test(f)),
+  );
+}
 
 const rows = [
   ['before the first click', total(firstClick), BUDGET_FIRST_CLICK, firstClick],

@@ -1,8 +1,8 @@
 /**
  * The translation registry. English is built in (its call-outcome text arrives with the call
- * chunk). Indonesian is built in too, as its own small module that loads when an element's
- * language asks for it. A page adds any other language with {@link registerTranslation}; a
- * missing string falls back to English, string by string.
+ * chunk). The other built-in languages are listed in `languages.ts` and each is its own small
+ * module: both load when an element's language asks for one. A page adds any other language
+ * with {@link registerTranslation}; a missing string falls back to English, string by string.
  */
 import { en } from './en.js';
 import type { MessageKey, Messages } from './messages.js';
@@ -11,10 +11,6 @@ export type { MessageKey, Messages } from './messages.js';
 
 const registry = new Map<string, Partial<Messages>>([['en', en]]);
 
-/** Built-in languages that load on demand: primary language subtag → loader. */
-const builtIn: Readonly<Partial<Record<string, () => Promise<Messages>>>> = {
-  id: () => import('./id.js').then((m) => m.id),
-};
 const loading = new Map<string, Promise<void>>();
 const loaded = new Set<string>();
 
@@ -45,18 +41,19 @@ export function translate(lang: string | null | undefined, key: MessageKey): str
 }
 
 /**
- * Loads a built-in language once (it fills gaps in what the page registered for it). Returns the
- * pending load, or `undefined` when there is nothing (more) to load.
+ * Loads a built-in language once (it fills gaps in what the page registered for it): the list of
+ * built-in languages is a chunk of its own (`languages.ts`), and so is each language. Returns the
+ * pending load, or `undefined` when there is nothing (more) to load (English, or loaded).
  */
 export function loadTranslation(lang: string | null | undefined): Promise<void> | undefined {
   const [, primary = ''] = candidates(lang);
-  const load = builtIn[primary];
-  if (!load || loaded.has(primary)) return undefined;
+  if (primary === 'en' || loaded.has(primary)) return undefined;
   let pending = loading.get(primary);
   if (!pending) {
-    pending = load()
+    pending = import('./languages.js')
+      .then((list) => list.language(primary))
       .then(
-        (messages) => addBuiltInTranslation(primary, messages),
+        (messages) => messages && addBuiltInTranslation(primary, messages),
         (error: unknown) =>
           console.warn(`<voip-call-button> language "${primary}" not loaded`, error),
       )
