@@ -6,7 +6,13 @@
 import type { Messages } from './messages.js';
 
 const LANGUAGES: Readonly<Partial<Record<string, () => Promise<Messages>>>> = {
+  ar: () => import('./ar.js').then((m) => m.ar),
+  de: () => import('./de.js').then((m) => m.de),
+  es: () => import('./es.js').then((m) => m.es),
+  fr: () => import('./fr.js').then((m) => m.fr),
   id: () => import('./id.js').then((m) => m.id),
+  ja: () => import('./ja.js').then((m) => m.ja),
+  pt: () => import('./pt.js').then((m) => m.pt),
 };
 
 /** The messages of a built-in language (`undefined` when it is not one). */

@@ -6,7 +6,14 @@ import { enCall } from '../../src/call/en-call.js';
 import { enChat } from '../../src/chat/en-chat.js';
 import { enTransfer } from '../../src/transfer/en-transfer.js';
 import { enVideo } from '../../src/video/en-video.js';
+import { ar } from '../../src/i18n/ar.js';
+import { de } from '../../src/i18n/de.js';
+import { es } from '../../src/i18n/es.js';
+import { fr } from '../../src/i18n/fr.js';
 import { id } from '../../src/i18n/id.js';
+import { ja } from '../../src/i18n/ja.js';
+import type { Messages } from '../../src/i18n/messages.js';
+import { pt } from '../../src/i18n/pt.js';
 import { formatDuration } from '../../src/panel/call-panel.js';
 import {
   addBuiltInTranslation,
@@ -35,11 +42,38 @@ describe('i18n', () => {
     for (const code of ERROR_CODES) expect(english[`error.${code}`], code).to.match(/\w/);
   });
 
-  it('has Indonesian for every English key, translated', () => {
-    expect(Object.keys(id).sort()).to.deep.equal(Object.keys(english).sort());
-    for (const [key, text] of Object.entries(id)) {
-      if (text !== '') expect(text, key).to.not.equal(english[key as keyof typeof english]);
+  const BUILT_IN: Record<string, Messages> = { id, es, pt, fr, de, ar, ja };
+  const SAME_AS_ENGLISH = new Set(['de callback.name']); // "Name (optional)" is German too
+  /** The placeholders of a message (`{when}`, `{phone}`, `{n}`), sorted. */
+  const placeholders = (text: string) => [...text.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort();
+
+  for (const [tag, messages] of Object.entries(BUILT_IN)) {
+    it(`has ${tag} for every English key, translated, its placeholders kept`, () => {
+      // A missing or extra key fails here (and in the type check: Messages lists them all).
+      expect(Object.keys(messages).sort()).to.deep.equal(Object.keys(english).sort());
+      for (const [key, text] of Object.entries(messages)) {
+        const source = english[key as keyof typeof english];
+        if (source === '') {
+          expect(text, key).to.equal('');
+          continue;
+        }
+        expect(text, key).to.match(/\S/);
+        expect(placeholders(text), key).to.deep.equal(placeholders(source));
+        // Only a short word may read the same as in English ("Text", "Video", "Agent"), and
+        // what is checked to be the same word in that language.
+        if (text === source && !SAME_AS_ENGLISH.has(`${tag} ${key}`)) {
+          expect(text.length, `${tag} ${key}: "${text}"`).to.be.at.most(12);
+        }
+      }
+    });
+  }
+
+  it('loads each built-in language on demand, by its primary subtag', async () => {
+    for (const [tag, messages] of Object.entries(BUILT_IN)) {
+      await loadTranslation(`${tag}-XX`);
+      expect(translate(`${tag}-XX`, 'ended.declined'), tag).to.equal(messages['ended.declined']);
     }
+    expect(loadTranslation('en-GB')).to.equal(undefined); // English is built in
   });
 
   it('loads Indonesian on demand, keeps strings the page set, falls back string by string', async () => {
@@ -52,7 +86,7 @@ describe('i18n', () => {
     registerTranslation('xx', { label: 'Xx' });
     expect(translate('xx', 'label')).to.equal('Xx');
     expect(translate('xx', 'action.cancel')).to.equal('Cancel call');
-    expect(translate('fr', 'label')).to.equal('Call us');
+    expect(translate('sv', 'label')).to.equal('Call us'); // not built in: English
   });
 
   it('built-in text arriving later never replaces what the page registered', () => {
