@@ -58,6 +58,8 @@ export const styles = css`
   }
   [part='keypad'] {
     display: grid;
+    /* A phone's keypad reads 1-2-3 from left to right in every language, right-to-left ones too. */
+    direction: ltr;
     grid-template-columns: repeat(3, 3em);
     gap: 0.3em;
     margin-top: 0.4em;

@@ -150,6 +150,22 @@ describe('in-call controls', () => {
     await done(el);
   });
 
+  it('in a right-to-left page the keypad still reads 1-2-3 from left to right', async () => {
+    const { el, answer, part, panel } = await inCall({ dir: 'rtl', lang: 'ar' });
+    await answer();
+    await until(() => part('keypad-toggle') !== null);
+    part('keypad-toggle')!.click();
+    await panel().updateComplete;
+    const keys = [...panel().shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="key"]')];
+    const left = (label: string) =>
+      keys.find((k) => k.textContent!.trim() === label)!.getBoundingClientRect().left;
+    expect(getComputedStyle(panel()).direction).to.equal('rtl');
+    expect(left('1')).to.be.below(left('2'));
+    expect(left('2')).to.be.below(left('3'));
+    expect(left('*')).to.be.below(left('#'));
+    await done(el);
+  });
+
   it('controls="mute" shows only the mute toggle', async () => {
     const { el, answer, part } = await inCall({ controls: 'mute' });
     await answer();
