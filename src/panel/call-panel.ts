@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { CallView, PanelContext, PanelSection } from '../call-contract.js';
 import type { CallState } from '../call-state.js';
 import { translate, type MessageKey } from '../i18n/index.js';
@@ -85,7 +85,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
 
   /** The element that holds the panel (its focus comes back there when the call ends). */
   private owner: HTMLElement | undefined;
-  /** Whether the focus was in the panel when the call began to end. */
+  /** Whether the focus was in the element when the call began to end. */
   private hadFocus = false;
   /** @internal The last in-call action that failed, announced (`role="alert"`) for a while. */
   private failure: string | undefined;
@@ -103,12 +103,16 @@ export class VoipCallPanel extends LitElement implements PanelContext {
     this.requestUpdate();
   };
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
-    // Before this render takes the focused control away (a call that ends loses its toggles).
-    if (changed.has('state') && this.state === 'ending')
-      this.hadFocus = this.matches(':focus-within');
-  }
+  /**
+   * The call begins to end: whether the focus is in the element (the panel, or the call button
+   * that hung up), noted before the renders that take it away (the toggles go, the button is
+   * disabled while ending).
+   */
+  private readonly onState = (event: Event): void => {
+    if ((event as CustomEvent<{ state: CallState }>).detail.state === 'ending') {
+      this.hadFocus = !!this.owner?.matches(':focus-within');
+    }
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -119,6 +123,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
     this.ticker = setInterval(() => this.requestUpdate(), 1000);
     this.owner = (this.getRootNode() as ShadowRoot).host as HTMLElement | undefined;
     this.owner?.addEventListener('voip-error', this.onError);
+    this.owner?.addEventListener('voip-state-change', this.onState);
   }
 
   override disconnectedCallback(): void {
@@ -128,8 +133,9 @@ export class VoipCallPanel extends LitElement implements PanelContext {
     this.stopMeters();
     const owner = this.owner;
     owner?.removeEventListener('voip-error', this.onError);
-    // The call is over and the panel goes: the focus it held goes back to the call button
-    // (the element delegates focus to it), not to the page's <body>.
+    owner?.removeEventListener('voip-state-change', this.onState);
+    // The call is over and the panel goes: the focus the element held goes back to the call
+    // button (the element delegates focus to it), not to the page's <body>.
     if (this.hadFocus) queueMicrotask(() => owner?.focus());
     this.hadFocus = false;
   }
