@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { addButton, events, waitForEvent, waitForState } from './support/browser.js';
-import { assertReleased, useStackFixture } from './support/fixture.js';
+import { assertCalleeGotBye, assertReleased, useStackFixture } from './support/fixture.js';
 import { waitConsoleText } from './support/sip-observe.js';
 import { baresipConsole } from './support/stack.js';
 import { TIMEOUT } from './support/test.js';
@@ -106,13 +106,7 @@ describe('keyboard only', () => {
       await page.keyboard.press('Enter');
       const ended = await waitForEvent(page, 'voip-ended');
       assert.equal(ended.detail['reason'], 'local-hangup');
-      const closed = await fixture.baresip.waitFor(
-        'CALL_CLOSED',
-        5000,
-        mark,
-        String(established['id']),
-      );
-      assert.match(String(closed.param), /reset by peer/i, '2000 got our BYE');
+      await assertCalleeGotBye(fixture.baresip, mark, String(established['id']));
       await waitForState(page, 'idle');
       assert.ok(onPart('button')(await focused(page)), 'the focus stays on the call button');
       await assertReleased(page);
