@@ -79,7 +79,8 @@ class AwayController implements ReactiveController, Away {
   private offers: readonly Offer[] = [];
   /** Attribute values already reported as invalid: each bad value is reported once. */
   private readonly reported = new Map<Setting, string>();
-  /** The settings as last read: a change reads them again. */
+  /** The settings as last read (and as JSON): a change reads them again. */
+  private settings: Readonly<Record<Setting, string | null>> | undefined;
   private read = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private formOpen = false;
@@ -114,9 +115,11 @@ class AwayController implements ReactiveController, Away {
   }
 
   hostUpdate(): void {
-    const read = JSON.stringify(SETTINGS.map((name) => this.setting(name)));
+    const settings = this.readSettings();
+    const read = JSON.stringify(settings);
     if (read !== this.read) {
       this.read = read;
+      this.settings = settings;
       this.configure();
       this.evaluate(false);
     }
@@ -134,18 +137,22 @@ class AwayController implements ReactiveController, Away {
     return true;
   }
 
-  /** A setting: the element's property for `hours`, `voicemail` and `callback-url`. */
-  private setting(name: Setting): string | null {
+  /** The settings now: the element's properties for `hours`, `voicemail` and `callback-url`. */
+  private readSettings(): Readonly<Record<Setting, string | null>> {
     const config = this.controller.options.getConfig();
-    const property =
-      name === 'hours'
-        ? config.hours
-        : name === 'voicemail'
-          ? config.voicemail
-          : config.callbackUrl;
-    return name === 'hours' || name === 'voicemail' || name === 'callback-url'
-      ? property || null
-      : config.attribute(name);
+    return {
+      hours: config.hours || null,
+      'time-zone': config.attribute('time-zone'),
+      'closed-dates': config.attribute('closed-dates'),
+      'after-hours': config.attribute('after-hours'),
+      voicemail: config.voicemail || null,
+      'callback-url': config.callbackUrl || null,
+    };
+  }
+
+  /** A setting as last read. */
+  private setting(name: Setting): string | null {
+    return this.settings?.[name] ?? null;
   }
 
   /** Reports a bad setting once per value; `ok` as given. */
