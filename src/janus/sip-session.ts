@@ -19,7 +19,7 @@ import type {
 } from '../sip/session.js';
 import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
 import { reclaim } from './reclaim.js';
-import { settleWithin } from '../util/time.js';
+import { settleWithin, unlessAborted } from '../util/time.js';
 
 /** How long `close()` waits for the gateway to confirm the session is destroyed. */
 const DESTROY_TIMEOUT_MS = 2_000;
@@ -247,13 +247,15 @@ export class JanusSipSession implements SipSession {
   async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
     const handle = this.requireHandle();
     this.sentTracks.add(track);
-    await new Promise<void>((resolve, reject) => {
-      handle.replaceTracks({
-        tracks: [{ type: 'audio', mid: '0', capture: track, replace: true, dontStop: true }],
-        success: () => resolve(),
-        error: (error: string) => reject(new VoipError('failed', `replaceTracks: ${error}`)),
-      });
-    });
+    await this.whileOpen(
+      new Promise<void>((resolve, reject) => {
+        handle.replaceTracks({
+          tracks: [{ type: 'audio', mid: '0', capture: track, replace: true, dontStop: true }],
+          success: () => resolve(),
+          error: (error: string) => reject(new VoipError('failed', `replaceTracks: ${error}`)),
+        });
+      }),
+    );
   }
 
   restartMedia(): Promise<void> {
@@ -264,11 +266,24 @@ export class JanusSipSession implements SipSession {
     const handle = this.requireHandle();
     if (track) this.sentTracks.add(track);
     const video = await import('./janus-video.js');
-    await video.setVideo(
-      { handle, pc: () => this.pc, update: (offer) => this.update(offer) },
-      track,
-      options,
+    await this.whileOpen(
+      video.setVideo(
+        { handle, pc: () => this.pc, update: (offer) => this.update(offer) },
+        track,
+        options,
+      ),
     );
+  }
+
+  /**
+   * `work` (janus.js callbacks), or a rejection as soon as the session closes: janus.js leaves an
+   * offer or a track replacement unanswered when the handle is torn down under it, and an action
+   * of the call must settle when the call ends.
+   */
+  private whileOpen<T>(work: Promise<T>): Promise<T> {
+    return unlessAborted(work, [], this.stopped.signal).catch((error: unknown) => {
+      throw this.closed ? new VoipError('failed', 'session closed') : error;
+    });
   }
 
   /**
@@ -285,14 +300,16 @@ export class JanusSipSession implements SipSession {
 
   private offer(params: Partial<JanusJS.OfferParams>): Promise<JanusJS.JSEP> {
     const handle = this.requireHandle();
-    return new Promise<JanusJS.JSEP>((resolve, reject) => {
-      handle.createOffer({
-        ...params,
-        success: resolve,
-        error: (error: Error) =>
-          reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
-      });
-    });
+    return this.whileOpen(
+      new Promise<JanusJS.JSEP>((resolve, reject) => {
+        handle.createOffer({
+          ...params,
+          success: resolve,
+          error: (error: Error) =>
+            reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),
+        });
+      }),
+    );
   }
 
   /** The call's peer connection, which janus.js keeps in its untyped per-handle state. */

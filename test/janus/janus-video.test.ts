@@ -282,6 +282,17 @@ describe('the Janus session: video', () => {
       expect(pc.find('video')!.sender.maxBitrates).to.deep.equal([]);
     });
 
+    it('close() while janus.js makes the offer (and never answers): setVideo rejects at once', async () => {
+      const { session, fake } = await videoCall({ video: STANDARD });
+      fake.script.offerHangs = true;
+      const turning = session.setVideo(videoTrack(), STANDARD);
+      await aFewTasks();
+      expect(await settledSoon(turning), 'waits for the offer meanwhile').to.equal(false);
+      await session.close();
+      expect(await settledSoon(turning), 'settled by close()').to.equal(true);
+      expect((await rejection(turning)).code).to.equal('failed');
+    });
+
     it('close() drops the ended handlers janus.js hung on the video tracks', async () => {
       const camera = videoTrack();
       const { session, handle } = await videoCall({

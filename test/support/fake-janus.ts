@@ -24,6 +24,11 @@ export interface FakeJanusScript {
   replies: Record<string, readonly PluginReply[]>;
   /** When set, `createOffer` fails with it. */
   offerError: string | undefined;
+  /**
+   * When true, `createOffer` never answers (janus.js leaves an offer unanswered when the handle is
+   * torn down under it).
+   */
+  offerHangs: boolean;
   /** When set, `replaceTracks` fails with it. */
   replaceError: string | undefined;
   /** When set, `createAnswer` (to a re-INVITE's offer) fails with it. */
@@ -112,6 +117,7 @@ export class FakeHandle {
     const error = this.script.offerError;
     // A test's FakePeerConnection takes the offer's tracks, as janus.js's peer connection does.
     if (!error) this.fakePc()?.apply(params.tracks ?? []);
+    if (this.script.offerHangs) return;
     later(() => (error ? params.error?.(new Error(error)) : params.success?.(FAKE_OFFER)));
   }
 
@@ -368,6 +374,7 @@ export function createFakeJanus(script: Partial<FakeJanusScript> = {}): {
     attach: 'success',
     replies: defaultReplies(),
     offerError: undefined,
+    offerHangs: false,
     replaceError: undefined,
     answerError: undefined,
     reconnect: 'success',
