@@ -171,6 +171,26 @@ describe('during a call', () => {
             .join('');
         while (received().length < digits.length && Date.now() < deadline) await sleep(100);
         t.diagnostic(`${digits.length} tones received in ${Date.now() - started} ms`);
+        if (received() !== digits) {
+          // What the page and 2000 saw, for a failure that says why.
+          const seen = await page.evaluate(() => {
+            const pc = (window as unknown as { vcbPeers: () => RTCPeerConnection[] })
+              .vcbPeers()
+              .at(-1);
+            const sender = pc?.getSenders().find((s) => s.track?.kind === 'audio');
+            return {
+              canInsertDTMF: sender?.dtmf?.canInsertDTMF,
+              toneBuffer: sender?.dtmf?.toneBuffer,
+              telephoneEvent: /telephone-event/.test(pc?.remoteDescription?.sdp ?? ''),
+              connection: pc?.connectionState,
+            };
+          });
+          const farEvents = fixture.baresip.events(mark).map((e) => `${e.type} ${e.param ?? ''}`);
+          const pageEvents = (await events(page)).map(
+            (e) => `${e.type} ${JSON.stringify(e.detail)}`,
+          );
+          t.diagnostic(JSON.stringify({ seen, farEvents, pageEvents }));
+        }
         assert.equal(received(), digits);
         const sent = (await events(page))
           .filter((e) => e.type === 'voip-dtmf')
