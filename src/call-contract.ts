@@ -122,7 +122,7 @@ export interface AwayModule {
   attachAway(controller: AwayHost): void;
 }
 
-/** A call to place: the element's settings, with where to call validated by the controller. */
+/** A call to place: the element's settings, with where to call validated (call/plan.ts). */
 export interface CallPlan extends Omit<CallSettings, 'sipDomain'> {
   /** The SIP URI to dial. */
   readonly uri: string;
@@ -333,5 +333,9 @@ export interface CallModule {
    * Places the call; resolves once it is over and everything it opened is released. Never
    * rejects. `show` receives the call's view right at the start.
    */
-  placeCall(plan: CallPlan, host: CallHost, show: (view: CallView) => void): Promise<CallResult>;
+  placeCall(
+    settings: CallSettings,
+    host: CallHost,
+    show: (view: CallView) => void,
+  ): Promise<CallResult>;
 }

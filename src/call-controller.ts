@@ -1,7 +1,7 @@
 /**
  * The call controller: owns one call at a time for its host element. It holds the call's state,
- * validates the host's configuration before anything touches the network, and is the only thing
- * that moves the state machine. The call itself (microphone, gateway, media, its events) is
+ * checks that the page and the browser can call at all (the call chunk checks the rest of the
+ * settings, call/plan.ts), and is the only thing that moves the state machine. The call itself (microphone, gateway, media, its events) is
  * carried by the call chunk (`call/`), loaded with the one `import()` below and reached only
  * through the types of `call-contract.ts`. It touches nothing of the host but its properties,
  * `requestUpdate()` and `dispatchEvent()`.
@@ -14,13 +14,11 @@ import type {
   CallHost,
   CallModule,
   CallOutcome,
-  CallPlan,
   CallResult,
   CallSettings,
   CallView,
 } from './call-contract.js';
 import { nextState, type CallInput, type CallState } from './call-state.js';
-import { parseDialString, parseServers, parseSipDomain, toSipUri } from './dial-target.js';
 import { VoipError, type VoipErrorCode } from './errors.js';
 import { createVoipEvent, type CallPurpose } from './events.js';
 import type { MessageKey } from './i18n/index.js';
@@ -90,17 +88,16 @@ export class CallController implements ReactiveController, AwayHost {
     }
     const config = this.options.getConfig();
     if (config.disabled || this.away?.refuses(purpose)) return;
-    let plan: CallPlan;
-    try {
-      plan = this.plan({
-        ...config,
-        number: purpose === 'call' ? config.number : config.voicemail,
-      });
-    } catch (error) {
-      const e = error as VoipError;
-      this.fail(e.code, e.message);
-      return;
+    // Found before anything is downloaded; the rest of the settings are checked by the call
+    // chunk (call/plan.ts), before anything touches the network.
+    if (!window.isSecureContext) return this.fail('insecure-context', 'not https');
+    // The DOM types say these always exist; in old browsers and insecure contexts they do not.
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition */
+    if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+      return this.fail('unsupported-browser', 'no WebRTC');
     }
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+    const settings = { ...config, number: purpose === 'call' ? config.number : config.voicemail };
     const abort = (this.abort = new AbortController());
     this.purpose = purpose;
     this.lastOutcome = null;
@@ -122,7 +119,7 @@ export class CallController implements ReactiveController, AwayHost {
       ({ kind: 'error', code, detail: String(error) }) as const;
     void loadCall()
       .then(
-        (chunk) => chunk.placeCall(plan, host, (view) => (this.view = view)),
+        (chunk) => chunk.placeCall(settings, host, (view) => (this.view = view)),
         failed('load-failed'),
       )
       // A bug in the call must not leave the button stuck: it ends the call all the same.
@@ -141,29 +138,6 @@ export class CallController implements ReactiveController, AwayHost {
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */
   hangup(): void {
     this.abort?.abort();
-  }
-
-  /** Validates the configuration; throws a VoipError before anything touches the network. */
-  private plan(config: CallSettings): CallPlan {
-    if (!window.isSecureContext) throw new VoipError('insecure-context');
-    // The DOM types say these always exist; in old browsers and insecure contexts they do not.
-    /* eslint-disable @typescript-eslint/no-unnecessary-condition */
-    if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
-      throw new VoipError('unsupported-browser');
-    }
-    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-    if (config.credentialAttribute) {
-      // The name only: the value may be a secret and must not reach the console.
-      throw new VoipError('invalid-config', `remove the "${config.credentialAttribute}" attribute`);
-    }
-    const target = parseDialString(config.number);
-    // The details name the attribute only: README says what each one takes.
-    if (!target) throw new VoipError('invalid-number', 'bad "number"');
-    const sipDomain = parseSipDomain(config.sipDomain);
-    if (!sipDomain) throw new VoipError('invalid-config', 'bad "sip-domain"');
-    const servers = parseServers(config.server);
-    if (!servers) throw new VoipError('invalid-config', 'bad "server"');
-    return { ...config, uri: toSipUri(target, sipDomain), servers, sipDomain };
   }
 
   /** The call is over and released: back to idle, then its one terminal event. */

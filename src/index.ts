@@ -43,6 +43,6 @@ export type {
 } from './events.js';
 export type { CallbackRequest, CallbackField } from './callback/request.js';
 export type { ChatMessage } from './call-contract.js';
-export { parseDialString, parseSipDomain, toSipUri, type DialTarget } from './dial-target.js';
+export { parseDialString, parseSipDomain, toSipUri, type DialTarget } from './sip/dial-target.js';
 export { registerTranslation, type Messages, type MessageKey } from './i18n/index.js';
 export type { SipConnector, SipSession, SessionEvent, ConnectOptions } from './sip/session.js';

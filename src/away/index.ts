@@ -21,7 +21,7 @@
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Away, AwayHost } from '../call-contract.js';
 import type { CallbackDraft, OpenPeriod } from '../callback/form.js';
-import { parseDialString } from '../dial-target.js';
+import { parseDialString } from '../sip/dial-target.js';
 import type { EndReason } from '../errors.js';
 import { createVoipEvent, type CallPurpose, type VoipHoursDetail } from '../events.js';
 import { addBuiltInTranslation } from '../i18n/index.js';

@@ -12,14 +12,17 @@ import { definePanel } from '../panel/call-panel.js';
 import { Call } from './call.js';
 import { CAPABILITIES } from './capabilities.js';
 import { enCall } from './en-call.js';
+import { planCall } from './plan.js';
 
-export const placeCall: CallModule['placeCall'] = async (plan, host, show) => {
+export const placeCall: CallModule['placeCall'] = async (settings, host, show) => {
   definePanel();
   addBuiltInTranslation('en', enCall);
   let call: Call;
   try {
+    // A bad number, domain or server, then a capability's bad setting (context): refused here,
+    // before anything touches the network.
+    const plan = planCall(settings);
     const factories = await Promise.all(CAPABILITIES.map(async (entry) => entry(plan)));
-    // A capability refuses a bad setting (context) here, before anything touches the network.
     call = new Call(
       plan,
       host,

@@ -9,7 +9,7 @@
  * tell the two apart. The form is expected to send what `checkCallbackRequest` returned for its
  * own draft (names and notes trimmed, only the known fields).
  */
-import { parseDialString } from '../dial-target.js';
+import { parseDialString } from '../sip/dial-target.js';
 
 /** A callback request as the element sends it (the JSON body). */
 export interface CallbackRequest {

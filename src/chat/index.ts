@@ -29,7 +29,7 @@ import { addBuiltInTranslation } from '../i18n/index.js';
 import { enChat } from './en-chat.js';
 import { invalidText, limiter, shortened } from './text.js';
 import { textSection, type ChatState } from './view.js';
-import { parseSipDomain } from '../dial-target.js';
+import { parseSipDomain } from '../sip/dial-target.js';
 
 /** At most this many sends may start within any {@link WINDOW_MS}. */
 const MAX_SENDS = 5;

@@ -8,7 +8,7 @@
  */
 import { html } from 'lit';
 import type { CallContext, CapabilityFactory } from '../call-contract.js';
-import { parseDialString, parseSipDomain, toSipUri } from '../dial-target.js';
+import { parseDialString, parseSipDomain, toSipUri } from '../sip/dial-target.js';
 import type { EndReason } from '../errors.js';
 import { createVoipEvent, type VoipTransferDetail } from '../events.js';
 import { addBuiltInTranslation } from '../i18n/index.js';

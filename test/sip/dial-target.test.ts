@@ -1,5 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { parseDialString, parseServers, parseSipDomain, toSipUri } from '../src/dial-target.js';
+import {
+  parseDialString,
+  parseServers,
+  parseSipDomain,
+  toSipUri,
+} from '../../src/sip/dial-target.js';
 
 describe('parseDialString', () => {
   const valid: Array<[string, string, 'e164' | 'extension']> = [
