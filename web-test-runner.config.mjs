@@ -4,10 +4,37 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_PATH, chromiumArgs } from './scripts/lib/chromium.mjs';
 
+/**
+ * `executeServerCommand('forced-colors', true|false)`: Windows high contrast for the test's page,
+ * through the DevTools protocol (the emulate-media command has no forced colours under puppeteer).
+ */
+function forcedColorsCommand() {
+  /** One DevTools session per test page, kept: its emulation ends when it detaches. */
+  const sessions = new Map();
+  return {
+    name: 'forced-colors-command',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'forced-colors') return undefined;
+      let cdp = sessions.get(session.id);
+      if (!cdp) {
+        cdp = await session.browser.getPage(session.id).createCDPSession();
+        sessions.set(session.id, cdp);
+      }
+      await cdp.send('Emulation.setEmulatedMedia', {
+        features: [{ name: 'forced-colors', value: payload ? 'active' : 'none' }],
+      });
+      return true;
+    },
+  };
+}
+
 export default {
   files: ['test/**/*.test.ts', '!test/e2e/**', '!test/node/**'],
   nodeResolve: true,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2021' })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2021' }),
+    forcedColorsCommand(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

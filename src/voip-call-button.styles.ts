@@ -5,10 +5,33 @@ import { css } from 'lit';
  * its inner parts with `::part(...)`; both are listed in the element's doc comment and README.
  */
 export const styles = css`
+  /*
+   * Themes: the default colours are light-dark() pairs, resolved by the color-scheme: the page's
+   * preference by default (theme="auto"), or the one theme="light|dark" forces.
+   */
   :host {
     display: inline-block;
+    color-scheme: light dark;
     font-family: var(--voip-font-family, inherit);
-    font-size: var(--voip-font-size, 1rem);
+    font-size: calc(var(--voip-font-size, 1rem) * var(--_scale, 1));
+  }
+
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+
+  /* Sizes scale everything in em; the button keeps a 44 px target, 32 px when small. */
+  :host([size='small']) {
+    --_scale: 0.875;
+    --_target: 32px;
+  }
+
+  :host([size='large']) {
+    --_scale: 1.25;
   }
 
   :host([hidden]) {
@@ -28,7 +51,7 @@ export const styles = css`
     align-items: center;
     justify-content: center;
     gap: 0.5em;
-    min-height: 44px; /* touch target */
+    min-height: var(--_target, 44px);
     padding: var(--voip-button-padding, 0.7em 1.4em);
     border: none;
     border-radius: var(--voip-button-radius, 999px);
@@ -44,7 +67,7 @@ export const styles = css`
   }
 
   [part='button']:focus-visible {
-    outline: var(--voip-focus-ring, 3px solid #1a73e8);
+    outline: var(--voip-focus-ring, 3px solid light-dark(#1a73e8, #8ab4f8));
     outline-offset: 2px;
   }
 
@@ -69,10 +92,21 @@ export const styles = css`
   [part='status'] {
     min-height: 1.4em;
     font-size: 0.875em;
-    color: var(--voip-status-color, #444);
+    color: var(--voip-status-color, light-dark(#444, #c4c7c5));
   }
 
   [part='status'][data-outcome='error'] {
-    color: var(--voip-error-color, #b3261e);
+    color: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
+  }
+
+  /* Windows high contrast: the system colours, and a border that shows the button's shape. */
+  @media (forced-colors: active) {
+    [part='button'] {
+      border: 2px solid ButtonText;
+    }
+    [part='button']:disabled {
+      color: GrayText;
+      border-color: GrayText;
+    }
   }
 `;

@@ -3,7 +3,7 @@ import { CallController } from './call-controller.js';
 import type { CallOutcome, CallSettings, CallView } from './call-contract.js';
 import type { CallPurpose } from './events.js';
 import type { CallState } from './call-state.js';
-import { loadTranslation, translate, type MessageKey } from './i18n/index.js';
+import { loadTranslation, onTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
 import { styles } from './voip-call-button.styles.js';
 
@@ -94,16 +94,16 @@ import { styles } from './voip-call-button.styles.js';
  * @cssproperty --voip-hangup-color - Button text color during a call. Default `#fff`.
  * @cssproperty --voip-button-radius - Button corner radius. Default `999px`.
  * @cssproperty --voip-button-padding - Button padding. Default `0.7em 1.4em`.
- * @cssproperty --voip-focus-ring - Focus outline. Default `3px solid #1a73e8`.
+ * @cssproperty --voip-focus-ring - Focus outline. Default `3px solid #1a73e8` (dark theme `#8ab4f8`).
  * @cssproperty --voip-font-family - Font family. Default: inherited.
  * @cssproperty --voip-font-size - Font size. Default `1rem`.
- * @cssproperty --voip-status-color - Status line color. Default `#444`.
- * @cssproperty --voip-error-color - Status line color after a failure. Default `#b3261e`.
- * @cssproperty --voip-panel-border - Border of the panel's buttons. Default `#c4c7c5`.
- * @cssproperty --voip-panel-background - Background of the panel's buttons. Default `#fff`.
- * @cssproperty --voip-panel-color - Text color of the panel's buttons. Default `#1f1f1f`.
- * @cssproperty --voip-panel-active-background - A pressed toggle's background. Default `#1f1f1f`.
- * @cssproperty --voip-panel-active-color - A pressed toggle's text color. Default `#fff`.
+ * @cssproperty --voip-status-color - Status line color. Default `#444` (dark theme `#c4c7c5`).
+ * @cssproperty --voip-error-color - Status line color after a failure. Default `#b3261e` (dark theme `#f2b8b5`).
+ * @cssproperty --voip-panel-border - Border of the panel's buttons. Default `#c4c7c5` (dark theme `#747775`).
+ * @cssproperty --voip-panel-background - Background of the panel's buttons. Default `#fff` (dark theme `#2d2f31`).
+ * @cssproperty --voip-panel-color - Text color of the panel's buttons. Default `#1f1f1f` (dark theme `#e3e3e3`).
+ * @cssproperty --voip-panel-active-background - A pressed toggle's background. Default `#1f1f1f` (dark theme `#e3e3e3`).
+ * @cssproperty --voip-panel-active-color - A pressed toggle's text color. Default `#fff` (dark theme `#1f1f1f`).
  * @cssproperty --voip-video-background - Behind the videos (letterbox, no video yet). Default `#111`.
  * @cssproperty --voip-video-radius - Corner radius of the video view. Default `8px`.
  * @cssproperty --voip-video-max-width - The video view's widest. Default `640px`.
@@ -128,6 +128,8 @@ export class VoipCallButton extends LitElement {
     hours: {},
     voicemail: {},
     callbackUrl: { attribute: 'callback-url' },
+    theme: { reflect: true },
+    size: { reflect: true },
     audioConstraints: { attribute: false },
     iceServers: { attribute: false },
     connector: { attribute: false },
@@ -194,6 +196,12 @@ export class VoipCallButton extends LitElement {
 
   /** Where the "Request a callback" form POSTs its JSON. */
   declare callbackUrl: string | undefined;
+
+  /** `light` or `dark` forces a theme; `auto` (the default) follows the visitor's preference. */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
+
+  /** `small`, `medium` (the default) or `large`: the button, the panel and their targets. */
+  declare size: 'small' | 'medium' | 'large' | undefined;
 
   /** Microphone constraints for `getUserMedia` (a property only). Default: echo cancellation, noise suppression, auto gain. */
   audioConstraints: MediaTrackConstraints | boolean | undefined = undefined;
@@ -339,6 +347,23 @@ export class VoipCallButton extends LitElement {
     return this.lang || this.closest('[lang]')?.getAttribute('lang') || 'en';
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    onPage.add(this);
+    // One observer for every element: a page that switches its language (an ancestor's `lang`)
+    // renders them again, without a reload. Their `dir` needs nothing: CSS inherits it.
+    languageWatch ??= new MutationObserver(renderAll);
+    languageWatch.observe(document.documentElement, {
+      attributeFilter: ['lang'],
+      subtree: true,
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    onPage.delete(this);
+  }
+
   private t(key: MessageKey): string {
     return translate(this.language, key);
   }
@@ -351,11 +376,14 @@ export class VoipCallButton extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    // The in-call panel renders from this element's state. It is a plain unknown element until
-    // the call chunk defines it, hence the optional call.
-    (
-      this.renderRoot.querySelector('voip-call-panel') as Partial<LitElement> | null
-    )?.requestUpdate?.();
+    // The in-call panel and the callback form render from this element's state and text (a new
+    // translation too). Each is a plain unknown element until its chunk defines it, hence the
+    // optional call.
+    for (const inner of this.renderRoot.querySelectorAll<Partial<LitElement> & Element>(
+      'voip-call-panel,voip-callback-form',
+    )) {
+      inner.requestUpdate?.();
+    }
     if (this.getAttribute('state') !== this.controller.state) {
       this.setAttribute('state', this.controller.state);
     }
@@ -443,6 +471,12 @@ function statusKey(
 }
 
 // The CDN build's only entry: pages that load it from a script tag add languages with this.
+/** The elements on the page: they render again when the page's language or a translation changes. */
+const onPage = new Set<VoipCallButton>();
+const renderAll = () => onPage.forEach((element) => element.requestUpdate());
+let languageWatch: MutationObserver | undefined;
+onTranslation(renderAll);
+
 export { registerTranslation } from './i18n/index.js';
 
 // A second copy of the library on the page must not throw: keep the first definition.

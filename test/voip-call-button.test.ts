@@ -3,10 +3,12 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
 import { VoipError } from '../src/errors.js';
-import { loadTranslation } from '../src/i18n/index.js';
+import { loadTranslation, registerTranslation } from '../src/i18n/index.js';
 import type { VoipEndedDetail, VoipErrorDetail, VoipStateChangeDetail } from '../src/events.js';
 import {
   answeredCall,
+  FakeConnector,
+  hangUp,
   mountWithFake,
   record,
   until,
@@ -85,6 +87,53 @@ describe('<voip-call-button>', () => {
       );
       const el = section.querySelector('voip-call-button')!;
       await until(() => button(el).textContent!.includes('Hubungi kami'));
+    });
+
+    it("follows a change of an ancestor's lang and dir after the first render, in a call too", async () => {
+      const connector = new FakeConnector();
+      const section = await fixture<HTMLElement>(html`
+        <section lang="en">
+          <voip-call-button
+            server="ws://127.0.0.1:8188"
+            sip-domain="127.0.0.1:5060"
+            number="2000"
+            .connector=${connector}
+          ></voip-call-button>
+        </section>
+      `);
+      const el = section.querySelector('voip-call-button')!;
+      expect(button(el).textContent!.trim()).to.equal('Call us');
+      section.lang = 'id';
+      await until(() => button(el).textContent!.trim() === 'Hubungi kami');
+      await answeredCall(el, connector);
+      const panel = el.shadowRoot!.querySelector('voip-call-panel')!;
+      const mute = () => panel.shadowRoot?.querySelector('[part~="mute"]')?.textContent?.trim();
+      await until(() => !!mute());
+      const indonesian = mute();
+      section.setAttribute('lang', 'de');
+      await until(() => button(el).textContent!.trim() === 'Auflegen');
+      await until(() => mute() !== indonesian && mute() === 'Stumm');
+      // The direction follows the page's too (CSS inherits it).
+      expect(getComputedStyle(panel).direction).to.equal('ltr');
+      section.dir = 'rtl';
+      expect(getComputedStyle(panel).direction).to.equal('rtl');
+      expect(getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).direction).to.equal(
+        'rtl',
+      );
+      await hangUp(el);
+    });
+
+    it('registerTranslation re-renders the elements already on the page', async () => {
+      const el = await fixture<VoipCallButton>(
+        html`<voip-call-button lang="x-later"></voip-call-button>`,
+      );
+      // Its language's load (none built in) has settled and rendered: nothing else re-renders.
+      await loadTranslation('x-later');
+      await el.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(button(el).textContent!.trim()).to.equal('Call us');
+      registerTranslation('x-later', { label: 'Appelez-nous plus tard' });
+      await until(() => button(el).textContent!.trim() === 'Appelez-nous plus tard');
     });
 
     it('renders a SIP-ish label as text, not markup', async () => {

@@ -8,7 +8,7 @@ export const styles = css`
   :host {
     display: block;
     max-width: var(--voip-callback-max-width, 24em);
-    color: var(--voip-panel-color, #1f1f1f);
+    color: var(--voip-panel-color, light-dark(#1f1f1f, #e3e3e3));
   }
 
   :host([hidden]) {
@@ -19,9 +19,9 @@ export const styles = css`
     display: grid;
     gap: 0.75em;
     padding: 0.75em;
-    border: 1px solid var(--voip-panel-border, #c4c7c5);
+    border: 1px solid var(--voip-panel-border, light-dark(#c4c7c5, #747775));
     border-radius: 8px;
-    background: var(--voip-panel-background, #fff);
+    background: var(--voip-panel-background, light-dark(#fff, #2d2f31));
   }
   [part='callback-field'] {
     display: grid;
@@ -38,26 +38,26 @@ export const styles = css`
     padding: 0.4em 0.6em;
     font: inherit;
     color: inherit;
-    background: var(--voip-panel-background, #fff);
-    border: 1px solid var(--voip-panel-border, #c4c7c5);
+    background: var(--voip-panel-background, light-dark(#fff, #2d2f31));
+    border: 1px solid var(--voip-panel-border, light-dark(#c4c7c5, #747775));
     border-radius: 6px;
   }
   textarea[part='callback-input'] {
     resize: vertical;
   }
   [part='callback-input'][aria-invalid='true'] {
-    border-color: var(--voip-error-color, #b3261e);
+    border-color: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
   }
   [part='callback-hint'],
   [part='callback-consent'] {
     margin: 0;
     font-size: 0.8em;
-    color: var(--voip-status-color, #444);
+    color: var(--voip-status-color, light-dark(#444, #c4c7c5));
   }
   [part='callback-error'] {
     margin: 0;
     font-size: 0.875em;
-    color: var(--voip-error-color, #b3261e);
+    color: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
   }
   .actions {
     display: flex;
@@ -82,14 +82,14 @@ export const styles = css`
     opacity: 0.7;
   }
   [part='callback-cancel'] {
-    border: 1px solid var(--voip-panel-border, #c4c7c5);
+    border: 1px solid var(--voip-panel-border, light-dark(#c4c7c5, #747775));
     background: transparent;
     color: inherit;
   }
   button:focus-visible,
   [part='callback-input']:focus-visible,
   [part='callback-confirmation']:focus-visible {
-    outline: var(--voip-focus-ring, 3px solid #1a73e8);
+    outline: var(--voip-focus-ring, 3px solid light-dark(#1a73e8, #8ab4f8));
     outline-offset: 2px;
   }
   p {

@@ -14,10 +14,21 @@ const registry = new Map<string, Partial<Messages>>([['en', en]]);
 const loading = new Map<string, Promise<void>>();
 const loaded = new Set<string>();
 
-/** Adds messages for a language tag such as `de` or `pt-BR` (merged with any it already has). */
+let changed = () => {};
+
+/** Sets what runs after `registerTranslation` (the element renders its instances again). */
+export function onTranslation(then: () => void): void {
+  changed = then;
+}
+
+/**
+ * Adds messages for a language tag such as `de` or `pt-BR` (merged with any it already has);
+ * the elements already on the page show them at once.
+ */
 export function registerTranslation(lang: string, messages: Partial<Messages>): void {
   const tag = lang.toLowerCase();
   registry.set(tag, { ...registry.get(tag), ...messages });
+  changed();
 }
 
 /** Adds built-in messages that arrive late: they fill gaps, never replace a page's own text. */

@@ -14,27 +14,27 @@ export const styles = css`
     min-height: 36px;
     min-width: 44px;
     padding: 0.3em 0.8em;
-    border: 1px solid var(--voip-panel-border, #c4c7c5);
+    border: 1px solid var(--voip-panel-border, light-dark(#c4c7c5, #747775));
     border-radius: var(--voip-button-radius, 999px);
-    background: var(--voip-panel-background, #fff);
-    color: var(--voip-panel-color, #1f1f1f);
+    background: var(--voip-panel-background, light-dark(#fff, #2d2f31));
+    color: var(--voip-panel-color, light-dark(#1f1f1f, #e3e3e3));
     font: inherit;
     font-size: 0.875em;
     cursor: pointer;
   }
   button[aria-pressed='true'],
   button[aria-expanded='true'] {
-    background: var(--voip-panel-active-background, #1f1f1f);
-    color: var(--voip-panel-active-color, #fff);
+    background: var(--voip-panel-active-background, light-dark(#1f1f1f, #e3e3e3));
+    color: var(--voip-panel-active-color, light-dark(#fff, #1f1f1f));
   }
   button:focus-visible {
-    outline: var(--voip-focus-ring, 3px solid #1a73e8);
+    outline: var(--voip-focus-ring, 3px solid light-dark(#1a73e8, #8ab4f8));
     outline-offset: 2px;
   }
   [part='quality-warning'] {
     margin: 0 0 0.4em;
     font-size: 0.875em;
-    color: var(--voip-error-color, #b3261e);
+    color: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
   }
   [part='timer'] {
     align-self: center;
@@ -74,8 +74,8 @@ export const styles = css`
     align-self: center;
     min-width: 1.5em;
     border-radius: 999px;
-    background: var(--voip-error-color, #b3261e);
-    color: #fff;
+    background: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
+    color: light-dark(#fff, #1f1f1f);
     font-size: 0.75em;
     text-align: center;
   }
@@ -104,7 +104,7 @@ export const styles = css`
     display: grid;
     max-width: 85%;
     padding: 0.3em 0.6em;
-    border: 1px solid var(--voip-panel-border, #c4c7c5);
+    border: 1px solid var(--voip-panel-border, light-dark(#c4c7c5, #747775));
     border-radius: 8px;
   }
   [part~='message-out'] {
@@ -113,7 +113,7 @@ export const styles = css`
   [part='message-meta'],
   [part='message-status'] {
     font-size: 0.85em;
-    color: var(--voip-status-color, #444);
+    color: var(--voip-status-color, light-dark(#444, #c4c7c5));
   }
   [part='message-text'] {
     white-space: pre-wrap;
@@ -124,7 +124,7 @@ export const styles = css`
   }
   [part='message-error'] {
     margin: 0;
-    color: var(--voip-error-color, #b3261e);
+    color: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
   }
   form {
     display: flex;
@@ -139,7 +139,7 @@ export const styles = css`
   [part='action-error'] {
     margin: 0;
     font-size: 0.875em;
-    color: var(--voip-error-color, #b3261e);
+    color: var(--voip-error-color, light-dark(#b3261e, #f2b8b5));
   }
   .sr-only {
     position: absolute;
@@ -148,5 +148,14 @@ export const styles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+  /* Windows high contrast: a pressed or open toggle is drawn inverted, in the system colours. */
+  @media (forced-colors: active) {
+    button[aria-pressed='true'],
+    button[aria-expanded='true'] {
+      forced-color-adjust: none;
+      background: ButtonText;
+      color: ButtonFace;
+    }
   }
 `;

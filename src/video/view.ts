@@ -68,7 +68,7 @@ export class VoipVideoView extends LitElement {
       cursor: pointer;
     }
     button:focus-visible {
-      outline: var(--voip-focus-ring, 3px solid #1a73e8);
+      outline: var(--voip-focus-ring, 3px solid light-dark(#1a73e8, #8ab4f8));
       outline-offset: 2px;
     }
     :host(:fullscreen) {

@@ -8,7 +8,7 @@
 import { expect } from '@open-wc/testing';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipErrorDetail, VoipHoursDetail, VoipStateChangeDetail } from '../../src/events.js';
-import { loadTranslation } from '../../src/i18n/index.js';
+import { loadTranslation, registerTranslation } from '../../src/i18n/index.js';
 import { mountWithFake, record, statusText, until } from '../support/fake-connector.js';
 
 const HOUR = 3_600_000;
@@ -45,6 +45,33 @@ const visible = (node: Element | null) => !!node && node.getClientRects().length
 const callButton = (el: VoipCallButton) => part(el, 'button') as HTMLButtonElement;
 
 describe('opening hours, leave a message, request a callback', () => {
+  it('the offers and an open form follow a new translation and a change of the page language', async () => {
+    const { el } = await mount({ hours: CLOSED_NOW(), 'time-zone': 'UTC', 'callback-url': '/cb' });
+    el.lang = 'x-away';
+    await loadTranslation('x-away');
+    const toggle = part(el, 'request-callback') as HTMLButtonElement;
+    toggle.click();
+    await until(() => visible(el.shadowRoot!.querySelector('voip-callback-form')));
+    const form = el.shadowRoot!.querySelector('voip-callback-form')!;
+    const submit = () =>
+      form.shadowRoot!.querySelector('[part~="callback-submit"]')?.textContent?.trim();
+    await until(() => submit() === 'Request a callback');
+    registerTranslation('x-away', {
+      'away.request-callback': 'Rappel, svp',
+      'callback.submit': 'Demander le rappel',
+    });
+    await until(
+      () => submit() === 'Demander le rappel' && toggle.textContent!.trim() === 'Rappel, svp',
+    );
+    el.lang = '';
+    document.documentElement.lang = 'de';
+    try {
+      await until(() => submit() === 'Rückruf anfordern');
+    } finally {
+      document.documentElement.lang = 'en';
+    }
+  });
+
   it('closed now: says when it opens, disables the call button, offers what after-hours names', async () => {
     const { el, connector, hours, errors } = await mount({
       hours: CLOSED_NOW(),
