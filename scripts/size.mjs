@@ -55,9 +55,14 @@ import { run } from './lib/run.mjs';
 // registerTranslation: the first load 9,286 -> 9,589 B; the call chunk +106 B, the away and form
 // chunks +47 and +51 B. So a voice call 40,323 B, a video call 44,885 B, closed 19,090 B.
 const BUDGET_FIRST_CLICK = 9_965;
-const BUDGET_VOICE_CALL = 40_400;
-const BUDGET_VIDEO_CALL = 44_950;
-const BUDGET_AWAY = 19_150;
+const BUDGET_VOICE_CALL = 40_500;
+const BUDGET_VIDEO_CALL = 45_050;
+const BUDGET_AWAY = 19_250;
+// The floating variant: the hook that loads its chunk, the `variant` property and the shared
+// phone icon made the first load 9,589 -> 9,676 B (so a call and the offers grow by as much:
+// voice 40,410 B, video 44,972 B, closed 19,177 B, budgets raised by 100 B each);
+// its chunk (the round button, the card, their styles and English) is 1.7 KB.
+const BUDGET_FLOATING = 11_400;
 const ENTRY = 'dist/voip-call-button.js';
 /** The list of built-in languages and each language: chunks a page loads only for its language. */
 const LANGUAGE_CHUNK = /^chunks\/(languages|id|es|pt|fr|de|ar|ja)-[\w-]+\.js$/;
@@ -99,7 +104,10 @@ const firstClick = closure(entry, { dynamic: false });
 /** The chunks of the offers when nobody can answer: src/away/ and the callback form. */
 const AWAY_CHUNK = /^chunks\/(away|form)-[\w-]+\.js$/;
 const everything = closure(entry, { dynamic: true });
-const call = everything.filter((f) => !AWAY_CHUNK.test(f));
+/** The floating variant's chunk: only an element with variant="floating" loads it. */
+const FLOATING_CHUNK = /^chunks\/floating-[\w-]+\.js$/;
+const call = everything.filter((f) => !AWAY_CHUNK.test(f) && !FLOATING_CHUNK.test(f));
+const floating = [entry, ...everything.filter((f) => FLOATING_CHUNK.test(f))];
 /** The first load, the away and form chunks, and what they import (the dial-string parser). */
 const away = [
   ...new Set([
@@ -123,6 +131,7 @@ const rows = [
   ['a voice call', total(voiceCall), BUDGET_VOICE_CALL, voiceCall],
   ['a video call', total(call), BUDGET_VIDEO_CALL, call],
   ['closed, with its offers', total(away), BUDGET_AWAY, away],
+  ['floating, folded', total(floating), BUDGET_FLOATING, floating],
 ];
 let over = false;
 for (const [label, bytes, budget, files] of rows) {

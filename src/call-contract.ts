@@ -23,6 +23,8 @@ export interface CallSettings {
   readonly disabled: boolean;
   /** Opening hours (`hours`; with the `time-zone` and `closed-dates` attributes). */
   readonly hours: string | undefined;
+  /** `floating`: a round button in a corner that opens a card (floating/). */
+  readonly variant: string | undefined;
   /** The voicemail box "Leave a message" calls (`voicemail`). */
   readonly voicemail: string | undefined;
   /** Where the callback form POSTs (`callback-url`). */
@@ -114,6 +116,27 @@ export interface Away {
   refuses(purpose: CallPurpose): boolean;
   /** What it adds to the status area: the closed notice, the offers, the callback form. */
   render(): TemplateResult | undefined;
+}
+
+/** What the floating chunk sees of the controller. */
+export interface FloatingHost {
+  readonly host: ReactiveControllerHost & HTMLElement;
+  /** Set by the floating chunk when it attaches. */
+  floating: Floating | undefined;
+  readonly state: CallState;
+  readonly options: { readonly localize: (key: MessageKey) => string };
+}
+
+/** The floating variant's part of the element (`variant="floating"`). */
+export interface Floating {
+  /** The round button and the card around what the element shows inline (`content`). */
+  render(content: TemplateResult): TemplateResult;
+}
+
+/** The floating chunk's entry, loaded by the controller with `import()`. */
+export interface FloatingModule {
+  /** Sets the controller's `floating` and renders the element again. */
+  attachFloating(controller: FloatingHost): void;
 }
 
 /** The away chunk's entry, loaded by the controller with `import()`. */

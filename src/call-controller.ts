@@ -17,6 +17,8 @@ import type {
   CallResult,
   CallSettings,
   CallView,
+  Floating,
+  FloatingModule,
 } from './call-contract.js';
 import { nextState, type CallInput, type CallState } from './call-state.js';
 import { VoipError, type VoipErrorCode } from './errors.js';
@@ -47,6 +49,9 @@ export class CallController implements ReactiveController, AwayHost {
   away: Away | undefined;
   /** The away chunk's load: a call waits for it (the hours may forbid it). */
   private awaiting: Promise<unknown> | undefined;
+  /** The round button and its card (`variant="floating"`), set by their chunk once loaded. */
+  floating: Floating | undefined;
+  private floatingLoad: Promise<unknown> | undefined;
   private abort: AbortController | undefined;
 
   constructor(
@@ -59,11 +64,18 @@ export class CallController implements ReactiveController, AwayHost {
   hostUpdate(): void {
     // Only a page that uses hours, voicemail or callbacks downloads their chunk, which sets
     // `away` and re-renders. A failed load is tried again at the next update.
-    const { hours, voicemail, callbackUrl } = this.options.getConfig();
+    const { hours, voicemail, callbackUrl, variant } = this.options.getConfig();
     if (hours || voicemail || callbackUrl) {
       this.awaiting ??= import('./away/index.js').then(
         (chunk: AwayModule) => chunk.attachAway(this),
         () => void (this.awaiting = undefined),
+      );
+    }
+    // The floating variant's chunk: the element shows nothing until it is there.
+    if (variant === 'floating') {
+      this.floatingLoad ??= import('./floating/index.js').then(
+        (chunk: FloatingModule) => chunk.attachFloating(this),
+        () => void (this.floatingLoad = undefined),
       );
     }
   }

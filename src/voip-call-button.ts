@@ -5,6 +5,7 @@ import type { CallPurpose } from './events.js';
 import type { CallState } from './call-state.js';
 import { loadTranslation, onTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
+import { PHONE_ICON } from './icons.js';
 import { styles } from './voip-call-button.styles.js';
 
 /**
@@ -87,6 +88,8 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart offers - The row of offers when nobody can answer.
  * @csspart offer - Each offer; also `leave-message`, `request-callback`.
  * @csspart callback - The callback form; its parts: `callback-field`, `callback-label`, `callback-input`, `callback-hint`, `callback-error`, `callback-consent`, `callback-submit`, `callback-cancel`, `callback-confirmation`.
+ * @csspart launcher - With `variant="floating"`: the round call button in the corner.
+ * @csspart card - With `variant="floating"`: the card it opens; also `card-header`, `card-title`, `close`.
  *
  * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
  * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
@@ -128,6 +131,7 @@ export class VoipCallButton extends LitElement {
     hours: {},
     voicemail: {},
     callbackUrl: { attribute: 'callback-url' },
+    variant: { reflect: true },
     theme: { reflect: true },
     size: { reflect: true },
     audioConstraints: { attribute: false },
@@ -196,6 +200,12 @@ export class VoipCallButton extends LitElement {
 
   /** Where the "Request a callback" form POSTs its JSON. */
   declare callbackUrl: string | undefined;
+
+  /**
+   * `floating`: a round call button in a corner of the page (attribute `position`:
+   * `bottom-right` or `bottom-left`) that opens a card with everything the element shows.
+   */
+  declare variant: 'floating' | undefined;
 
   /** `light` or `dark` forces a theme; `auto` (the default) follows the visitor's preference. */
   declare theme: 'light' | 'dark' | 'auto' | undefined;
@@ -412,7 +422,7 @@ export class VoipCallButton extends LitElement {
     const state = this.controller.state;
     const idle = state === 'idle';
     const outcome = idle ? this.controller.lastOutcome : null;
-    return html`
+    const content = html`
       <div part="base">
         <button
           part="button"
@@ -423,11 +433,7 @@ export class VoipCallButton extends LitElement {
           @pointerenter=${this.onIntent}
           @focus=${this.onIntent}
         >
-          <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
-            <path
-              d="M4 3h5l2 5-3 2a12 12 0 0 0 6 6l2-3 5 2v5a2 2 0 0 1-2 2A18 18 0 0 1 2 5a2 2 0 0 1 2-2z"
-            />
-          </svg>
+          <svg part="icon" viewBox="0 0 24 24" aria-hidden="true"><path d=${PHONE_ICON} /></svg>
           <span part="label"
             >${idle ? html`<slot>${this.t('label')}</slot>` : this.t(actionKey(state))}</span
           >
@@ -448,6 +454,10 @@ export class VoipCallButton extends LitElement {
         }
       </div>
     `;
+    // Floating: nothing until its chunk is there (a moment after the first render).
+    return this.variant === 'floating'
+      ? (this.controller.floating?.render(content) ?? nothing)
+      : content;
   }
 }
 

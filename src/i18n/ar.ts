@@ -115,4 +115,6 @@ export const ar: Messages = {
   'callback.check': 'يُرجى التحقق من بياناتك ثم المحاولة مرة أخرى.',
   'callback.too-many': 'عدد الطلبات كبير جدًا. يُرجى المحاولة لاحقًا.',
   'callback.refused': 'تعذّر قبول هذا الطلب.',
+  'floating.close': 'إغلاق',
+  'floating.in-call': 'العودة إلى المكالمة',
 };

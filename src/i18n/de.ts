@@ -126,4 +126,6 @@ export const de: Messages = {
   'callback.check': 'Bitte prüfen Sie Ihre Angaben und versuchen Sie es noch einmal.',
   'callback.too-many': 'Zu viele Anfragen. Bitte versuchen Sie es später noch einmal.',
   'callback.refused': 'Diese Anfrage konnte nicht angenommen werden.',
+  'floating.close': 'Schließen',
+  'floating.in-call': 'Zurück zum Anruf',
 };

@@ -123,4 +123,6 @@ export const es: Messages = {
   'callback.check': 'Revise sus datos e inténtelo de nuevo.',
   'callback.too-many': 'Demasiadas solicitudes. Inténtelo de nuevo más tarde.',
   'callback.refused': 'No se pudo aceptar esta solicitud.',
+  'floating.close': 'Cerrar',
+  'floating.in-call': 'Volver a la llamada',
 };

@@ -126,4 +126,6 @@ export const fr: Messages = {
   'callback.check': 'Veuillez vérifier vos informations et réessayer.',
   'callback.too-many': 'Trop de demandes. Veuillez réessayer plus tard.',
   'callback.refused': 'Cette demande n’a pas pu être acceptée.',
+  'floating.close': 'Fermer',
+  'floating.in-call': 'Revenir à l’appel',
 };

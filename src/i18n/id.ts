@@ -121,4 +121,6 @@ export const id: Messages = {
   'callback.check': 'Mohon periksa data Anda dan coba lagi.',
   'callback.too-many': 'Terlalu banyak permintaan. Silakan coba lagi nanti.',
   'callback.refused': 'Permintaan ini tidak dapat diterima.',
+  'floating.close': 'Tutup',
+  'floating.in-call': 'Kembali ke panggilan',
 };

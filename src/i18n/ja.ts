@@ -122,4 +122,6 @@ export const ja: Messages = {
   'callback.check': '入力内容をご確認のうえ、もう一度お試しください。',
   'callback.too-many': 'リクエストが多すぎます。しばらくしてからもう一度お試しください。',
   'callback.refused': 'このご依頼はお受けできませんでした。',
+  'floating.close': '閉じる',
+  'floating.in-call': '通話に戻る',
 };

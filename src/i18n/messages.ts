@@ -3,6 +3,7 @@ import type { enAway } from '../away/en-away.js';
 import type { enCall } from '../call/en-call.js';
 import type { enCallback } from '../callback/en-callback.js';
 import type { enChat } from '../chat/en-chat.js';
+import type { enFloating } from '../floating/en-floating.js';
 import type { enTransfer } from '../transfer/en-transfer.js';
 import type { enVideo } from '../video/en-video.js';
 import type { en } from './en.js';
@@ -14,6 +15,7 @@ export type MessageKey =
   | keyof typeof enCall
   | keyof typeof enCallback
   | keyof typeof enChat
+  | keyof typeof enFloating
   | keyof typeof enTransfer
   | keyof typeof enVideo;
 

@@ -123,4 +123,6 @@ export const pt: Messages = {
   'callback.check': 'Verifique seus dados e tente novamente.',
   'callback.too-many': 'Muitas solicitações. Tente novamente mais tarde.',
   'callback.refused': 'Não foi possível aceitar esta solicitação.',
+  'floating.close': 'Fechar',
+  'floating.in-call': 'Voltar à chamada',
 };

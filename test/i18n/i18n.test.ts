@@ -4,6 +4,7 @@ import { enAway } from '../../src/away/en-away.js';
 import { enCallback } from '../../src/callback/en-callback.js';
 import { enCall } from '../../src/call/en-call.js';
 import { enChat } from '../../src/chat/en-chat.js';
+import { enFloating } from '../../src/floating/en-floating.js';
 import { enTransfer } from '../../src/transfer/en-transfer.js';
 import { enVideo } from '../../src/video/en-video.js';
 import { ar } from '../../src/i18n/ar.js';
@@ -31,6 +32,7 @@ describe('i18n', () => {
     ...enCallback,
     ...enCall,
     ...enChat,
+    ...enFloating,
     ...enTransfer,
     ...enVideo,
   };
