@@ -3,7 +3,8 @@
  * to the button and presses Enter, tabs into the panel to Mute (Space), types a digit (a tone at
  * 2000), tabs to the message box and sends a text with Enter, goes back to the call button with
  * Shift+Tab and hangs up with Enter. Each step is checked at the far end (baresip) as well as in
- * the page, and the focus stays on the call button once the call is over.
+ * the page, and the focus stays on the call button once the call is over. The floating variant's
+ * card, folded with Escape mid-call, leaves the call going at both ends.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -109,6 +110,81 @@ describe('keyboard only', () => {
       await assertCalleeGotBye(fixture.baresip, mark, String(established['id']));
       await waitForState(page, 'idle');
       assert.ok(onPart('button')(await focused(page)), 'the focus stays on the call button');
+      await assertReleased(page);
+    },
+  );
+
+  it(
+    'the floating variant: open the card, call, fold it mid-call with Escape (2000 stays in the call), open it again, hang up',
+    TIMEOUT,
+    async () => {
+      const { page } = await fixture.freshPage();
+      await addButton(page, { attributes: { variant: 'floating' } });
+      await page.waitForFunction(
+        () =>
+          !!document.querySelector('#under-test')?.shadowRoot?.querySelector('[part="launcher"]'),
+      );
+      const launcher = page.locator('#under-test [part="launcher"]');
+      assert.equal((await launcher.textContent())?.trim(), 'Call the test line');
+      const mark = fixture.baresip.mark();
+
+      // Tab to the round button, Enter opens the card with the focus on its call button.
+      await moveFocus(page, 'Tab', onPart('launcher'));
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => {
+        const root = document.querySelector('#under-test')!.shadowRoot!;
+        return root.activeElement?.getAttribute('part') === 'button';
+      });
+      await page.keyboard.press('Enter');
+      await waitForEvent(page, 'voip-connected');
+      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+
+      // Escape folds the card; the call goes on at both ends, its audio too.
+      const inbound = () =>
+        page.evaluate(async () => {
+          const pc = (window as unknown as { vcbPeers: () => RTCPeerConnection[] })
+            .vcbPeers()
+            .at(-1)!;
+          let packets = 0;
+          (await pc.getStats()).forEach(
+            (s: { type: string; kind?: string; packetsReceived?: number }) => {
+              if (s.type === 'inbound-rtp' && s.kind === 'audio') packets = s.packetsReceived ?? 0;
+            },
+          );
+          return packets;
+        });
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => {
+        const root = document.querySelector('#under-test')!.shadowRoot!;
+        return (
+          root.activeElement?.getAttribute('part') === 'launcher' &&
+          root.querySelector('[part="card"]')!.getClientRects().length === 0
+        );
+      });
+      assert.equal((await launcher.textContent())?.trim(), 'Back to the call');
+      assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+      const before = await inbound();
+      await sleep(1500);
+      assert.ok((await inbound()) > before + 50, 'the far end is still heard while folded');
+      assert.deepEqual(
+        fixture.baresip.events(mark).filter((e) => e.type === 'CALL_CLOSED'),
+        [],
+        '2000 is still in the call',
+      );
+      assert.equal(await page.evaluate(() => window.vcbEl.state), 'in-call');
+
+      // Enter on the round button opens the card again; Enter on its call button hangs up.
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => {
+        const root = document.querySelector('#under-test')!.shadowRoot!;
+        return root.activeElement?.getAttribute('part') === 'button';
+      });
+      await page.keyboard.press('Enter');
+      const ended = await waitForEvent(page, 'voip-ended');
+      assert.equal(ended.detail['reason'], 'local-hangup');
+      await assertCalleeGotBye(fixture.baresip, mark, String(established['id']));
+      await waitForState(page, 'idle');
+      assert.equal((await launcher.textContent())?.trim(), 'Call the test line');
       await assertReleased(page);
     },
   );
