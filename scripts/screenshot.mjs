@@ -1,6 +1,7 @@
 // npm run screenshot: docs/demo.png, the demo page with one call connected to the agent (its
 // in-call panel with a text exchange) and one busy line; docs/video-call.png, the demo's video
-// line in a video call on a phone-sized screen (390 px wide).
+// line in a video call on a phone-sized screen (390 px wide); docs/look-*.png, the element in a
+// call with its keypad open in the light and the dark theme, right to left, and floating.
 // Builds when dist/ is missing, then runs itself (--inside) in the local stack
 // (stack/with-stack.sh), where headless Chromium places a real call to the agent extension 2009
 // and one to the busy extension 2001 before taking the picture.
@@ -10,6 +11,13 @@ import { run } from './lib/run.mjs';
 
 const OUTPUT = 'docs/demo.png';
 const VIDEO_OUTPUT = 'docs/video-call.png';
+/** The element in a call with its keypad open: light, dark, right to left, floating. */
+const LOOKS = [
+  { file: 'docs/look-light.png', theme: 'light' },
+  { file: 'docs/look-dark.png', theme: 'dark' },
+  { file: 'docs/look-rtl.png', theme: 'light', lang: 'ar', dir: 'rtl' },
+  { file: 'docs/look-floating.png', theme: 'light', variant: 'floating' },
+];
 
 if (!process.argv.includes('--inside')) {
   if (!existsSync('dist/voip-call-button.js')) await run('node', ['scripts/build.mjs']);
@@ -20,7 +28,9 @@ if (!process.argv.includes('--inside')) {
     'scripts/screenshot.mjs',
     '--inside',
   ]);
-  console.log(`[screenshot] wrote ${OUTPUT} and ${VIDEO_OUTPUT}`);
+  console.log(
+    `[screenshot] wrote ${[OUTPUT, VIDEO_OUTPUT, ...LOOKS.map((l) => l.file)].join(', ')}`,
+  );
 } else {
   const { chromium } = await import('playwright-core');
   const { startDemoServer } = await import('../demo/server.mjs');
@@ -89,6 +99,56 @@ if (!process.argv.includes('--inside')) {
     await phone.locator('section:has(#video)').screenshot({ path: VIDEO_OUTPUT });
     await phone.locator('#video').getByRole('button', { name: 'Hang up' }).click();
     await phone.waitForSelector('#video[state="idle"]', { state: 'attached', timeout: 15_000 });
+
+    // The looks: on a page of its own theme, the element calls the answering extension (2000)
+    // and opens its keypad; inline on a 420 px wide stage, floating in a phone-sized page.
+    for (const look of LOOKS) {
+      const floating = look.variant === 'floating';
+      const view = await browser.newPage({
+        viewport: floating ? { width: 390, height: 700 } : { width: 420, height: 440 },
+        colorScheme: look.theme,
+      });
+      await view.goto(demo.url);
+      await view.evaluate(
+        ({ look, number }) => {
+          const { document } = globalThis;
+          const template = document.querySelector('#agent');
+          const stage = document.createElement('main');
+          Object.assign(stage.style, {
+            colorScheme: look.theme,
+            background: 'Canvas',
+            color: 'CanvasText',
+            minHeight: '100vh',
+            padding: '24px',
+            boxSizing: 'border-box',
+            fontFamily: 'system-ui, sans-serif',
+          });
+          if (look.dir) stage.dir = look.dir;
+          if (look.lang) stage.lang = look.lang;
+          const el = document.createElement('voip-call-button');
+          for (const name of ['server', 'sip-domain', 'token-url']) {
+            el.setAttribute(name, template.getAttribute(name));
+          }
+          el.setAttribute('number', number);
+          el.setAttribute('theme', look.theme);
+          if (look.variant) el.setAttribute('variant', look.variant);
+          el.id = 'look';
+          stage.append(el);
+          document.body.replaceChildren(stage);
+        },
+        { look, number: process.env.VCB_EXT_ANSWER ?? '2000' },
+      );
+      const element = view.locator('#look');
+      if (floating) await element.locator('[part="launcher"]').click();
+      await element.locator('[part="button"]').click();
+      await view.waitForSelector('#look[state="in-call"]', { state: 'attached', timeout: 15_000 });
+      await element.locator('[part~="keypad-toggle"]').click();
+      await view.waitForTimeout(2000); // the call timer running
+      await view.screenshot({ path: look.file });
+      await element.locator('[part="button"]').click();
+      await view.waitForSelector('#look[state="idle"]', { state: 'attached', timeout: 15_000 });
+      await view.close();
+    }
   } finally {
     await browser.close();
     await demo.close();

@@ -62,6 +62,8 @@ export const styles = css`
     direction: ltr;
     grid-template-columns: repeat(3, 3em);
     gap: 0.3em;
+    /* As wide as its keys, at the start of the line: on the right in a right-to-left page. */
+    width: max-content;
     margin-top: 0.4em;
   }
   [part='key'] {

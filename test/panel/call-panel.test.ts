@@ -163,6 +163,11 @@ describe('in-call controls', () => {
     expect(left('1')).to.be.below(left('2'));
     expect(left('2')).to.be.below(left('3'));
     expect(left('*')).to.be.below(left('#'));
+    // ... and sits at the start of the line, on the right, like the rest of the panel.
+    const keypad = panel().shadowRoot!.querySelector('[part="keypad"]')!.getBoundingClientRect();
+    const row = panel().getBoundingClientRect();
+    expect(row.right - keypad.right).to.be.below(1);
+    expect(keypad.left - row.left).to.be.above(0);
     await done(el);
   });
 
