@@ -157,7 +157,7 @@ describe('<voip-call-button>', () => {
       expect(statusText(el)).to.equal('Connected');
       const panel = el.shadowRoot!.querySelector('voip-call-panel')!;
       await until(() => panel.shadowRoot?.querySelector('[part="timer"]') != null);
-      expect(panel.shadowRoot!.querySelector('[part="timer"]')!.textContent).to.match(/^0:0\d$/);
+      expect(panel.shadowRoot!.querySelector('[part="timer"]')!.textContent).to.match(/^00:0\d$/);
       expect(el.getAttribute('state')).to.equal('in-call');
       await expect(el).to.be.accessible();
       el.hangup();

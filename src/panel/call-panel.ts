@@ -351,7 +351,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
         ${
           answered
             ? html`<span part="timer" role="timer"
-                >${formatDuration(performance.now() - call.answeredAt)}</span
+                >${formatDuration(performance.now() - call.answeredAt, this.language)}</span
               >`
             : nothing
         }
@@ -408,11 +408,31 @@ function typing(event: KeyboardEvent): boolean {
   );
 }
 
-/** Formats a call duration as `m:ss`, or `h:mm:ss` from one hour on. */
-export function formatDuration(ms: number): string {
+/**
+ * Formats a call duration as a clock in the visitor's language (`Intl.DurationFormat`, digital:
+ * `mm:ss`, `h:mm:ss` from one hour on, in the language's digits); the same shape in ASCII digits
+ * where the browser has no `Intl.DurationFormat` or does not know the language.
+ */
+export function formatDuration(ms: number, language = 'en'): string {
   const total = Math.max(0, Math.floor(ms / 1000));
-  const s = String(total % 60).padStart(2, '0');
-  const m = Math.floor(total / 60) % 60;
-  const h = Math.floor(total / 3600);
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  const [hours, minutes, seconds] = [
+    Math.floor(total / 3600),
+    Math.floor(total / 60) % 60,
+    total % 60,
+  ];
+  try {
+    // (Not in TypeScript's library yet.) Without it, `new` throws: the plain clock below.
+    const { DurationFormat } = Intl as unknown as Record<
+      string,
+      new (...args: unknown[]) => Intl.NumberFormat
+    >;
+    return new DurationFormat(language, { style: 'digital', hoursDisplay: 'auto' }).format({
+      hours,
+      minutes,
+      seconds,
+    } as unknown as number);
+  } catch {
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${hours > 0 ? `${hours}:` : ''}${two(minutes)}:${two(seconds)}`;
+  }
 }

@@ -99,10 +99,22 @@ describe('i18n', () => {
   });
 
   it('formats call time', () => {
-    expect(formatDuration(0)).to.equal('0:00');
-    expect(formatDuration(9_999)).to.equal('0:09');
-    expect(formatDuration(61_000)).to.equal('1:01');
+    expect(formatDuration(0)).to.equal('00:00');
+    expect(formatDuration(9_999)).to.equal('00:09');
+    expect(formatDuration(61_000)).to.equal('01:01');
     expect(formatDuration(3_600_000 + 62_000)).to.equal('1:01:02');
-    expect(formatDuration(-5)).to.equal('0:00');
+    expect(formatDuration(-5)).to.equal('00:00');
+    // In the visitor's language, with its digits (Intl); the same shape without Intl's help.
+    expect(formatDuration(61_000, 'ar-EG')).to.equal('٠١:٠١');
+    expect(formatDuration(3_662_000, 'hi-IN-u-nu-deva')).to.equal('१:०१:०२');
+    expect(formatDuration(61_000, 'not a tag!')).to.equal('01:01');
+    const { DurationFormat } = Intl as unknown as { DurationFormat: unknown };
+    delete (Intl as unknown as { DurationFormat?: unknown }).DurationFormat;
+    try {
+      expect(formatDuration(3_662_000, 'fr-x-old-browser')).to.equal('1:01:02');
+      expect(formatDuration(9_000, 'fr-x-old-browser')).to.equal('00:09');
+    } finally {
+      (Intl as unknown as { DurationFormat: unknown }).DurationFormat = DurationFormat;
+    }
   });
 });
