@@ -11,6 +11,10 @@ export const styles = css`
     gap: 0.4em;
   }
   button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.35em;
     min-height: 36px;
     min-width: 44px;
     padding: 0.3em 0.8em;
@@ -26,6 +30,12 @@ export const styles = css`
   button[aria-expanded='true'] {
     background: var(--voip-panel-active-background, light-dark(#1f1f1f, #e3e3e3));
     color: var(--voip-panel-active-color, light-dark(#fff, #1f1f1f));
+  }
+  [part='panel-icon'] {
+    width: 1.15em;
+    height: 1.15em;
+    flex: none;
+    fill: currentColor;
   }
   button:focus-visible {
     outline: var(--voip-focus-ring, 3px solid light-dark(#1a73e8, #8ab4f8));

@@ -17,7 +17,7 @@ export const PANEL_CONTROLS = [
 ] as const;
 /** The panel's parts, re-exported by `<voip-call-button>` (see its `@csspart` list). */
 const EXPORTED_PARTS =
-  'panel,timer,panel-button,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send,camera,share-screen,video,remote-video,local-video,fullscreen,video-offer,action-error';
+  'panel,timer,panel-button,panel-icon,play,mute,hold,keypad-toggle,keypad,key,quality-warning,transfer-failed,settings-toggle,settings,level,text-toggle,unread,text,messages,message,message-in,message-out,message-meta,message-text,message-status,retry,message-error,message-input,send,camera,share-screen,video,remote-video,local-video,fullscreen,video-offer,action-error';
 
 /** One control of the panel. */
 export type PanelControl = (typeof PANEL_CONTROLS)[number];
@@ -289,6 +289,14 @@ export class VoipCallPanel extends LitElement implements PanelContext {
   /** @internal */
   toggle(part: string, label: MessageKey, on: boolean, onClick: () => void, controls?: string) {
     const state = on ? 'true' : 'false';
+    const icon = ICONS[part];
+    const content = html`${
+      icon
+        ? html`<svg part="panel-icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path fill-rule="evenodd" d=${icon} />
+          </svg>`
+        : nothing
+    }${this.t(label)}`;
     return controls
       ? html`<button
           part="panel-button ${part}"
@@ -297,7 +305,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
           aria-controls=${controls}
           @click=${onClick}
         >
-          ${this.t(label)}
+          ${content}
         </button>`
       : html`<button
           part="panel-button ${part}"
@@ -305,7 +313,7 @@ export class VoipCallPanel extends LitElement implements PanelContext {
           aria-pressed=${state}
           @click=${onClick}
         >
-          ${this.t(label)}
+          ${content}
         </button>`;
   }
 
@@ -407,6 +415,23 @@ function typing(event: KeyboardEvent): boolean {
     (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
   );
 }
+
+/**
+ * The toggles' icons (paths in a 24-unit box, drawn for this project; inline, no icon font), by
+ * part: the capabilities' toggles (keypad, text, camera, screen) are drawn here too, so that the
+ * panel has one look.
+ */
+const ICONS: Readonly<Record<string, string>> = {
+  mute: 'M12 2a3 3 0 0 1 3 3v6a3 3 0 0 1-6 0V5a3 3 0 0 1 3-3zM5 11h2a5 5 0 0 0 10 0h2a7 7 0 0 1-6 6.9V21h-2v-3.1A7 7 0 0 1 5 11z',
+  hold: 'M7 5h3v14H7zm7 0h3v14h-3z',
+  'keypad-toggle':
+    'M6 3h3v3H6zm5 0h3v3h-3zm5 0h3v3h-3zM6 8h3v3H6zm5 0h3v3h-3zm5 0h3v3h-3zM6 13h3v3H6zm5 0h3v3h-3zm5 0h3v3h-3zm-5 5h3v3h-3z',
+  'text-toggle': 'M3 4h18v12H9l-5 4v-4H3zm2 2v8h2v2l2.5-2H19V6z',
+  'settings-toggle':
+    'M3 5h9v2H3zm13-1h2v4h-2zm2 1h3v2h-3zM3 11h3v2H3zm5-1h2v4H8zm4 1h9v2h-9zM3 17h11v2H3zm15-1h2v4h-2z',
+  camera: 'M2 6h13v12H2zm14 4 6-4v12l-6-4z',
+  'share-screen': 'M2 3h20v14H2zm2 2v10h16V5zm3 14h10v2H7zm5-12 4 4h-3v3h-2v-3H8z',
+};
 
 /**
  * Formats a call duration as a clock in the visitor's language (`Intl.DurationFormat`, digital:

@@ -171,6 +171,32 @@ describe('in-call controls', () => {
     await done(el);
   });
 
+  it('every toggle shows an icon beside its text; the icon is hidden from assistive technology', async () => {
+    const { el, answer, panel } = await inCall();
+    await answer();
+    await until(() => panel().shadowRoot!.querySelectorAll('[part~="panel-button"]').length >= 5);
+    const toggles = [...panel().shadowRoot!.querySelectorAll('[part~="panel-button"]')].map(
+      (b) => ({
+        part: b.getAttribute('part'),
+        icon: b.querySelector('svg[part="panel-icon"]')?.getAttribute('aria-hidden') ?? 'none',
+        drawn: (b.querySelector('svg path')?.getAttribute('d') ?? '').length > 10,
+        name: b.textContent!.trim(),
+      }),
+    );
+    expect(toggles.map((t) => t.part)).to.include.members([
+      'panel-button mute',
+      'panel-button hold',
+      'panel-button keypad-toggle',
+      'panel-button text-toggle',
+      'panel-button settings-toggle',
+    ]);
+    for (const toggle of toggles) {
+      expect([toggle.part, toggle.icon, toggle.drawn]).to.deep.equal([toggle.part, 'true', true]);
+      expect(toggle.name, toggle.part!).to.match(/^\w/);
+    }
+    await done(el);
+  });
+
   it('controls="mute" shows only the mute toggle', async () => {
     const { el, answer, part } = await inCall({ controls: 'mute' });
     await answer();
