@@ -43,6 +43,7 @@ import { styles } from './voip-call-button.styles.js';
  * @attr {string} time-zone - The business's IANA time zone (e.g. `Asia/Jakarta`): the hours are evaluated there.
  * @attr {string} closed-dates - Whole days closed (holidays), `YYYY-MM-DD` separated by spaces.
  * @attr {string} after-hours - What is offered when closed: `message`, `callback`, both (separated by spaces), or `none`. Default: what is set up (`voicemail`, `callback-url`).
+ * @attr {string} position - With `variant="floating"`: `bottom-right` (default) or `bottom-left`.
  * @attr {string} voicemail - The voicemail box at `sip-domain` (a number or extension): "Leave a message" calls it, when closed and after a busy or unanswered call.
  * @attr {string} callback-url - Where the "Request a callback" form POSTs its JSON (see `voip-call-button/server`'s `callbackHandler`); also offered after a busy or unanswered call.
  *
@@ -56,6 +57,7 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart timer - The call time, shown in the panel while connected.
  * @csspart panel - The in-call controls (shown during a call).
  * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`, `text-toggle`, `camera`, `share-screen`, `settings-toggle`.
+ * @csspart panel-icon - The icon (inline SVG, hidden from assistive technology) before each toggle's text.
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
  * @csspart play - The "tap to hear" button, shown when the browser blocks the call audio.
@@ -112,6 +114,15 @@ import { styles } from './voip-call-button.styles.js';
  * @cssproperty --voip-video-max-width - The video view's widest. Default `640px`.
  * @cssproperty --voip-video-self-width - Width of the visitor's own video over the far end's. Default `28%`.
  * @cssproperty --voip-callback-max-width - The callback form's widest. Default `24em`.
+ * @cssproperty --voip-floating-right - Floating: distance from the right edge (bottom-right). Default `20px`.
+ * @cssproperty --voip-floating-left - Floating: distance from the left edge (bottom-left). Default `20px`.
+ * @cssproperty --voip-floating-bottom - Floating: distance from the bottom edge. Default `20px`.
+ * @cssproperty --voip-floating-z-index - Floating: stacking order. Default `2147483000`.
+ * @cssproperty --voip-floating-shadow - Floating: the round button's and the card's shadow. Default `0 2px 10px #0005`.
+ * @cssproperty --voip-card-width - Floating: the card's width (never wider than the screen less 24px). Default `22em`.
+ * @cssproperty --voip-card-radius - Floating: the card's corner radius. Default `12px`.
+ * @cssproperty --voip-card-background - Floating: the card's background. Default `#fff` (dark theme `#1f1f1f`).
+ * @cssproperty --voip-card-color - Floating: the card's text color. Default `#1f1f1f` (dark theme `#e3e3e3`).
  */
 export class VoipCallButton extends LitElement {
   static override styles = styles;
