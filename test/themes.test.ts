@@ -188,6 +188,34 @@ describe('forced colors (Windows high contrast)', () => {
 });
 
 describe('sizes', () => {
+  for (const size of ['small', 'medium', 'large']) {
+    it(`size="${size}" holds 280 px wide: in a call with every view open, nothing sticks out`, async () => {
+      const { el, connector } = await mount('light', { size, controls: '' });
+      const area = el.parentElement!;
+      area.style.width = '280px';
+      area.style.boxSizing = 'border-box';
+      await answeredCall(el, connector);
+      const panel = el.shadowRoot!.querySelector('voip-call-panel')!;
+      await until(() => !!part(panel.shadowRoot, 'settings-toggle'));
+      for (const toggle of ['keypad-toggle', 'settings-toggle']) {
+        (part(panel.shadowRoot, toggle) as HTMLButtonElement).click();
+        await panel.updateComplete;
+      }
+      await until(
+        () => !!part(panel.shadowRoot, 'key') && !!part(panel.shadowRoot, 'message-input'),
+      );
+      const right = area.getBoundingClientRect().right;
+      const outside = [
+        ...panel.shadowRoot!.querySelectorAll('[part]'),
+        ...el.shadowRoot!.querySelectorAll('[part]'),
+      ]
+        .filter((node) => node.getBoundingClientRect().right > right + 0.5)
+        .map((node) => node.getAttribute('part'));
+      expect(outside, JSON.stringify(outside)).to.deep.equal([]);
+      await hangUp(el);
+    });
+  }
+
   const heightOf = async (size: string) => {
     const { el } = await mount('light', size ? { size } : {});
     const button = part(el.shadowRoot, 'button')!;

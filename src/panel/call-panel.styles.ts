@@ -59,7 +59,8 @@ export const styles = css`
   }
   [part='settings'] select {
     display: block;
-    max-width: 16em;
+    /* A percentage lets a long device name shrink to a narrow screen. */
+    max-width: min(16em, 100%);
     font: inherit;
   }
   [part='level'] {
@@ -145,6 +146,9 @@ export const styles = css`
   }
   [part='message-input'] {
     flex: 1;
+    /* Its width from the form, not from its columns: it fits a 280 px wide screen. */
+    width: 100%;
+    min-width: 0;
     font: inherit;
     resize: vertical;
   }
