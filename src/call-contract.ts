@@ -23,6 +23,10 @@ export interface CallSettings {
   readonly disabled: boolean;
   /** Opening hours (`hours`; with the `time-zone` and `closed-dates` attributes). */
   readonly hours: string | undefined;
+  /** Read by the call as the attributes they reflect to (`max-duration` …). */
+  readonly maxDuration: number | undefined;
+  readonly ringTimeout: number | undefined;
+  readonly permissionTimeout: number | undefined;
   /** `floating`: a round button in a corner that opens a card (floating/). */
   readonly variant: string | undefined;
   /** The voicemail box "Leave a message" calls (`voicemail`). */

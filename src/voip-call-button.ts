@@ -33,9 +33,6 @@ import { styles } from './voip-call-button.styles.js';
  * @fires voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
  * @fires voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
- * @attr {number} max-duration - The longest a call may last, in seconds (read by the call chunk when a call starts).
- * @attr {number} ring-timeout - How long an unanswered call may ring, in seconds. Default 60.
- * @attr {number} permission-timeout - How long the microphone prompt may stay unanswered, in seconds. Default 30.
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
  * @attr {string} video - `off` (default: a voice call), `optional` (a voice call; the visitor may turn the camera on), or `on` (the call starts with the camera).
  * @attr {string} video-quality - The most video sent: `low` (320x240, 15 fps), `standard` (default: 640x480, 24 fps) or `high` (1280x720, 30 fps).
@@ -142,6 +139,10 @@ export class VoipCallButton extends LitElement {
     hours: {},
     voicemail: {},
     callbackUrl: { attribute: 'callback-url' },
+    // Reflected: the call reads them as attributes when it starts.
+    maxDuration: { attribute: 'max-duration', type: Number, reflect: true },
+    ringTimeout: { attribute: 'ring-timeout', type: Number, reflect: true },
+    permissionTimeout: { attribute: 'permission-timeout', type: Number, reflect: true },
     variant: { reflect: true },
     theme: { reflect: true },
     size: { reflect: true },
@@ -211,6 +212,15 @@ export class VoipCallButton extends LitElement {
 
   /** Where the "Request a callback" form POSTs its JSON. */
   declare callbackUrl: string | undefined;
+
+  /** The longest a call may last, in seconds (read when a call starts). Default: no limit. */
+  declare maxDuration: number | undefined;
+
+  /** How long an unanswered call may ring, in seconds, before it is cancelled. Default 60. */
+  declare ringTimeout: number | undefined;
+
+  /** How long the microphone (and with `video="on"` the camera) prompt may stay unanswered, in seconds. Default 30. */
+  declare permissionTimeout: number | undefined;
 
   /**
    * `floating`: a round call button in a corner of the page (attribute `position`:

@@ -4,10 +4,10 @@
  * the keypad, the Text view and the settings open and a toggle pressed; after a failure; closed
  * with the after-hours offers and the callback form open.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../src/voip-call-button.js';
 import { loadTranslation } from '../src/i18n/index.js';
-import { answeredCall, FakeConnector, hangUp, until } from './support/fake-connector.js';
+import { answeredCall, hangUp, mountWithFake, until } from './support/fake-connector.js';
 
 interface Look {
   readonly name: string;
@@ -32,26 +32,10 @@ const closedNow = () => `Mo-Su ${hh(Date.now() + 2 * HOUR)}:00-${hh(Date.now() +
 /** The element on a page area of the look's theme, with a fake gateway. */
 async function mount(look: Look, attributes: Record<string, string> = {}) {
   if (look.lang) await loadTranslation(look.lang);
-  const connector = new FakeConnector();
-  const page = await fixture<HTMLElement>(html`
-    <main
-      lang=${look.lang ?? 'en'}
-      dir=${look.dir ?? 'ltr'}
-      style="color-scheme: ${look.theme}; background: Canvas; color: CanvasText; padding: 8px"
-    >
-      <voip-call-button
-        theme=${look.theme}
-        server="ws://127.0.0.1:8188"
-        sip-domain="127.0.0.1:5060"
-        number="2000"
-        .connector=${connector}
-      ></voip-call-button>
-    </main>
-  `);
-  const el = page.querySelector('voip-call-button')!;
-  if (look.variant) el.setAttribute('variant', look.variant);
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-  await el.updateComplete;
+  const { el, connector } = await mountWithFake(
+    { theme: look.theme, ...(look.variant && { variant: look.variant }), ...attributes },
+    { lang: look.lang ?? 'en', dir: look.dir ?? 'ltr', scheme: look.theme },
+  );
   if (look.variant) {
     await until(() => !!part(el.shadowRoot, 'launcher'));
     await expect(el, 'folded').to.be.accessible();

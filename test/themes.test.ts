@@ -3,11 +3,17 @@
  * 4.5:1 contrast (WCAG 2.2 AA) against what is behind it, in the light and the dark theme, forced
  * with `theme` or followed from the visitor's preference (`auto`); `size` scales the targets.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import '../src/voip-call-button.js';
 import type { VoipCallButton } from '../src/voip-call-button.js';
-import { answeredCall, FakeConnector, hangUp, until } from './support/fake-connector.js';
+import {
+  answeredCall,
+  hangUp,
+  mountWithFake,
+  until,
+  type FakeConnector,
+} from './support/fake-connector.js';
 
 afterEach(() => emulateMedia({ colorScheme: 'light' }));
 
@@ -58,24 +64,8 @@ function ratios(parts: Record<string, Element | null | undefined>): Record<strin
 }
 
 /** The element on a page area of the given scheme (its Canvas background), with a fake gateway. */
-async function mount(scheme: 'light' | 'dark' | 'light dark', attributes: Record<string, string>) {
-  const connector = new FakeConnector();
-  const page = await fixture<HTMLDivElement>(html`
-    <div style="color-scheme: ${scheme}; background: Canvas; color: CanvasText; padding: 8px">
-      <voip-call-button
-        server="ws://127.0.0.1:8188"
-        sip-domain="127.0.0.1:5060"
-        number="2000"
-        controls="mute keypad"
-        .connector=${connector}
-      ></voip-call-button>
-    </div>
-  `);
-  const el = page.querySelector('voip-call-button')!;
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-  await el.updateComplete;
-  return { el, connector };
-}
+const mount = (scheme: 'light' | 'dark' | 'light dark', attributes: Record<string, string>) =>
+  mountWithFake({ controls: 'mute keypad', ...attributes }, { scheme });
 
 const part = (root: ParentNode | null | undefined, name: string) =>
   root?.querySelector(`[part~="${name}"]`);

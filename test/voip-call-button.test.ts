@@ -7,7 +7,6 @@ import { loadTranslation, registerTranslation } from '../src/i18n/index.js';
 import type { VoipEndedDetail, VoipErrorDetail, VoipStateChangeDetail } from '../src/events.js';
 import {
   answeredCall,
-  FakeConnector,
   hangUp,
   mountWithFake,
   record,
@@ -90,18 +89,8 @@ describe('<voip-call-button>', () => {
     });
 
     it("follows a change of an ancestor's lang and dir after the first render, in a call too", async () => {
-      const connector = new FakeConnector();
-      const section = await fixture<HTMLElement>(html`
-        <section lang="en">
-          <voip-call-button
-            server="ws://127.0.0.1:8188"
-            sip-domain="127.0.0.1:5060"
-            number="2000"
-            .connector=${connector}
-          ></voip-call-button>
-        </section>
-      `);
-      const el = section.querySelector('voip-call-button')!;
+      const { el, connector } = await mountWithFake({}, { lang: 'en' });
+      const section = el.parentElement!;
       expect(button(el).textContent!.trim()).to.equal('Call us');
       section.lang = 'id';
       await until(() => button(el).textContent!.trim() === 'Hubungi kami');
@@ -166,6 +155,28 @@ describe('<voip-call-button>', () => {
   });
 
   describe('a call', () => {
+    it('ringTimeout and maxDuration as properties, set right before call(), apply to that call', async () => {
+      const { el, connector, log } = await mount();
+      el.ringTimeout = 0.3;
+      el.call();
+      await until(() => el.state === 'calling');
+      expect(el.getAttribute('ring-timeout'), 'reflected').to.equal('0.3');
+      connector.last.emit({ type: 'ringing', sipCode: 180 });
+      await until(() => log.count('voip-ended') === 1);
+      expect(log.detail<VoipEndedDetail>('voip-ended').reason).to.equal('no-answer');
+      await until(() => el.state === 'idle');
+      el.ringTimeout = undefined;
+      el.maxDuration = 0.3;
+      el.permissionTimeout = 5;
+      await answeredCall(el, connector);
+      await until(() => log.count('voip-ended') === 2);
+      const ended = log.events.filter((e) => e.type === 'voip-ended').at(-1)!
+        .detail as VoipEndedDetail;
+      expect(ended.reason).to.equal('max-duration');
+      expect(el.hasAttribute('ring-timeout')).to.equal(false);
+      expect(el.getAttribute('permission-timeout')).to.equal('5');
+    });
+
     it('goes idle → connecting → calling → ringing → in-call → ending → idle with the right events once', async () => {
       const { el, connector, log } = await mount();
       await answeredCall(el, connector);

@@ -12,6 +12,7 @@ import type {
 } from '../../src/sip/session.js';
 import { VoipError } from '../../src/errors.js';
 import { fixture, html } from '@open-wc/testing';
+import { nothing } from 'lit';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipStateChangeDetail } from '../../src/events.js';
@@ -155,22 +156,48 @@ export async function until(predicate: () => boolean, ms = 3000): Promise<void> 
   }
 }
 
+/** A page area around the element: its language, direction, and colour scheme (on Canvas). */
+export interface PageArea {
+  readonly lang?: string;
+  readonly dir?: 'ltr' | 'rtl';
+  readonly scheme?: 'light' | 'dark' | 'light dark';
+}
+
 /**
  * A `<voip-call-button>` set up to call 2000 at the local stack's addresses through a new
- * FakeConnector, with `attributes` added.
+ * FakeConnector, with `attributes` added; inside a `<main>` with the given `area` when asked.
  */
 export async function mountWithFake(
   attributes: Record<string, string> = {},
+  area?: PageArea,
 ): Promise<{ el: VoipCallButton; connector: FakeConnector }> {
   const connector = new FakeConnector();
-  const el = await fixture<VoipCallButton>(html`
+  const button = html`
     <voip-call-button
       server="ws://127.0.0.1:8188"
       sip-domain="127.0.0.1:5060"
       number="2000"
       .connector=${connector}
     ></voip-call-button>
-  `);
+  `;
+  const scheme = area?.scheme;
+  const el = area
+    ? (
+        await fixture<HTMLElement>(
+          html`<main
+            lang=${area.lang ?? nothing}
+            dir=${area.dir ?? nothing}
+            style=${
+              scheme
+                ? `color-scheme: ${scheme}; background: Canvas; color: CanvasText; padding: 8px`
+                : nothing
+            }
+          >
+            ${button}
+          </main>`,
+        )
+      ).querySelector('voip-call-button')!
+    : await fixture<VoipCallButton>(button);
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
   await el.updateComplete;
   return { el, connector };
