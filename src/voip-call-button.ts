@@ -375,7 +375,8 @@ export class VoipCallButton extends LitElement {
 
   /** @internal The element's language: its own `lang`, else the nearest ancestor's, else English. */
   get language(): string {
-    return this.lang || this.closest('[lang]')?.getAttribute('lang') || 'en';
+    // Rendered on a server (@lit-labs/ssr) the element is in no document: its own `lang` only.
+    return this.lang || (this.isConnected && this.closest('[lang]')?.getAttribute('lang')) || 'en';
   }
 
   override connectedCallback(): void {
