@@ -7,13 +7,6 @@ rmSync('dist', { recursive: true, force: true });
 await run('tsc', ['-p', 'tsconfig.build.json']);
 await run('tsc', ['-p', 'tsconfig.server.json']);
 await run('rollup', ['-c', 'rollup.config.mjs', '--silent']);
-await run('cem', [
-  'analyze',
-  '--litelement',
-  '--globs',
-  'src/**/*.ts',
-  '--outdir',
-  'dist',
-  '--quiet',
-]);
+// Settings and the plugin that fits it to the published package: custom-elements-manifest.config.mjs.
+await run('cem', ['analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet']);
 console.log('[build] dist/lib (npm), dist/voip-call-button.js (CDN), dist/custom-elements.json');

@@ -15,23 +15,23 @@ import { styles } from './voip-call-button.styles.js';
  *
  * @slot - The button's label when idle. Default: "Call us", localized.
  *
- * @fires voip-state-change - On every state change. Detail: `{ state, previous, purpose }` (`purpose`: `call` or `voicemail`).
- * @fires voip-hours - Whether the business is open by its `hours`: once they are evaluated, then at each change. Detail: `{ open, nextChange }`.
- * @fires voip-callback-request - The visitor submitted the callback form (cancelable: `preventDefault()` and the page sends it itself). Detail: the request `{ id, phone, name?, preferredTime?, note?, language? }`.
- * @fires voip-callback-sent - The callback request was accepted (by the `callback-url` server, or the page). Detail: `{ id, handledBy }`.
- * @fires voip-connected - When the callee answers. Detail: `{}`.
- * @fires voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs, messages }`.
- * @fires voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
- * @fires voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
- * @fires voip-hold - The call was put on hold or resumed, by the visitor or the far end. Detail: `{ onHold, by }`.
- * @fires voip-message - A text message was sent or received. Detail: `{ id, direction, text, at }`.
- * @fires voip-message-status - An outgoing message was delivered or failed. Detail: `{ id, status, sipCode? }`.
- * @fires voip-transfer - The far end transferred the call. Detail: `{ target, outcome }`.
- * @fires voip-video - The call's video changed (camera, screen, the far end's video). Detail: `{ local, remote }`.
- * @fires voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
- * @fires voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor, video? }`.
- * @fires voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
- * @fires voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
+ * @fires {CustomEvent<VoipStateChangeDetail>} voip-state-change - On every state change. Detail: `{ state, previous, purpose }` (`purpose`: `call` or `voicemail`).
+ * @fires {CustomEvent<VoipHoursDetail>} voip-hours - Whether the business is open by its `hours`: once they are evaluated, then at each change. Detail: `{ open, nextChange }`.
+ * @fires {CustomEvent<VoipCallbackRequestDetail>} voip-callback-request - The visitor submitted the callback form (cancelable: `preventDefault()` and the page sends it itself). Detail: the request `{ id, phone, name?, preferredTime?, note?, language? }`.
+ * @fires {CustomEvent<VoipCallbackSentDetail>} voip-callback-sent - The callback request was accepted (by the `callback-url` server, or the page). Detail: `{ id, handledBy }`.
+ * @fires {CustomEvent<VoipConnectedDetail>} voip-connected - When the callee answers. Detail: `{}`.
+ * @fires {CustomEvent<VoipEndedDetail>} voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs, messages }`.
+ * @fires {CustomEvent<VoipErrorDetail>} voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
+ * @fires {CustomEvent<VoipMuteDetail>} voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
+ * @fires {CustomEvent<VoipHoldDetail>} voip-hold - The call was put on hold or resumed, by the visitor or the far end. Detail: `{ onHold, by }`.
+ * @fires {CustomEvent<VoipMessageDetail>} voip-message - A text message was sent or received. Detail: `{ id, direction, text, at }`.
+ * @fires {CustomEvent<VoipMessageStatusDetail>} voip-message-status - An outgoing message was delivered or failed. Detail: `{ id, status, sipCode? }`.
+ * @fires {CustomEvent<VoipTransferDetail>} voip-transfer - The far end transferred the call. Detail: `{ target, outcome }`.
+ * @fires {CustomEvent<VoipVideoDetail>} voip-video - The call's video changed (camera, screen, the far end's video). Detail: `{ local, remote }`.
+ * @fires {CustomEvent<VoipDtmfDetail>} voip-dtmf - Keypad tones were sent. Detail: `{ digits }`.
+ * @fires {CustomEvent<VoipQualityDetail>} voip-quality - A call-quality sample every 3 s while connected. Detail: `{ mos, rttMs, jitterMs, lossPct, poor, video? }`.
+ * @fires {CustomEvent<VoipReconnectingDetail>} voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
+ * @fires {CustomEvent<VoipReconnectedDetail>} voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
  * @attr {string} video - `off` (default: a voice call), `optional` (a voice call; the visitor may turn the camera on), or `on` (the call starts with the camera).
@@ -40,6 +40,7 @@ import { styles } from './voip-call-button.styles.js';
  * @attr {string} time-zone - The business's IANA time zone (e.g. `Asia/Jakarta`): the hours are evaluated there.
  * @attr {string} closed-dates - Whole days closed (holidays), `YYYY-MM-DD` separated by spaces.
  * @attr {string} after-hours - What is offered when closed: `message`, `callback`, both (separated by spaces), or `none`. Default: what is set up (`voicemail`, `callback-url`).
+ * @attr {CallState} state - The call state, written by the element (setting it has no effect); CSS can select on it.
  * @attr {string} position - With `variant="floating"`: `bottom-right` (default) or `bottom-left`.
  * @attr {string} voicemail - The voicemail box at `sip-domain` (a number or extension): "Leave a message" calls it, when closed and after a busy or unanswered call.
  * @attr {string} callback-url - Where the "Request a callback" form POSTs its JSON (see `voip-call-button/server`'s `callbackHandler`); also offered after a busy or unanswered call.
@@ -54,6 +55,11 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart timer - The call time, shown in the panel while connected.
  * @csspart panel - The in-call controls (shown during a call).
  * @csspart panel-button - Each toggle of the panel; also `mute`, `hold`, `keypad-toggle`, `text-toggle`, `camera`, `share-screen`, `settings-toggle`.
+ * @csspart mute - The panel's Mute toggle (`aria-pressed`).
+ * @csspart hold - The panel's Hold toggle (`aria-pressed`).
+ * @csspart keypad-toggle - The panel's Keypad toggle, which opens the keypad (`aria-expanded`).
+ * @csspart message-in - A message from the agent (with `message`).
+ * @csspart message-out - A message from the visitor (with `message`).
  * @csspart panel-icon - The icon (inline SVG, hidden from assistive technology) before each toggle's text.
  * @csspart keypad - The keypad grid.
  * @csspart key - Each key of the keypad.
@@ -90,36 +96,36 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart launcher - With `variant="floating"`: the round call button in the corner.
  * @csspart card - With `variant="floating"`: the card it opens; also `card-header`, `card-title`, `close`.
  *
- * @cssproperty --voip-button-background - Button background when idle. Default `#0a7d3b`.
- * @cssproperty --voip-button-color - Button text color when idle. Default `#fff`.
- * @cssproperty --voip-hangup-background - Button background during a call. Default `#c5221f`.
- * @cssproperty --voip-hangup-color - Button text color during a call. Default `#fff`.
- * @cssproperty --voip-button-radius - Button corner radius. Default `999px`.
- * @cssproperty --voip-button-padding - Button padding. Default `0.7em 1.4em`.
- * @cssproperty --voip-focus-ring - Focus outline. Default `3px solid #1a73e8` (dark theme `#8ab4f8`).
+ * @cssproperty [--voip-button-background=#0a7d3b] - Button background when idle. Default `#0a7d3b`.
+ * @cssproperty [--voip-button-color=#fff] - Button text color when idle. Default `#fff`.
+ * @cssproperty [--voip-hangup-background=#c5221f] - Button background during a call. Default `#c5221f`.
+ * @cssproperty [--voip-hangup-color=#fff] - Button text color during a call. Default `#fff`.
+ * @cssproperty [--voip-button-radius=999px] - Button corner radius. Default `999px`.
+ * @cssproperty [--voip-button-padding=0.7em 1.4em] - Button padding. Default `0.7em 1.4em`.
+ * @cssproperty [--voip-focus-ring=3px solid #1a73e8] - Focus outline. Default `3px solid #1a73e8` (dark theme `#8ab4f8`).
  * @cssproperty --voip-font-family - Font family. Default: inherited.
- * @cssproperty --voip-font-size - Font size. Default `1rem`.
- * @cssproperty --voip-status-color - Status line color. Default `#444` (dark theme `#c4c7c5`).
- * @cssproperty --voip-error-color - Status line color after a failure. Default `#b3261e` (dark theme `#f2b8b5`).
- * @cssproperty --voip-panel-border - Border of the panel's buttons. Default `#c4c7c5` (dark theme `#747775`).
- * @cssproperty --voip-panel-background - Background of the panel's buttons. Default `#fff` (dark theme `#2d2f31`).
- * @cssproperty --voip-panel-color - Text color of the panel's buttons. Default `#1f1f1f` (dark theme `#e3e3e3`).
- * @cssproperty --voip-panel-active-background - A pressed toggle's background. Default `#1f1f1f` (dark theme `#e3e3e3`).
- * @cssproperty --voip-panel-active-color - A pressed toggle's text color. Default `#fff` (dark theme `#1f1f1f`).
- * @cssproperty --voip-video-background - Behind the videos (letterbox, no video yet). Default `#111`.
- * @cssproperty --voip-video-radius - Corner radius of the video view. Default `8px`.
- * @cssproperty --voip-video-max-width - The video view's widest. Default `640px`.
- * @cssproperty --voip-video-self-width - Width of the visitor's own video over the far end's. Default `28%`.
- * @cssproperty --voip-callback-max-width - The callback form's widest. Default `24em`.
- * @cssproperty --voip-floating-right - Floating: distance from the right edge (bottom-right). Default `20px`.
- * @cssproperty --voip-floating-left - Floating: distance from the left edge (bottom-left). Default `20px`.
- * @cssproperty --voip-floating-bottom - Floating: distance from the bottom edge. Default `20px`.
- * @cssproperty --voip-floating-z-index - Floating: stacking order. Default `2147483000`.
- * @cssproperty --voip-floating-shadow - Floating: the round button's and the card's shadow. Default `0 2px 10px #0005`.
- * @cssproperty --voip-card-width - Floating: the card's width (never wider than the screen less 24px). Default `22em`.
- * @cssproperty --voip-card-radius - Floating: the card's corner radius. Default `12px`.
- * @cssproperty --voip-card-background - Floating: the card's background. Default `#fff` (dark theme `#1f1f1f`).
- * @cssproperty --voip-card-color - Floating: the card's text color. Default `#1f1f1f` (dark theme `#e3e3e3`).
+ * @cssproperty [--voip-font-size=1rem] - Font size. Default `1rem`.
+ * @cssproperty [--voip-status-color=#444] - Status line color. Default `#444` (dark theme `#c4c7c5`).
+ * @cssproperty [--voip-error-color=#b3261e] - Status line color after a failure. Default `#b3261e` (dark theme `#f2b8b5`).
+ * @cssproperty [--voip-panel-border=#c4c7c5] - Border of the panel's buttons. Default `#c4c7c5` (dark theme `#747775`).
+ * @cssproperty [--voip-panel-background=#fff] - Background of the panel's buttons. Default `#fff` (dark theme `#2d2f31`).
+ * @cssproperty [--voip-panel-color=#1f1f1f] - Text color of the panel's buttons. Default `#1f1f1f` (dark theme `#e3e3e3`).
+ * @cssproperty [--voip-panel-active-background=#1f1f1f] - A pressed toggle's background. Default `#1f1f1f` (dark theme `#e3e3e3`).
+ * @cssproperty [--voip-panel-active-color=#fff] - A pressed toggle's text color. Default `#fff` (dark theme `#1f1f1f`).
+ * @cssproperty [--voip-video-background=#111] - Behind the videos (letterbox, no video yet). Default `#111`.
+ * @cssproperty [--voip-video-radius=8px] - Corner radius of the video view. Default `8px`.
+ * @cssproperty [--voip-video-max-width=640px] - The video view's widest. Default `640px`.
+ * @cssproperty [--voip-video-self-width=28%] - Width of the visitor's own video over the far end's. Default `28%`.
+ * @cssproperty [--voip-callback-max-width=24em] - The callback form's widest. Default `24em`.
+ * @cssproperty [--voip-floating-right=20px] - Floating: distance from the right edge (bottom-right). Default `20px`.
+ * @cssproperty [--voip-floating-left=20px] - Floating: distance from the left edge (bottom-left). Default `20px`.
+ * @cssproperty [--voip-floating-bottom=20px] - Floating: distance from the bottom edge. Default `20px`.
+ * @cssproperty [--voip-floating-z-index=2147483000] - Floating: stacking order. Default `2147483000`.
+ * @cssproperty [--voip-floating-shadow=0 2px 10px #0005] - Floating: the round button's and the card's shadow. Default `0 2px 10px #0005`.
+ * @cssproperty [--voip-card-width=22em] - Floating: the card's width (never wider than the screen less 24px). Default `22em`.
+ * @cssproperty [--voip-card-radius=12px] - Floating: the card's corner radius. Default `12px`.
+ * @cssproperty [--voip-card-background=#fff] - Floating: the card's background. Default `#fff` (dark theme `#1f1f1f`).
+ * @cssproperty [--voip-card-color=#1f1f1f] - Floating: the card's text color. Default `#1f1f1f` (dark theme `#e3e3e3`).
  */
 export class VoipCallButton extends LitElement {
   static override styles = styles;
