@@ -51,6 +51,8 @@ export class CallController implements ReactiveController, AwayHost {
   private awaiting: Promise<unknown> | undefined;
   /** The round button and its card (`variant="floating"`), set by their chunk once loaded. */
   floating: Floating | undefined;
+  /** Whether the floating chunk is on its way (the element waits for it). */
+  floatingPending = false;
   private floatingLoad: Promise<unknown> | undefined;
   private abort: AbortController | undefined;
 
@@ -71,12 +73,18 @@ export class CallController implements ReactiveController, AwayHost {
         () => void (this.awaiting = undefined),
       );
     }
-    // The floating variant's chunk: the element shows nothing until it is there.
-    if (variant === 'floating') {
-      this.floatingLoad ??= import('./floating/index.js').then(
+    // The floating variant's chunk: the element shows nothing until it is there, and shows
+    // itself inline if it cannot load (not tried again: offline, it would fail on every update).
+    if (variant === 'floating' && !this.floatingLoad) {
+      this.floatingPending = true;
+      this.floatingLoad = import('./floating/index.js').then(
         (chunk: FloatingModule) => chunk.attachFloating(this),
-        () => void (this.floatingLoad = undefined),
+        () => undefined,
       );
+      void this.floatingLoad.then(() => {
+        this.floatingPending = false;
+        this.host.requestUpdate();
+      });
     }
   }
 

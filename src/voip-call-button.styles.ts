@@ -6,12 +6,13 @@ import { css } from 'lit';
  */
 export const styles = css`
   /*
-   * Themes: the default colours are light-dark() pairs, resolved by the color-scheme: the page's
-   * preference by default (theme="auto"), or the one theme="light|dark" forces.
+   * Themes: the default colours are light-dark() pairs, resolved by the color-scheme. By default
+   * (theme="auto") the page's own: dark on a page that declares "light dark" for a visitor who
+   * prefers dark, light on a light-only page (the status line has no background of its own).
+   * theme="light|dark" forces one.
    */
   :host {
     display: inline-block;
-    color-scheme: light dark;
     font-family: var(--voip-font-family, inherit);
     font-size: calc(var(--voip-font-size, 1rem) * var(--_scale, 1));
   }

@@ -381,8 +381,13 @@ export class VoipCallButton extends LitElement {
 
   /** @internal The element's language: its own `lang`, else the nearest ancestor's, else English. */
   get language(): string {
-    // Rendered on a server (@lit-labs/ssr) the element is in no document: its own `lang` only.
-    return this.lang || (this.isConnected && this.closest('[lang]')?.getAttribute('lang')) || 'en';
+    return (
+      this.lang ||
+      // On a server (@lit-labs/ssr) there is no DOM to look up: the element's own `lang` only.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      (this.closest && this.closest('[lang]')?.getAttribute('lang')) ||
+      'en'
+    );
   }
 
   override connectedCallback(): void {
@@ -482,10 +487,13 @@ export class VoipCallButton extends LitElement {
         }
       </div>
     `;
-    // Floating: nothing until its chunk is there (a moment after the first render).
-    return this.variant === 'floating'
-      ? (this.controller.floating?.render(content) ?? nothing)
-      : content;
+    // Floating: nothing until its chunk is there; inline if it could not load.
+    const floating = this.variant === 'floating' ? this.controller.floating : undefined;
+    return floating
+      ? floating.render(content)
+      : this.controller.floatingPending
+        ? nothing
+        : content;
   }
 }
 

@@ -111,7 +111,7 @@ describe('themes', () => {
     });
   }
 
-  it('theme="auto" (the default) follows the visitor\'s preference, contrast kept in both', async () => {
+  it('theme="auto" (the default) follows the visitor\'s preference on a page that declares both schemes', async () => {
     await emulateMedia({ colorScheme: 'dark' });
     const dark = await mount('light dark', {});
     const darkStatus = getComputedStyle(part(dark.el.shadowRoot, 'status')!).color;
@@ -125,6 +125,13 @@ describe('themes', () => {
     await emulateMedia({ colorScheme: 'dark' });
     const forced = await mount('light', { theme: 'light' });
     expect(getComputedStyle(part(forced.el.shadowRoot, 'status')!).color).to.equal(lightStatus);
+  });
+
+  it('theme="auto" on a light-only page stays light for a visitor who prefers dark (readable)', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    const { el, connector } = await mount('light', {});
+    const measured = await measure(el, connector);
+    expect(under(measured), JSON.stringify(measured)).to.deep.equal([]);
   });
 
   it('a page colour set with a --voip-* property wins over both themes', async () => {

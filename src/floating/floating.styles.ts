@@ -6,6 +6,10 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* The card has a background of its own: by default it follows the visitor's preference. */
+  :host([variant='floating']:not([theme='light'], [theme='dark'])) {
+    color-scheme: light dark;
+  }
   :host([variant='floating']) {
     position: fixed;
     z-index: var(--voip-floating-z-index, 2147483000);

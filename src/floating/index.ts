@@ -12,7 +12,8 @@
  * - Escape (anywhere in the element) or the card's close button folds the card back and gives
  *   the focus to the round button. Folding never ends a call: the call, its audio and video go
  *   on; the round button turns to the hang-up colour meanwhile.
- * - Opening the card moves the focus to the call button in it.
+ * - Opening the card moves the focus to the call button in it. A call that ends while the card
+ *   is folded opens it (without moving the focus), so that how it ended shows.
  */
 import { html, type TemplateResult } from 'lit';
 import type { Floating, FloatingHost } from '../call-contract.js';
@@ -27,6 +28,8 @@ const CROSS =
 
 class FloatingCard implements Floating {
   private open = false;
+  /** Whether the last render was during a call. */
+  private wasActive = false;
 
   constructor(private readonly controller: FloatingHost) {
     addBuiltInTranslation('en', enFloating);
@@ -64,6 +67,9 @@ class FloatingCard implements Floating {
     const t = this.controller.options.localize;
     const label = this.host.textContent.trim() || t('label');
     const active = this.controller.state !== 'idle';
+    // A call that ends while the card is folded opens it: how it ended shows (and is read out).
+    if (this.wasActive && !active) this.open = true;
+    this.wasActive = active;
     const icon = (d: string) =>
       html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
     return html`<button

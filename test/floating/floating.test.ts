@@ -3,7 +3,7 @@
  * the element shows; Escape or the close button folds it without ending the call.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import { answeredCall, FakeConnector, hangUp, until } from '../support/fake-connector.js';
@@ -95,6 +95,35 @@ describe('variant="floating"', () => {
     await until(() => shown(card(el)) && shown(el.shadowRoot!.querySelector('voip-call-panel')));
     await hangUp(el);
     expect(launcher(el)!.textContent!.trim()).to.equal('Call us');
+  });
+
+  it('a call that ends while the card is folded opens it, showing how it ended', async () => {
+    const { el, connector } = await mount();
+    launcher(el)!.click();
+    await until(() => shown(card(el)));
+    await answeredCall(el, connector);
+    await sendKeys({ press: 'Escape' });
+    await until(() => !shown(card(el)));
+    connector.last.emit({ type: 'hangup', sipCode: 200, reason: 'BYE' });
+    await until(() => el.state === 'idle');
+    await el.updateComplete;
+    expect(shown(card(el)), 'opened').to.equal(true);
+    expect(part(el, 'status')!.textContent!.trim()).to.equal('The other side hung up.');
+    expect(focused(el), 'the focus stays').to.equal('launcher');
+  });
+
+  it("the card, with a background of its own, follows the visitor's preference by default", async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      const { el } = await mount();
+      launcher(el)!.click();
+      await until(() => shown(card(el)));
+      expect(getComputedStyle(card(el)).backgroundColor).to.equal('rgb(31, 31, 31)');
+      el.setAttribute('theme', 'light');
+      expect(getComputedStyle(card(el)).backgroundColor).to.equal('rgb(255, 255, 255)');
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
   });
 
   it('holds on a 280 px wide screen: the card fits, nothing sticks out of it', async () => {
