@@ -71,7 +71,9 @@ const BUDGET_AWAY = 19_350;
 // phone icon made the first load 9,589 -> 9,676 B (so a call and the offers grow by as much:
 // voice 40,410 B, video 44,972 B, closed 19,177 B, budgets raised by 100 B each);
 // its chunk (the round button, the card, their styles and English) is 1.7 KB.
-const BUDGET_FLOATING = 11_500;
+// The round button ignores the second click of a double-click (it folded the card it had just
+// opened): the floating chunk 1,724 -> 1,766 B, the row 11,529 B.
+const BUDGET_FLOATING = 11_600;
 const ENTRY = 'dist/voip-call-button.js';
 /** The list of built-in languages and each language: chunks a page loads only for its language. */
 const LANGUAGE_CHUNK = /^chunks\/(languages|id|es|pt|fr|de|ar|ja)-[\w-]+\.js$/;

@@ -77,14 +77,15 @@ export class CallController implements ReactiveController, AwayHost {
     // itself inline if it cannot load (not tried again: offline, it would fail on every update).
     if (variant === 'floating' && !this.floatingLoad) {
       this.floatingPending = true;
-      this.floatingLoad = import('./floating/index.js').then(
-        (chunk: FloatingModule) => chunk.attachFloating(this),
-        () => undefined,
-      );
-      void this.floatingLoad.then(() => {
-        this.floatingPending = false;
-        this.host.requestUpdate();
-      });
+      this.floatingLoad = import('./floating/index.js')
+        .then(
+          (chunk: FloatingModule) => chunk.attachFloating(this),
+          () => undefined,
+        )
+        .then(() => {
+          this.floatingPending = false;
+          this.host.requestUpdate();
+        });
     }
   }
 

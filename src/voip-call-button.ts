@@ -5,6 +5,7 @@ import type { CallPurpose } from './events.js';
 import type { CallState } from './call-state.js';
 import { loadTranslation, onTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
+import { DOUBLE_CLICK_MS } from './clicks.js';
 import { PHONE_ICON } from './icons.js';
 import { styles } from './voip-call-button.styles.js';
 
@@ -496,9 +497,6 @@ export class VoipCallButton extends LitElement {
         : content;
   }
 }
-
-/** A click this soon after the click that started a call is the rest of a double-click. */
-const DOUBLE_CLICK_MS = 500;
 
 function actionKey(state: CallState): MessageKey {
   if (state === 'in-call') return 'action.hangUp';

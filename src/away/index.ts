@@ -18,6 +18,7 @@
  * - What the visitor typed in the callback form stays for the life of the element: closing the
  *   form, a call, the hours changing or a failed submission lose nothing.
  */
+import { DOUBLE_CLICK_MS } from '../clicks.js';
 import { html, nothing, type ReactiveController } from 'lit';
 import type { Away, AwayHost } from '../call-contract.js';
 import type { CallbackDraft, OpenPeriod } from '../callback/form.js';
@@ -53,8 +54,6 @@ type Setting = (typeof SETTINGS)[number];
 const UNANSWERED: ReadonlySet<EndReason> = new Set(['busy', 'no-answer', 'unavailable']);
 /** The longest wait between evaluations: "opens tomorrow" must become "today" at midnight. */
 const REEVALUATE_MS = 10 * 60_000;
-/** A click this soon after "Leave a message" is the rest of a double-click. */
-const DOUBLE_CLICK_MS = 500;
 /** How far ahead the callback form offers opening periods. */
 const PERIOD_DAYS = 7;
 /** The chunk's entry: attaches the away part to an element's controller (see AwayModule). */

@@ -17,6 +17,7 @@
  */
 import { html, type TemplateResult } from 'lit';
 import type { Floating, FloatingHost } from '../call-contract.js';
+import { DOUBLE_CLICK_MS } from '../clicks.js';
 import { addBuiltInTranslation } from '../i18n/index.js';
 import { PHONE_ICON } from '../icons.js';
 import { enFloating } from './en-floating.js';
@@ -60,8 +61,17 @@ class FloatingCard implements Floating {
     );
   }
 
+  /** When the round button last toggled the card (`performance.now()`). */
+  private toggledAt = -Infinity;
+
   private readonly fold = () => this.show(false);
-  private readonly toggle = () => this.show(!this.open);
+  /** The second click of a double-click does not fold the card it just opened. */
+  private readonly toggle = () => {
+    const now = performance.now();
+    if (now - this.toggledAt < DOUBLE_CLICK_MS) return;
+    this.toggledAt = now;
+    this.show(!this.open);
+  };
 
   render(content: TemplateResult): TemplateResult {
     const t = this.controller.options.localize;

@@ -97,6 +97,20 @@ describe('variant="floating"', () => {
     expect(launcher(el)!.textContent!.trim()).to.equal('Call us');
   });
 
+  it('a double-click on the round button opens the card (the second click is not a fold)', async () => {
+    const { el } = await mount();
+    launcher(el)!.click();
+    launcher(el)!.click();
+    await el.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shown(card(el)), 'open').to.equal(true);
+    expect(launcher(el)!.getAttribute('aria-expanded')).to.equal('true');
+    // Later, a click folds it as ever.
+    await new Promise((resolve) => setTimeout(resolve, 550));
+    launcher(el)!.click();
+    await until(() => !shown(card(el)));
+  });
+
   it('a call that ends while the card is folded opens it, showing how it ended', async () => {
     const { el, connector } = await mount();
     launcher(el)!.click();
