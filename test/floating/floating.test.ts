@@ -111,6 +111,21 @@ describe('variant="floating"', () => {
     await until(() => !shown(card(el)));
   });
 
+  it('mid-call: the page switches to German (the round and close buttons follow), then removes the element (the call ends)', async () => {
+    const { el, connector } = await mount();
+    launcher(el)!.click();
+    await until(() => shown(card(el)));
+    await answeredCall(el, connector);
+    await sendKeys({ press: 'Escape' });
+    await until(() => !shown(card(el)));
+    el.parentElement!.lang = 'de';
+    await until(() => launcher(el)!.textContent!.trim() === 'Zurück zum Anruf');
+    expect(part(el, 'close')!.getAttribute('aria-label')).to.equal('Schließen');
+    el.remove();
+    await until(() => el.state === 'idle');
+    expect(connector.last.closes, 'the session closed').to.equal(1);
+  });
+
   it('a call that ends while the card is folded opens it, showing how it ended', async () => {
     const { el, connector } = await mount();
     launcher(el)!.click();
