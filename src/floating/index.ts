@@ -65,13 +65,19 @@ class FloatingCard implements Floating {
   private toggledAt = -Infinity;
 
   private readonly fold = () => this.show(false);
-  /** The second click of a double-click does not fold the card it just opened. */
+  /**
+   * The second click of a double-click does not undo what the first did; a click after the
+   * card changed otherwise (the close button, Escape) is a click of its own.
+   */
   private readonly toggle = () => {
     const now = performance.now();
-    if (now - this.toggledAt < DOUBLE_CLICK_MS) return;
+    if (now - this.toggledAt < DOUBLE_CLICK_MS && this.open === this.toggledTo) return;
     this.toggledAt = now;
-    this.show(!this.open);
+    this.toggledTo = !this.open;
+    this.show(this.toggledTo);
   };
+  /** What the last toggle made of the card. */
+  private toggledTo = false;
 
   render(content: TemplateResult): TemplateResult {
     const t = this.controller.options.localize;

@@ -109,6 +109,14 @@ describe('variant="floating"', () => {
     await new Promise((resolve) => setTimeout(resolve, 550));
     launcher(el)!.click();
     await until(() => !shown(card(el)));
+    // Folded by the close button right after a click, the next click opens it at once.
+    await new Promise((resolve) => setTimeout(resolve, 550));
+    launcher(el)!.click();
+    await until(() => shown(card(el)));
+    part(el, 'close')!.click();
+    await until(() => !shown(card(el)));
+    launcher(el)!.click();
+    await until(() => shown(card(el)));
   });
 
   it('mid-call: the page switches to German (the round and close buttons follow), then removes the element (the call ends)', async () => {
