@@ -1,13 +1,17 @@
 /** Readings of WebRTC statistics shared by the call and the gateway adapter. Pure. */
 
+type ByteStat = { type: string; bytesReceived?: number };
+
 /**
  * The bytes received on a call's media path so far, from a `getStats()` report: every transport
- * (RTP, RTCP, STUN alike); -1 without a report.
+ * (RTP, RTCP, STUN alike); -1 without a report. Firefox's transport stats carry no byte counts:
+ * there its candidate pairs count them (and, failing those, the received RTP streams).
  */
 export function receivedBytes(report: RTCStatsReport | null): number {
-  let bytes = -1;
-  report?.forEach((stat: { type: string; bytesReceived?: number }) => {
-    if (stat.type === 'transport') bytes = Math.max(bytes, 0) + (stat.bytesReceived ?? 0);
+  if (!report) return -1;
+  const sums: Partial<Record<string, number>> = {};
+  report.forEach(({ type, bytesReceived }: ByteStat) => {
+    if (bytesReceived !== undefined) sums[type] = (sums[type] ?? 0) + bytesReceived;
   });
-  return bytes;
+  return sums['transport'] ?? sums['candidate-pair'] ?? sums['inbound-rtp'] ?? 0;
 }

@@ -113,5 +113,23 @@ describe('MediaWatch', () => {
     ]) as unknown as RTCStatsReport;
     expect(receivedBytes(report)).to.equal(1500);
     expect(receivedBytes(null)).to.equal(-1);
+    expect(receivedBytes(new Map() as unknown as RTCStatsReport)).to.equal(0);
+  });
+
+  it("in Firefox (transport stats without byte counts) counts the candidate pairs' bytes", () => {
+    // The shape of Firefox ESR 153's report in a call on the local stack (fields trimmed).
+    const firefox = (pairBytes: number, rtpBytes: number) =>
+      new Map([
+        ['T', { type: 'transport', dtlsState: 'connected', selectedCandidatePairId: 'P' }],
+        ['P', { type: 'candidate-pair', bytesReceived: pairBytes, selected: true }],
+        ['I', { type: 'inbound-rtp', bytesReceived: rtpBytes, kind: 'audio' }],
+      ]) as unknown as RTCStatsReport;
+    expect(receivedBytes(firefox(42952, 56000))).to.equal(42952);
+    expect(receivedBytes(firefox(43500, 56000))).to.equal(43500);
+    const rtpOnly = new Map([
+      ['T', { type: 'transport' }],
+      ['I', { type: 'inbound-rtp', bytesReceived: 800 }],
+    ]) as unknown as RTCStatsReport;
+    expect(receivedBytes(rtpOnly)).to.equal(800);
   });
 });
