@@ -1,8 +1,10 @@
-// Unit tests: headless Debian Chromium, TypeScript through esbuild, a fake session behind the
+// Unit tests: headless Debian Chromium and Firefox ESR, TypeScript through esbuild, a fake session behind the
 // project's own SipConnector interface. End-to-end tests live in test/e2e and run separately.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_PATH, chromiumArgs } from './scripts/lib/chromium.mjs';
+import { firefoxLaunchOptions } from './scripts/lib/firefox.mjs';
+import * as puppeteer from 'puppeteer-core';
 
 /**
  * `executeServerCommand('forced-colors', true|false)`: Windows high contrast for the test's page,
@@ -28,6 +30,9 @@ function forcedColorsCommand() {
   };
 }
 
+/** `VCB_BROWSER=chromium|firefox` runs the suite in one browser only; by default in both. */
+const only = process.env.VCB_BROWSER;
+
 export default {
   files: ['test/**/*.test.ts', '!test/e2e/**', '!test/node/**'],
   nodeResolve: true,
@@ -36,13 +41,21 @@ export default {
     forcedColorsCommand(),
   ],
   browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        args: chromiumArgs({ audioFile: undefined }),
-      },
-    }),
+    ...(only === 'firefox'
+      ? []
+      : [
+          chromeLauncher({
+            launchOptions: {
+              executablePath: CHROMIUM_PATH,
+              headless: true,
+              args: chromiumArgs({ audioFile: undefined }),
+            },
+          }),
+        ]),
+    // Firefox over WebDriver BiDi: puppeteer-core drives it, through the same launcher.
+    ...(only === 'chromium'
+      ? []
+      : [chromeLauncher({ puppeteer, launchOptions: firefoxLaunchOptions() })]),
   ],
   testFramework: { config: { timeout: 5000 } },
   testsFinishTimeout: 120_000,

@@ -1,7 +1,8 @@
 // npm test: installs what is missing, builds, then runs lint, type checks, the size budgets,
-// the unit tests (headless Chromium, fake session) and the end-to-end tests (real Chromium,
-// Janus, Kamailio and baresip, started by stack/with-stack.sh). Exits non-zero on any failure
-// and closes with one line counting the tests of both suites.
+// the unit tests (headless Chromium and Firefox, fake session) and the end-to-end tests (real
+// Chromium, and Firefox for a core subset; Janus, Kamailio and baresip, started by
+// stack/with-stack.sh). Exits non-zero on any failure and closes with one line counting the
+// tests of both suites.
 //   node scripts/test.mjs [--only unit|e2e|soak]
 // --only soak runs only the long-call soak test (npm run test:soak; VCB_SOAK_SECONDS, default
 // 600), which the default run leaves out.
@@ -77,14 +78,18 @@ if (!only) {
 }
 
 if (!only || only === 'unit') {
-  await step('unit tests (headless Chromium, fake session)', async () => {
+  await step('unit tests (headless Chromium and Firefox, fake session)', async () => {
     const { ok, out } = await runCounted('web-test-runner', []);
-    const last = [...out.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-    if (last) {
-      counts.passed += Number(last[1]);
-      counts.failed += Number(last[2]);
+    // Each browser's own progress line; the last one of each holds its totals.
+    const totals = new Map();
+    for (const m of out.matchAll(/(Chrome|Firefox):\s.*?(\d+) passed, (\d+) failed/g))
+      totals.set(m[1], m);
+    for (const m of totals.values()) {
+      counts.passed += Number(m[2]);
+      counts.failed += Number(m[3]);
     }
-    if (!ok || !last) throw new Error('web-test-runner reported failures');
+    if (!ok || totals.size < (process.env.VCB_BROWSER ? 1 : 2))
+      throw new Error('web-test-runner reported failures');
   });
 }
 
@@ -113,7 +118,7 @@ if (!only || only === 'unit') {
 }
 
 if (!only || only === 'e2e') {
-  await step('end-to-end tests (real Chromium, Janus, Kamailio, baresip)', () =>
+  await step('end-to-end tests (real Chromium and Firefox, Janus, Kamailio, baresip)', () =>
     nodeTests(
       'test/e2e',
       ['bash', 'stack/with-stack.sh', '--'],

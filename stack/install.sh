@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stack/install.sh - make sure the tools of the local voice stack are installed.
 #
-# Idempotent: checks for janus, baresip, kamailio, sox, espeak-ng, chromium, ip/ss
+# Idempotent: checks for janus, baresip, kamailio, sox, espeak-ng, chromium, firefox-esr, ip/ss
 # (iproute2), curl, node, nft (nftables, for impair.sh) and Xvfb; when something is missing it runs `apt-get update` and
 # `apt-get install -y` for just the missing Debian packages (non-interactive).
 # When everything is present it returns immediately. Needs root only to install.
@@ -17,6 +17,7 @@ declare -A PKG_OF=(
   [sox]=sox
   [espeak-ng]=espeak-ng
   [chromium]=chromium
+  [firefox-esr]=firefox-esr # the unit suite and test/e2e/firefox.test.ts run in Firefox too
   [ip]=iproute2
   [ss]=iproute2
   [curl]=curl

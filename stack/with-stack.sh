@@ -56,8 +56,9 @@
 #
 # --network netns (default, needs root): everything runs inside a private network
 #   namespace "vcb-<pid>" holding lo and a veth pair (sv0 with 127.0.0.2/32, peer sv1);
-#   Janus gathers ICE candidates on sv0 only (it skips loopback interfaces). Nothing can
-#   reach outside the namespace.
+#   Janus gathers ICE candidates on sv0 only (it skips loopback interfaces); one host route
+#   (8.8.8.8 via sv0, source 127.0.0.2) gives Firefox its "default" address there. Nothing
+#   can reach outside the namespace.
 # --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
 #   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
 # --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002, DIR/record-2008,
@@ -377,6 +378,14 @@ if [[ $NETWORK == netns ]]; then
   ip -n "$NS" addr add 127.0.0.2/32 dev sv0
   ip -n "$NS" link set sv0 up
   ip -n "$NS" link set sv1 up
+  # Firefox: without a microphone permission it has stored, it gathers ICE candidates only on
+  # its "default" address, the source address of a route to 8.8.8.8 (a UDP connect(), nothing
+  # sent); with no such route it gathers none and ICE fails. One host route through sv0 with
+  # source 127.0.0.2 gives it sv0's address (route_localnet lets a 127.0.0.0/8 source route out
+  # of lo). A packet that took it would reach sv1, inside this namespace, and end there.
+  ip netns exec "$NS" sysctl -qw net.ipv4.conf.sv0.route_localnet=1
+  ip -n "$NS" route add 8.8.8.8/32 dev sv0 src 127.0.0.2 ||
+    die "could not add the default-address route for Firefox in $NS"
   IN_NS=(ip netns exec "$NS")
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else

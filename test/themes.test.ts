@@ -14,8 +14,13 @@ import {
   until,
   type FakeConnector,
 } from './support/fake-connector.js';
+import { chromiumOnly, chromiumOnlySuite, inFirefox } from './support/browsers.js';
 
-afterEach(() => emulateMedia({ colorScheme: 'light' }));
+/** Why Firefox skips a test: it emulates the colour scheme through the DevTools protocol, which puppeteer has only in Chromium. */
+const EMULATES =
+  'emulates the colour scheme through the DevTools protocol, which puppeteer has only in Chromium';
+
+afterEach(() => (inFirefox ? undefined : emulateMedia({ colorScheme: 'light' })));
 
 /** [r, g, b, alpha] of a computed colour (`rgb()`/`rgba()`, as Chromium computes them). */
 function rgba(color: string): [number, number, number, number] {
@@ -111,28 +116,34 @@ describe('themes', () => {
     });
   }
 
-  it('theme="auto" (the default) follows the visitor\'s preference on a page that declares both schemes', async () => {
-    await emulateMedia({ colorScheme: 'dark' });
-    const dark = await mount('light dark', {});
-    const darkStatus = getComputedStyle(part(dark.el.shadowRoot, 'status')!).color;
-    expect(under(await measure(dark.el, dark.connector))).to.deep.equal([]);
-    await emulateMedia({ colorScheme: 'light' });
-    const light = await mount('light dark', {});
-    const lightStatus = getComputedStyle(part(light.el.shadowRoot, 'status')!).color;
-    expect(under(await measure(light.el, light.connector))).to.deep.equal([]);
-    expect(darkStatus, 'the status text follows the preference').not.to.equal(lightStatus);
-    // Forced: the preference no longer matters.
-    await emulateMedia({ colorScheme: 'dark' });
-    const forced = await mount('light', { theme: 'light' });
-    expect(getComputedStyle(part(forced.el.shadowRoot, 'status')!).color).to.equal(lightStatus);
-  });
+  chromiumOnly(EMULATES)(
+    'theme="auto" (the default) follows the visitor\'s preference on a page that declares both schemes',
+    async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      const dark = await mount('light dark', {});
+      const darkStatus = getComputedStyle(part(dark.el.shadowRoot, 'status')!).color;
+      expect(under(await measure(dark.el, dark.connector))).to.deep.equal([]);
+      await emulateMedia({ colorScheme: 'light' });
+      const light = await mount('light dark', {});
+      const lightStatus = getComputedStyle(part(light.el.shadowRoot, 'status')!).color;
+      expect(under(await measure(light.el, light.connector))).to.deep.equal([]);
+      expect(darkStatus, 'the status text follows the preference').not.to.equal(lightStatus);
+      // Forced: the preference no longer matters.
+      await emulateMedia({ colorScheme: 'dark' });
+      const forced = await mount('light', { theme: 'light' });
+      expect(getComputedStyle(part(forced.el.shadowRoot, 'status')!).color).to.equal(lightStatus);
+    },
+  );
 
-  it('theme="auto" on a light-only page stays light for a visitor who prefers dark (readable)', async () => {
-    await emulateMedia({ colorScheme: 'dark' });
-    const { el, connector } = await mount('light', {});
-    const measured = await measure(el, connector);
-    expect(under(measured), JSON.stringify(measured)).to.deep.equal([]);
-  });
+  chromiumOnly(EMULATES)(
+    'theme="auto" on a light-only page stays light for a visitor who prefers dark (readable)',
+    async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      const { el, connector } = await mount('light', {});
+      const measured = await measure(el, connector);
+      expect(under(measured), JSON.stringify(measured)).to.deep.equal([]);
+    },
+  );
 
   it('a page colour set with a --voip-* property wins over both themes', async () => {
     const { el } = await mount('dark', { theme: 'dark' });
@@ -154,7 +165,9 @@ function outlined(node: Element): boolean {
   );
 }
 
-describe('forced colors (Windows high contrast)', () => {
+chromiumOnlySuite(
+  'emulates forced colours through the DevTools protocol, which puppeteer has only in Chromium',
+)('forced colors (Windows high contrast)', () => {
   afterEach(() => executeServerCommand('forced-colors', false));
 
   it('every control keeps its shape and its text, and a pressed toggle looks pressed', async () => {

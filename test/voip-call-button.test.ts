@@ -363,7 +363,7 @@ describe('<voip-call-button>', () => {
       connector.last.emit({ type: 'accepted' });
       await until(() => el.state === 'in-call');
       await afterDoubleClickWindow();
-      await sendKeys({ press: 'Space' });
+      await sendKeys({ press: ' ' }); // Space (Firefox's driver knows it only by its key value)
       await until(() => log.count('voip-ended') === 1);
       expect(log.detail<VoipEndedDetail>('voip-ended').reason).to.equal('local-hangup');
     });

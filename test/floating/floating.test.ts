@@ -7,6 +7,7 @@ import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import { answeredCall, FakeConnector, hangUp, until } from '../support/fake-connector.js';
+import { chromiumOnly } from '../support/browsers.js';
 
 async function mount(attributes: Record<string, string> = {}, label = '') {
   const connector = new FakeConnector();
@@ -149,19 +150,24 @@ describe('variant="floating"', () => {
     expect(focused(el), 'the focus stays').to.equal('launcher');
   });
 
-  it("the card, with a background of its own, follows the visitor's preference by default", async () => {
-    await emulateMedia({ colorScheme: 'dark' });
-    try {
-      const { el } = await mount();
-      launcher(el)!.click();
-      await until(() => shown(card(el)));
-      expect(getComputedStyle(card(el)).backgroundColor).to.equal('rgb(31, 31, 31)');
-      el.setAttribute('theme', 'light');
-      expect(getComputedStyle(card(el)).backgroundColor).to.equal('rgb(255, 255, 255)');
-    } finally {
-      await emulateMedia({ colorScheme: 'light' });
-    }
-  });
+  chromiumOnly(
+    'emulates the colour scheme through the DevTools protocol, which puppeteer has only in Chromium',
+  )(
+    "the card, with a background of its own, follows the visitor's preference by default",
+    async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      try {
+        const { el } = await mount();
+        launcher(el)!.click();
+        await until(() => shown(card(el)));
+        expect(getComputedStyle(card(el)).backgroundColor).to.equal('rgb(31, 31, 31)');
+        el.setAttribute('theme', 'light');
+        expect(getComputedStyle(card(el)).backgroundColor).to.equal('rgb(255, 255, 255)');
+      } finally {
+        await emulateMedia({ colorScheme: 'light' });
+      }
+    },
+  );
 
   it('holds on a 280 px wide screen: the card fits, nothing sticks out of it', async () => {
     await setViewport({ width: 280, height: 640 });
