@@ -1,6 +1,6 @@
-// npm run lint (depcruise): the import rules of the two halves (README, "How the code is laid
-// out"). A file directly in src/ (and i18n/) loads with the page; every other folder of src/
-// loads with the call.
+// npm run lint (depcruise): the import rules of the two halves (docs/development.md, "How the
+// code is laid out"). A file directly in src/ (and i18n/) loads with the page; every other
+// folder of src/ loads with the call.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

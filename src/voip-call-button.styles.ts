@@ -2,7 +2,8 @@ import { css } from 'lit';
 
 /**
  * Styles of `<voip-call-button>`. Pages theme it with the `--voip-*` custom properties and style
- * its inner parts with `::part(...)`; both are listed in the element's doc comment and README.
+ * its inner parts with `::part(...)`; both are listed in the element's doc comment and in
+ * docs/reference.md.
  */
 export const styles = css`
   /*

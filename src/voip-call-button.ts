@@ -201,7 +201,7 @@ export class VoipCallButton extends LitElement {
    * What the agent is told about the visitor, sent as `X-` SIP headers on the INVITE: a record,
    * or as the attribute, URL query text (`page=/checkout&order=1234`). Never put secrets here:
    * the page is public. Keys: letters, digits and `-` (32 at most); values: at most 200
-   * characters, non-ASCII percent-encoded on the wire; see README.
+   * characters, non-ASCII percent-encoded on the wire; see docs/in-call.md.
    */
   context: Record<string, string> | string = '';
 

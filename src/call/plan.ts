@@ -14,7 +14,7 @@ export function planCall(config: CallSettings): CallPlan {
     throw new VoipError('invalid-config', `remove the "${config.credentialAttribute}" attribute`);
   }
   const target = parseDialString(config.number);
-  // The details name the attribute only: README says what each one takes.
+  // The details name the attribute only: docs/reference.md says what each one takes.
   if (!target) throw new VoipError('invalid-number', 'bad "number"');
   const sipDomain = parseSipDomain(config.sipDomain);
   if (!sipDomain) throw new VoipError('invalid-config', 'bad "sip-domain"');

@@ -1,6 +1,7 @@
 /**
  * The Custom Elements Manifest as published (dist/custom-elements.json, from `npm run build`) and
- * README's API tables, which are written by hand: this test fails when they drift apart. The
+ * the API tables of docs/reference.md, which are written by hand: this test fails when they drift
+ * apart. The
  * manifest has one element (the inner ones are internal), paths to published files, typed events
  * (every one of VoipEventMap), the `state` attribute, and every part and custom property with its
  * default.
@@ -27,19 +28,19 @@ interface Manifest {
 }
 
 const manifest = JSON.parse(readFileSync('dist/custom-elements.json', 'utf8')) as Manifest;
-const readme = readFileSync('README.md', 'utf8');
+const reference = readFileSync('docs/reference.md', 'utf8');
 const elements = manifest.modules.flatMap((m) =>
   (m.declarations ?? []).filter((d) => d.customElement || d.tagName),
 );
 const element = elements.find((d) => d.tagName === 'voip-call-button')!;
 
-/** The first-column names of the table under README's `heading`, and each row's cells. */
+/** The first-column names of the table under docs/reference.md's `heading`, and each row's cells. */
 function table(heading: string): Map<string, string[]> {
-  const start = readme.indexOf(`\n${heading}\n`);
+  const start = reference.indexOf(`\n${heading}\n`);
   assert.ok(start >= 0, heading);
-  const end = readme.indexOf('\n#', start + heading.length + 2);
+  const end = reference.indexOf('\n#', start + heading.length + 2);
   const rows = new Map<string, string[]>();
-  for (const line of readme.slice(start, end).split('\n')) {
+  for (const line of reference.slice(start, end).split('\n')) {
     const name = /^\| `([^`]+)`/.exec(line)?.[1];
     if (name)
       rows.set(
@@ -52,7 +53,7 @@ function table(heading: string): Map<string, string[]> {
 
 const names = (list: readonly Named[] | undefined) => (list ?? []).map((n) => n.name).sort();
 
-describe('custom-elements.json and README', () => {
+describe('custom-elements.json and docs/reference.md', () => {
   it('one element, voip-call-button; the inner elements left out; every path published', () => {
     assert.deepEqual(
       elements.map((d) => d.tagName),
@@ -67,36 +68,36 @@ describe('custom-elements.json and README', () => {
     assert.ok(manifest.modules.every((m) => m.path.startsWith('dist/lib/')));
   });
 
-  it('every event of VoipEventMap, typed with its detail, and as README lists them', () => {
+  it('every event of VoipEventMap, typed with its detail, and as the reference lists them', () => {
     const events = readFileSync('src/events.ts', 'utf8');
     const map = events.slice(events.indexOf('export interface VoipEventMap'));
     const declared = [...map.slice(0, map.indexOf('}')).matchAll(/'(voip-[a-z-]+)': (\S+);/g)];
     const typed = new Map(element.events!.map((e) => [e.name, e.type?.text]));
     for (const [, name, type] of declared) assert.equal(typed.get(name!), type, name);
     assert.deepEqual(names(element.events), declared.map(([, name]) => name!).sort());
-    assert.deepEqual(names(element.events), [...table('### Events').keys()].sort());
+    assert.deepEqual(names(element.events), [...table('## Events').keys()].sort());
   });
 
-  it('the attributes (state included) as README lists them', () => {
+  it('the attributes (state included) as the reference lists them', () => {
     assert.ok(names(element.attributes).includes('state'));
     assert.deepEqual(
       names(element.attributes),
-      [...table('### Attributes and properties').keys()].sort(),
+      [...table('## Attributes and properties').keys()].sort(),
     );
   });
 
-  it('the parts as README lists them', () => {
-    assert.deepEqual(names(element.cssParts), [...table('### CSS parts').keys()].sort());
+  it('the parts as the reference lists them', () => {
+    assert.deepEqual(names(element.cssParts), [...table('## CSS parts').keys()].sort());
   });
 
-  it('the custom properties with their defaults, as README lists them', () => {
-    const rows = table('### CSS custom properties');
+  it('the custom properties with their defaults, as the reference lists them', () => {
+    const rows = table('## CSS custom properties');
     assert.deepEqual(names(element.cssProperties), [...rows.keys()].sort());
     const wrong = element
       .cssProperties!.filter(
         (p) => p.default && !rows.get(p.name)![2]!.startsWith(`\`${p.default}\``),
       )
       .map((p) => `${p.name}: ${p.default} / ${rows.get(p.name)![2]}`);
-    assert.deepEqual(wrong, [], 'defaults that README gives otherwise');
+    assert.deepEqual(wrong, [], 'defaults that the reference gives otherwise');
   });
 });
