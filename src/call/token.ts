@@ -18,6 +18,11 @@ const TOKEN_MARGIN_MS = 60_000;
 const TOKEN_END_MARGIN_MS = 5_000;
 /** Below this, a token with no max-duration set earns the site owner a console warning. */
 const SHORT_TOKEN_MS = 3_600_000;
+/**
+ * How long the `token-url` may take to answer (the whole body): past it the call ends with
+ * `server-unreachable` instead of staying on "Connecting…". Tests shorten it.
+ */
+export const tokenTiming = { timeoutMs: 10_000 };
 
 /** When a call holding `token` must end (epoch ms). */
 export function tokenEnd(token: HeldToken): number {
@@ -26,7 +31,8 @@ export function tokenEnd(token: HeldToken): number {
 
 /**
  * The Janus token for a call: the one in memory while it will outlive the call's limit, else a
- * new one. `signal` aborts the fetch when the visitor hangs up meanwhile.
+ * new one. `signal` aborts the fetch when the visitor hangs up meanwhile; an endpoint that
+ * does not answer within `tokenTiming.timeoutMs` gives `server-unreachable`.
  */
 export async function fetchToken(
   url: string,
@@ -36,17 +42,32 @@ export async function fetchToken(
   const limit = maxDurationMs ?? 0;
   const held = tokens.get(url);
   if (held && held.expiresAt - Date.now() > Math.max(TOKEN_MARGIN_MS, limit)) return held;
+  const limited = new AbortController();
+  const abort = () => limited.abort();
+  signal.addEventListener('abort', abort);
+  const timer = setTimeout(abort, tokenTiming.timeoutMs);
   let response: Response;
+  let body: { token?: unknown; expiresAt?: unknown } | null;
   try {
-    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', signal });
+    response = await fetch(url, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: limited.signal,
+    });
+    body = response.ok ? ((await response.json().catch(() => null)) as typeof body) : null;
   } catch (error) {
-    throw new VoipError('server-unreachable', `token-url: ${String(error)}`);
+    const late = limited.signal.aborted && !signal.aborted;
+    throw new VoipError(
+      'server-unreachable',
+      late
+        ? `token-url did not answer within ${tokenTiming.timeoutMs} ms`
+        : `token-url: ${String(error)}`,
+    );
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', abort);
   }
   if (!response.ok) throw new VoipError('unauthorized', `token-url answered ${response.status}`);
-  const body = (await response.json().catch(() => null)) as {
-    token?: unknown;
-    expiresAt?: unknown;
-  } | null;
   if (typeof body?.token !== 'string' || typeof body.expiresAt !== 'number') {
     throw new VoipError('unauthorized', 'token-url did not answer { token, expiresAt }');
   }

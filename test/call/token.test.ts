@@ -1,17 +1,20 @@
 import { expect } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
+import { tokenTiming } from '../../src/call/token.js';
 import { FakeConnector, mountWithFake, until } from '../support/fake-connector.js';
 
 /** Replaces fetch for token URLs with `answer`, counting requests; other URLs pass through. */
-function stubTokenEndpoint(answer: (url: string) => Response | Promise<Response>) {
+function stubTokenEndpoint(
+  answer: (url: string, init?: RequestInit) => Response | Promise<Response>,
+) {
   const real = window.fetch;
   const requests: Array<{ url: string; init?: RequestInit }> = [];
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (!url.includes('/token')) return real(input, init);
     requests.push({ url, init });
-    return Promise.resolve(answer(url));
+    return Promise.resolve(answer(url, init));
   };
   return { requests, restore: () => (window.fetch = real) };
 }
@@ -101,4 +104,38 @@ describe('token-url', () => {
       }
     });
   }
+
+  it('an endpoint that never answers ends the call with server-unreachable, its request aborted', async () => {
+    const saved = tokenTiming.timeoutMs;
+    tokenTiming.timeoutMs = 300;
+    const aborted: boolean[] = [];
+    // Answers only by failing once the element gives up (as fetch does when aborted).
+    const stub = stubTokenEndpoint(
+      (_url, init) =>
+        new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => {
+            aborted.push(true);
+            reject(new DOMException('aborted', 'AbortError'));
+          }),
+        ),
+    );
+    try {
+      const { el, connector, seen } = await mount('/token/never');
+      el.call();
+      await until(() => el.state === 'idle', 3000);
+      const errors = seen.filter((e) => (e as { type: string }).type === 'voip-error') as Array<{
+        detail: { code: string; message: string };
+      }>;
+      expect(errors.map((e) => e.detail.code)).to.deep.equal(['server-unreachable']);
+      expect(aborted).to.deep.equal([true]);
+      expect(connector.connects).to.equal(0);
+      expect(el.localStream === null, 'no microphone held').to.equal(true);
+      // The button is not stuck: the next call tries again.
+      el.call();
+      await until(() => aborted.length === 2 && el.state === 'idle', 3000);
+    } finally {
+      tokenTiming.timeoutMs = saved;
+      stub.restore();
+    }
+  });
 });
