@@ -3,7 +3,7 @@
  * in unit tests): connects to the first server that answers, attaches to the SIP plugin and
  * registers as a guest.
  *
- * janus.js quirks handled here (see README, "Packaging notes"):
+ * janus.js quirks handled here (see README, "Browser support and packaging notes"):
  * - it never imports webrtc-adapter itself, so `index.ts` passes the browser details in;
  * - its module is a UMD wrapper whose default export is `undefined` on pages with an AMD
  *   `define`; the CDN build strips that branch, and this module checks for it anyway;

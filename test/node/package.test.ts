@@ -1,15 +1,15 @@
 /**
  * The package as npm would publish it: `npm pack` (its file list, without running scripts: the
  * test run built dist/ already) ships the built files every `exports` entry points to, the
- * README, changelog and licence, and none of the project's tests, stack or scripts; `prepack`
- * builds, so a pack from a fresh clone has them too. Then a new consumer project installs the
- * packed tarball (offline: its dependencies come from npm's cache, which `npm ci` filled; no
- * test reaches the network) and type-checks code that uses every entry point, with strict
- * settings and the package's own declarations checked (no skipLibCheck).
+ * README, the docs pages it links to, changelog and licence, and none of the project's tests,
+ * stack or scripts; `prepack` builds, so a pack from a fresh clone has them too. Then a new
+ * consumer project installs the packed tarball (offline: its dependencies come from npm's cache,
+ * which `npm ci` filled; no test reaches the network) and type-checks code that uses every entry
+ * point, with strict settings and the package's own declarations checked (no skipLibCheck).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -53,9 +53,17 @@ describe('the published package', () => {
       'the CDN build with its chunks',
     );
     assert.deepEqual(
-      files.filter((f) => /^(test|stack|demo|scripts|bench|docs|\.ci)\//.test(f)),
+      files.filter((f) => /^(test|stack|demo|scripts|bench|\.ci)\//.test(f)),
       [],
       'no tests, stack, demo or scripts',
+    );
+    // README links to the docs pages: they ship (the screenshots do not).
+    const docs = readdirSync('docs').filter((f) => f.endsWith('.md'));
+    assert.ok(docs.length > 0);
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('docs/')).sort(),
+      docs.map((f) => `docs/${f}`).sort(),
+      'every docs page, nothing else from docs/',
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The `controls` setting applies at once, during a call too (README, "Attributes and
+ * The `controls` setting applies at once, during a call too (docs/reference.md, "Attributes and
  * properties"): the panel's toggles follow it while the call is up.
  */
 import { expect } from '@open-wc/testing';
