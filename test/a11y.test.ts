@@ -49,7 +49,9 @@ const part = (root: ParentNode | null | undefined, name: string) =>
   root?.querySelector<HTMLElement>(`[part~="${name}"]`) ?? null;
 const shown = (node: Element | null) => !!node && node.getClientRects().length > 0;
 
-describe('accessibility (axe) in every look', () => {
+describe('accessibility (axe) in every look', function () {
+  // Each test runs axe over four or five states; the first in a page also loads axe itself.
+  this.timeout(20_000);
   for (const look of LOOKS) {
     it(`${look.name}: idle, in a call with every view open, failed`, async () => {
       const { el, connector } = await mount(look);
