@@ -64,8 +64,12 @@ const BUDGET_FIRST_CLICK = 9_965;
 // attributes the call reads): the first load 9,677 -> 9,730 B, every row by as much.
 // Review fixes (the floating element shows itself inline when its chunk cannot load; the
 // language lookup without a document), and server-side rendering: the first load 9,762 B.
-const BUDGET_VOICE_CALL = 41_200;
-const BUDGET_VIDEO_CALL = 45_750;
+// Issue 15, Firefox and the token: the bytes received counted on Firefox's candidate pairs (its
+// transport stats have none: every Firefox call went to 'reconnecting'), and a 10 s limit on the
+// token-url request (a call could stay on "Connecting…" for ever): the call chunk 26,018 ->
+// 26,090 B, a voice call 41,196 B, a video call 45,757 B. The budgets of both rows +100 B.
+const BUDGET_VOICE_CALL = 41_300;
+const BUDGET_VIDEO_CALL = 45_850;
 const BUDGET_AWAY = 19_350;
 // The floating variant: the hook that loads its chunk, the `variant` property and the shared
 // phone icon made the first load 9,589 -> 9,676 B (so a call and the offers grow by as much:

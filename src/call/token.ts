@@ -42,30 +42,23 @@ export async function fetchToken(
   const limit = maxDurationMs ?? 0;
   const held = tokens.get(url);
   if (held && held.expiresAt - Date.now() > Math.max(TOKEN_MARGIN_MS, limit)) return held;
-  const limited = new AbortController();
-  const abort = () => limited.abort();
-  signal.addEventListener('abort', abort);
-  const timer = setTimeout(abort, tokenTiming.timeoutMs);
+  const late = AbortSignal.timeout(tokenTiming.timeoutMs);
   let response: Response;
   let body: { token?: unknown; expiresAt?: unknown } | null;
   try {
     response = await fetch(url, {
       credentials: 'same-origin',
       cache: 'no-store',
-      signal: limited.signal,
+      signal: AbortSignal.any([signal, late]),
     });
     body = response.ok ? ((await response.json().catch(() => null)) as typeof body) : null;
   } catch (error) {
-    const late = limited.signal.aborted && !signal.aborted;
     throw new VoipError(
       'server-unreachable',
-      late
-        ? `token-url did not answer within ${tokenTiming.timeoutMs} ms`
+      late.aborted && !signal.aborted
+        ? `token-url: no answer in ${tokenTiming.timeoutMs} ms`
         : `token-url: ${String(error)}`,
     );
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', abort);
   }
   if (!response.ok) throw new VoipError('unauthorized', `token-url answered ${response.status}`);
   if (typeof body?.token !== 'string' || typeof body.expiresAt !== 'number') {

@@ -5,7 +5,7 @@ type ByteStat = { type: string; bytesReceived?: number };
 /**
  * The bytes received on a call's media path so far, from a `getStats()` report: every transport
  * (RTP, RTCP, STUN alike); -1 without a report. Firefox's transport stats carry no byte counts:
- * there its candidate pairs count them (and, failing those, the received RTP streams).
+ * there its candidate pairs count them.
  */
 export function receivedBytes(report: RTCStatsReport | null): number {
   if (!report) return -1;
@@ -13,5 +13,5 @@ export function receivedBytes(report: RTCStatsReport | null): number {
   report.forEach(({ type, bytesReceived }: ByteStat) => {
     if (bytesReceived !== undefined) sums[type] = (sums[type] ?? 0) + bytesReceived;
   });
-  return sums['transport'] ?? sums['candidate-pair'] ?? sums['inbound-rtp'] ?? 0;
+  return sums['transport'] ?? sums['candidate-pair'] ?? 0;
 }
