@@ -61,7 +61,8 @@ export interface CallSettings {
    * The element's attribute `name` (`null` when absent), for the settings a call reads only as
    * attributes, when it needs them: `max-duration`, `ring-timeout`, `permission-timeout`
    * (seconds), `transfers` (`off` declines them), `video` (`on`, `optional`; anything else is a
-   * voice call) and `video-quality` (`low`, `high`; anything else is `standard`); and those of
+   * voice call), `video-quality` (`low`, `high`; anything else is `standard`) and `server-order`
+   * (`random`; anything else is `ordered`); and those of
    * the away chunk: `time-zone`, `closed-dates`, `after-hours`.
    */
   attribute(name: AttributeSetting): string | null;
@@ -70,6 +71,7 @@ export interface CallSettings {
 /** The settings read as attributes (see `CallSettings.attribute`). */
 export type AttributeSetting =
   | 'max-duration'
+  | 'server-order'
   | 'ring-timeout'
   | 'permission-timeout'
   | 'transfers'

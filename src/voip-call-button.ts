@@ -34,6 +34,7 @@ import { styles } from './voip-call-button.styles.js';
  * @fires {CustomEvent<VoipReconnectingDetail>} voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
  * @fires {CustomEvent<VoipReconnectedDetail>} voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
+ * @attr {string} server-order - With several `server` URLs: `ordered` (default: the first that answers) or `random` (each call starts at a random one, then tries the others in turn).
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
  * @attr {string} video - `off` (default: a voice call), `optional` (a voice call; the visitor may turn the camera on), or `on` (the call starts with the camera).
  * @attr {string} video-quality - The most video sent: `low` (320x240, 15 fps), `standard` (default: 640x480, 24 fps) or `high` (1280x720, 30 fps).

@@ -7,6 +7,21 @@ import type { CallPlan, CallSettings } from '../call-contract.js';
 import { parseDialString, parseServers, parseSipDomain, toSipUri } from '../sip/dial-target.js';
 import { VoipError } from '../errors.js';
 
+/**
+ * The gateways in the order a call tries them: as listed (`server-order` `ordered`, the
+ * default), or, with `random`, from a random one on and then round the list, so that each call
+ * still fails over to every other gateway. `random` is `Math.random` but in tests.
+ */
+export function orderServers(
+  servers: readonly string[],
+  order: string | null,
+  random: () => number = Math.random,
+): string[] {
+  if (order?.trim().toLowerCase() !== 'random') return [...servers];
+  const first = Math.floor(random() * servers.length) % servers.length;
+  return [...servers.slice(first), ...servers.slice(0, first)];
+}
+
 /** Validates the settings of a call; throws the `VoipError` its one `voip-error` carries. */
 export function planCall(config: CallSettings): CallPlan {
   if (config.credentialAttribute) {
@@ -20,5 +35,10 @@ export function planCall(config: CallSettings): CallPlan {
   if (!sipDomain) throw new VoipError('invalid-config', 'bad "sip-domain"');
   const servers = parseServers(config.server);
   if (!servers) throw new VoipError('invalid-config', 'bad "server"');
-  return { ...config, uri: toSipUri(target, sipDomain), servers, sipDomain };
+  return {
+    ...config,
+    uri: toSipUri(target, sipDomain),
+    servers: orderServers(servers, config.attribute('server-order')),
+    sipDomain,
+  };
 }
