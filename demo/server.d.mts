@@ -13,4 +13,6 @@ export function startDemoServer(options?: {
   testing?: boolean;
   /** Where each callback request is appended as a JSON line; default VCB_CALLBACK_LOG or the temp dir. */
   callbackLog?: string;
+  /** More files to serve, by path: their content type and body. */
+  extra?: Record<string, { type: string; body: string }>;
 }): Promise<{ url: string; callbackLog: string; close: () => Promise<void> }>;

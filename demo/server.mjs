@@ -187,12 +187,19 @@ export async function startDemoServer({
   testing = testTokens,
   callbackLog = process.env.VCB_CALLBACK_LOG ||
     path.join(tmpdir(), 'voip-call-button-callbacks.jsonl'),
+  // More files to serve, by path (`npm run bench` serves its raw janus.js client here).
+  extra = {},
 } = {}) {
   const csp = contentSecurityPolicy(janusOrigins);
   const secret = process.env.VCB_JANUS_TOKEN_SECRET;
   const routes = new Map([
     ...(secret ? await tokenRoutes(secret, testing) : []),
     ...(await callbackRoutes(callbackLog, testing)),
+    ...Object.entries(extra).map(([at, { type, body }]) => [
+      at,
+      (req, res) =>
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body),
+    ]),
   ]);
   const server = createServer((req, res) => {
     const route = routes.get((req.url ?? '/').split('?')[0]);

@@ -1,6 +1,7 @@
-// npm run bench: call set-up latency on the real local stack (bench/call-latency.ts inside
-// stack/with-stack.sh). Prints numbers; it is a measurement, not a test.
-//   BENCH_PAGES=3 BENCH_CALLS_PER_PAGE=4 npm run bench
+// npm run bench: call set-up latency on the real local stack (bench/call-latency.ts), then the
+// element against a raw janus.js client (bench/versus-raw.ts), inside stack/with-stack.sh. Prints
+// numbers; it is a measurement, not a test.
+//   BENCH_PAGES=3 BENCH_CALLS_PER_PAGE=4 BENCH_ROUNDS=7 npm run bench [-- latency|versus]
 import { build, ensureNodeModules, ensureSystemPackages } from './lib/prepare.mjs';
 import { run } from './lib/run.mjs';
 
@@ -13,5 +14,6 @@ await run('bash', [
   process.execPath,
   '--import',
   'tsx',
-  'bench/call-latency.ts',
+  'bench/run.ts',
+  ...process.argv.slice(2),
 ]);
