@@ -256,6 +256,61 @@ describe('failover between two gateways', () => {
     },
   );
 
+  it(
+    'server-order="random": each call starts at the gateway drawn; a dropped WebSocket is reclaimed on the gateway that holds the session',
+    TIMEOUT,
+    async (t) => {
+      const { page } = await fixture.freshPage();
+      // janus2 listed first; janus, second, is the one that keeps sessions for reclaiming.
+      await addButton(page, {
+        server: `${stack.janus2Ws} ${stack.janusWs}`,
+        attributes: { 'server-order': 'random' },
+      });
+      // The element's draw, fixed for each call (the first Math.random() after call(); janus.js
+      // draws its transaction ids after it, from the real one).
+      const drawNext = (value: number) =>
+        page.evaluate((draw) => {
+          const real = Math.random.bind(Math);
+          Math.random = () => {
+            Math.random = real;
+            return draw;
+          };
+        }, value);
+      const onEach = async () => ({
+        janus: (await janusSessions(stack.janusAdminHttp)).length,
+        janus2: (await janusSessions(stack.janus2AdminHttp)).length,
+      });
+      const mark = fixture.baresip.mark();
+      await drawNext(0.9); // the second listed: janus
+      await page.evaluate(() => window.vcbEl.call());
+      await waitForEvent(page, 'voip-connected');
+      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+      assert.deepEqual(await onEach(), { janus: 1, janus2: 0 }, 'drawn 0.9: janus');
+      const [session] = await janusSessions(stack.janusAdminHttp);
+      // Its WebSocket drops for 2 s: the session is reclaimed there, never at janus2, which the
+      // list names first.
+      try {
+        dropTcp(Number(new URL(stack.janusWs).port));
+        await waitForState(page, 'reconnecting', 3000);
+        await sleep(2000);
+      } finally {
+        restoreNetwork();
+      }
+      await backInCall(t, page, 'signaling', 10_000);
+      assert.deepEqual(await janusSessions(stack.janusAdminHttp), [session], 'reclaimed there');
+      assert.equal((await janusSessions(stack.janus2AdminHttp)).length, 0, 'nothing at janus2');
+      await page.evaluate(() => window.vcbEl.hangup());
+      await assertEndedByUs(page, fixture.baresip, mark, String(established['id']));
+      await assertReleased(page);
+      await drawNext(0.1); // the first listed: janus2
+      await page.evaluate(() => window.vcbEl.call());
+      await waitForEvent(page, 'voip-connected', 15_000, 2);
+      assert.deepEqual(await onEach(), { janus: 0, janus2: 1 }, 'drawn 0.1: janus2');
+      await page.evaluate(() => window.vcbEl.hangup());
+      await assertReleased(page, { calls: 2, admin: stack.janus2AdminHttp });
+    },
+  );
+
   it('both are down: server-unreachable, and nothing is left', TIMEOUT, async (t) => {
     janusService('janus', 'stop');
     janusService('janus2', 'stop');
