@@ -383,7 +383,8 @@ if [[ $NETWORK == netns ]]; then
   # sent); with no such route it gathers none and ICE fails. One host route through sv0 with
   # source 127.0.0.2 gives it sv0's address (route_localnet lets a 127.0.0.0/8 source route out
   # of lo). A packet that took it would reach sv1, inside this namespace, and end there.
-  ip netns exec "$NS" sysctl -qw net.ipv4.conf.sv0.route_localnet=1
+  ip netns exec "$NS" sh -c 'echo 1 >/proc/sys/net/ipv4/conf/sv0/route_localnet' ||
+    die "could not set route_localnet on sv0 in $NS"
   ip -n "$NS" route add 8.8.8.8/32 dev sv0 src 127.0.0.2 ||
     die "could not add the default-address route for Firefox in $NS"
   IN_NS=(ip netns exec "$NS")

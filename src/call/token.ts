@@ -49,7 +49,8 @@ export async function fetchToken(
     response = await fetch(url, {
       credentials: 'same-origin',
       cache: 'no-store',
-      signal: AbortSignal.any([signal, late]),
+      // Without AbortSignal.any (before Safari 17.4), no time limit rather than no call.
+      signal: (AbortSignal as Partial<typeof AbortSignal>).any?.([signal, late]) ?? signal,
     });
     body = response.ok ? ((await response.json().catch(() => null)) as typeof body) : null;
   } catch (error) {
