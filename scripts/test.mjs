@@ -115,7 +115,7 @@ async function nodeTests(dir, wrapper = [], extra = [], extraEnv = {}) {
 }
 
 if (!only || only === 'unit') {
-  await step('node unit tests (the server helper)', () =>
+  await step('Node tests (server helper, SSR, manifest, the packed package)', () =>
     nodeTests('test/node', [], [`--test-timeout=${TIMEOUTS.nodeFile}`]),
   );
 }
