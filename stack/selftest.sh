@@ -37,7 +37,7 @@ if [[ ${1:-} == --inside ]]; then
   }
   render "$HERE/baresip/config" "$CDIR/config" "SIP_LISTEN=127.0.0.1:5070" \
     "CTRL_LISTEN=127.0.0.1:4445" "CONS_LISTEN=127.0.0.1:4455" "RTP_PORTS=42100-42199" \
-    "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$CDIR/record"
+    "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$CDIR/record" "MAX_CALLS=4"
   render "$HERE/baresip/accounts" "$CDIR/accounts" "SIP_USER=selftest" \
     "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual" "VIDEO_PARAMS="
   render "$HERE/baresip/contacts" "$CDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
@@ -46,7 +46,7 @@ if [[ ${1:-} == --inside ]]; then
   mkdir -p "$VDIR/record"
   render "$HERE/baresip/config" "$VDIR/config" "SIP_LISTEN=127.0.0.1:5076" \
     "CTRL_LISTEN=127.0.0.1:4447" "CONS_LISTEN=127.0.0.1:4457" "RTP_PORTS=42700-42799" \
-    "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$VDIR/record"
+    "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$VDIR/record" "MAX_CALLS=4"
   cat "$HERE/baresip/config-video" >>"$VDIR/config"
   render "$HERE/baresip/accounts" "$VDIR/accounts" "SIP_USER=selftest-video" \
     "SIP_LISTEN=127.0.0.1:5076" "ANSWERMODE=manual" "VIDEO_PARAMS=;video_codecs=vp8"

@@ -610,22 +610,24 @@ $(tail -n 10 "$LOG_DIR/greeting.log")"
 VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
 
 # An answering baresip (auto-answer, plays the greeting, records what it receives):
-#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video] [source=WAV]
+#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video] [source=WAV] [max_calls=N]
 # in STACK_DIR/baresip-EXT, logging to LOG_DIR/baresip-EXT.log; its PID in LAST_PID. `video` adds
 # stack/baresip/config-video (fakevideo, VP8) and video_codecs=vp8 on the account. `source=WAV`
 # plays WAV (8 kHz mono s16) instead of the greeting; at its end baresip hangs the call up.
+# `max_calls=N`: how many calls at once (default 4).
 start_baresip() {
-  local ext=$1 dir=$STACK_DIR/baresip-$1 video_params="" video=0 source=$GREETING_WAV opt
+  local ext=$1 dir=$STACK_DIR/baresip-$1 video_params="" video=0 source=$GREETING_WAV opt max_calls=4
   for opt in "${@:7}"; do
     case $opt in
       video) video=1 ;;
       source=*) source=${opt#source=} ;;
+      max_calls=*) max_calls=${opt#max_calls=} ;;
       *) die "start_baresip $ext: unknown option '$opt'" ;;
     esac
   done
   render "$HERE/baresip/config" "$dir/config" \
     "SIP_LISTEN=127.0.0.1:$2" "CTRL_LISTEN=127.0.0.1:$3" "CONS_LISTEN=127.0.0.1:$4" \
-    "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$source" "SND_PATH=$6"
+    "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$source" "SND_PATH=$6" "MAX_CALLS=$max_calls"
   if ((video)); then
     cat "$HERE/baresip/config-video" >>"$dir/config"
     video_params=";video_codecs=vp8"
@@ -637,7 +639,12 @@ start_baresip() {
 }
 
 # 2000: the answering extension
-start_baresip 2000 5062 4444 4454 42000-42099 "$RECORD_DIR"
+# VCB_ANSWER_MAX_CALLS: how many calls 2000 takes at once (npm run bench:load raises it; its RTP
+# range holds 50).
+ANSWER_MAX_CALLS=${VCB_ANSWER_MAX_CALLS:-4}
+[[ $ANSWER_MAX_CALLS =~ ^[0-9]+$ ]] && ((ANSWER_MAX_CALLS >= 1 && ANSWER_MAX_CALLS <= 50)) ||
+  die "VCB_ANSWER_MAX_CALLS must be 1-50 (got '$ANSWER_MAX_CALLS')"
+start_baresip 2000 5062 4444 4454 42000-42099 "$RECORD_DIR" max_calls="$ANSWER_MAX_CALLS"
 BARESIP_PID=$LAST_PID BLOG=$LOG_DIR/baresip-2000.log
 # 2002: ringing (Kamailio delays the INVITE, this one answers at once)
 start_baresip 2002 5066 4446 4456 42200-42299 "$RECORD_DIR_RINGING"
