@@ -2,11 +2,12 @@
  * `npm run bench:load`: many calls at once through one Janus, on the real local stack. For each
  * size N (BENCH_LOAD_N, default "5 10 20"), N pages spread over several Chromium processes
  * (BENCH_LOAD_BROWSERS, default 4) each place one call to 2000 at the same moment, hold it
- * (BENCH_LOAD_HOLD seconds, default 30), and hang up. Printed per size: calls connected, calls
- * whose page hears the callee (its decoder's statistics, as in the Firefox test) and whose caller
+ * (BENCH_LOAD_HOLD seconds, default 30), and hang up. Printed per size: calls connected, those
+ * still up 5 s after the last was placed, calls whose page hears the callee (its decoder's statistics, as in the Firefox test) and whose caller
  * the callee hears (2000's recording of that call), set-up p50/p95 against one call alone, how
  * the others ended (their events' codes), and Janus's CPU (% of one core over the hold) and
- * memory per call. Prints numbers; asserts nothing.
+ * memory per call. A call neither answered nor ended after BENCH_LOAD_SETUP_LIMIT s (default
+ * 120) counts as stuck. Prints numbers; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +21,11 @@ import { wavComplete, wavRms } from '../test/e2e/support/wav.js';
 const SIZES = (process.env.BENCH_LOAD_N ?? '5 10 20').trim().split(/\s+/).map(Number);
 const BROWSERS = Number(process.env.BENCH_LOAD_BROWSERS ?? 4);
 const HOLD_S = Number(process.env.BENCH_LOAD_HOLD ?? 30);
+/**
+ * How long a call may take to be answered or to end before it counts as stuck: longer than the
+ * element's own limits add up to (gateway 10 s, microphone prompt 30 s, ringing 60 s).
+ */
+const SETUP_LIMIT_MS = Number(process.env.BENCH_LOAD_SETUP_LIMIT ?? 120) * 1000;
 /** A level (RMS, 0..1) above this is audio, as in the end-to-end tests. */
 const AUDIBLE = 0.01;
 
@@ -58,7 +64,7 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 
 /** Places the call; resolves with how it went: answered (and when) or its event. */
 function place(page: Page): Promise<{ outcome: string; setupMs: number }> {
-  return page.evaluate(async () => {
+  return page.evaluate(async (limitMs) => {
     const el = window.vcbEl;
     window.vcbLog = [];
     const started = performance.now();
@@ -71,11 +77,11 @@ function place(page: Page): Promise<{ outcome: string; setupMs: number }> {
         const { code, reason } = last.detail as { code?: string; reason?: string };
         return { outcome: String(code ?? reason), setupMs: performance.now() - started };
       }
-      if (performance.now() - started > 30_000)
-        return { outcome: `stuck in ${el.state}`, setupMs: NaN };
+      if (performance.now() - started > limitMs)
+        return { outcome: `still ${el.state} after ${limitMs / 1000} s`, setupMs: NaN };
       await new Promise((r) => setTimeout(r, 5));
     }
-  });
+  }, SETUP_LIMIT_MS);
 }
 
 /** The RMS level of what the page decoded over the last `ms`. */
@@ -147,6 +153,10 @@ try {
     const holdStart = { at: Date.now(), usage: janusUsage() };
     await sleep(5000);
     const levels = await Promise.all(connected.map((page) => heard(page)));
+    // Answered calls may have ended since (the callee hangs up a call whose audio stopped).
+    const stillUp = (
+      await Promise.all(connected.map((page) => page.evaluate(() => window.vcbEl.state)))
+    ).filter((state) => state === 'in-call').length;
     await sleep(Math.max(0, HOLD_S * 1000 - (Date.now() - holdStart.at)));
     const holdEnd = { at: Date.now(), usage: janusUsage() };
     await Promise.all(pages.map((page) => page.evaluate(() => window.vcbEl.hangup())));
@@ -176,6 +186,7 @@ try {
       [
         String(n).padStart(3),
         String(connected.length).padStart(9),
+        String(stillUp).padStart(7),
         String(levels.filter((l) => l > AUDIBLE).length).padStart(10),
         String(calleeHears).padStart(12),
         pct(setups, 0.5).toFixed(0).padStart(9),
@@ -197,6 +208,6 @@ console.log(
   `\nmany calls at once through one Janus, held ${HOLD_S} s, ${BROWSERS} Chromium processes`,
 );
 console.log(
-  '  N connected page hears callee hears setup p50 setup p95 janus cpu% KB/call  failures',
+  '  N connected still up page hears callee hears setup p50 setup p95 janus cpu% KB/call  failures',
 );
 for (const row of rows) console.log(row);
