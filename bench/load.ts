@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startDemoServer } from '../demo/server.mjs';
 import { addButton, launchBrowser } from '../test/e2e/support/browser.js';
+import { decodedLevels, keepPeers } from '../test/e2e/support/decoded.js';
 import { stack } from '../test/e2e/support/stack.js';
 import { wavComplete, wavRms } from '../test/e2e/support/wav.js';
 
@@ -42,20 +43,10 @@ function janusUsage(): { cpu: number; rssKb: number } {
   return { cpu, rssKb };
 }
 
-/** A page with the element, each of its peer connections kept for `heard`. */
+/** A page with the element, each of its peer connections kept for `decodedLevels`. */
 async function openPage(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext();
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    const made: RTCPeerConnection[] = [];
-    (window as unknown as { vcbPeers: RTCPeerConnection[] }).vcbPeers = made;
-    window.RTCPeerConnection = class extends Native {
-      constructor(config?: RTCConfiguration) {
-        super(config);
-        made.push(this);
-      }
-    };
-  });
+  await context.addInitScript(keepPeers);
   const page = await context.newPage();
   await page.goto(url);
   await addButton(page, { rawAudio: true });
@@ -82,43 +73,6 @@ function place(page: Page): Promise<{ outcome: string; setupMs: number }> {
       await new Promise((r) => setTimeout(r, 5));
     }
   }, SETUP_LIMIT_MS);
-}
-
-/** The RMS level of what the page decoded over the last `ms`. */
-function heard(page: Page, ms = 2000): Promise<number> {
-  // No named functions inside: tsx would wrap them in a helper the page does not have.
-  return page.evaluate(async (duration) => {
-    const peers = (window as unknown as { vcbPeers: RTCPeerConnection[] }).vcbPeers;
-    const peer = peers[peers.length - 1];
-    if (!peer) return 0;
-    const readings: Array<{ energy: number; seconds: number }> = [];
-    for (let i = 0; i < 2; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, duration));
-      let energy = 0;
-      let seconds = 0;
-      (await peer.getStats()).forEach(
-        (s: {
-          type: string;
-          kind?: string;
-          totalAudioEnergy?: number;
-          totalSamplesDuration?: number;
-        }) => {
-          if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-            energy += s.totalAudioEnergy ?? 0;
-            seconds += s.totalSamplesDuration ?? 0;
-          }
-        },
-      );
-      readings.push({ energy, seconds });
-    }
-    const [before, after] = readings as [
-      { energy: number; seconds: number },
-      { energy: number; seconds: number },
-    ];
-    return after.seconds > before.seconds
-      ? Math.sqrt((after.energy - before.energy) / (after.seconds - before.seconds))
-      : 0;
-  }, ms);
 }
 
 const pct = (values: number[], q: number) => {
@@ -152,7 +106,9 @@ try {
     const connected = pages.filter((_, i) => results[i]!.outcome === 'in-call');
     const holdStart = { at: Date.now(), usage: janusUsage() };
     await sleep(5000);
-    const levels = await Promise.all(connected.map((page) => heard(page)));
+    const levels = await Promise.all(
+      connected.map(async (page) => (await decodedLevels(page, 2000, 2000))[0] ?? 0),
+    );
     // Answered calls may have ended since (the callee hangs up a call whose audio stopped).
     const stillUp = (
       await Promise.all(connected.map((page) => page.evaluate(() => window.vcbEl.state)))

@@ -29,6 +29,7 @@ import {
 } from './support/browser.js';
 import { AUDIBLE, assertCalleeGotBye, assertSustained } from './support/fixture.js';
 import { Baresip, finishedRecording, stack, untilNoJanusSessions } from './support/stack.js';
+import { decodedLevels, keepPeers } from './support/decoded.js';
 import { wavRms, wavWindows } from './support/wav.js';
 
 /**
@@ -75,67 +76,11 @@ async function freshPage(): Promise<{ page: Page; errors: string[] }> {
   const context = await browser!.createBrowserContext();
   open.add(context);
   const firefoxPage = await context.newPage();
-  // Every peer connection the page makes, for `receivedLevels`.
-  await firefoxPage.evaluateOnNewDocument(() => {
-    const Native = window.RTCPeerConnection;
-    const made: RTCPeerConnection[] = [];
-    (window as unknown as { vcbPeers: RTCPeerConnection[] }).vcbPeers = made;
-    window.RTCPeerConnection = class extends Native {
-      constructor(config?: RTCConfiguration) {
-        super(config);
-        made.push(this);
-      }
-    };
-  });
+  await firefoxPage.evaluateOnNewDocument(keepPeers); // for decodedLevels
   const errors: string[] = [];
   firefoxPage.on('pageerror', (error) => errors.push(String(error)));
   await firefoxPage.goto(demo!.url);
   return { page: helperPage(firefoxPage), errors };
-}
-
-/**
- * The level of the audio the page receives and decodes, in consecutive windows of `windowMs`
- * over `ms`: the RMS level (0..1) of each window, from the newest peer connection's inbound
- * audio energy (getStats' totalAudioEnergy over totalSamplesDuration). Headless Firefox has no
- * audio output, so its AudioContext never starts and the analyser of the Chromium tests cannot
- * run; the browser's own decoder statistics measure the same audio.
- */
-function receivedLevels(page: Page, ms = 2000, windowMs = 100): Promise<number[]> {
-  return page.evaluate(
-    async ([duration, windowLength]) => {
-      const peers = (window as unknown as { vcbPeers: RTCPeerConnection[] }).vcbPeers;
-      const peer = peers[peers.length - 1];
-      const levels: number[] = [];
-      if (!peer) return levels;
-      let last: { energy: number; seconds: number } | undefined;
-      for (let next = performance.now(); levels.length < duration / windowLength;) {
-        const stats = await peer.getStats();
-        let energy = 0;
-        let seconds = 0;
-        stats.forEach(
-          (s: {
-            type: string;
-            kind?: string;
-            totalAudioEnergy?: number;
-            totalSamplesDuration?: number;
-          }) => {
-            if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-              energy += s.totalAudioEnergy ?? 0;
-              seconds += s.totalSamplesDuration ?? 0;
-            }
-          },
-        );
-        if (last && seconds > last.seconds)
-          levels.push(Math.sqrt((energy - last.energy) / (seconds - last.seconds)));
-        else if (last) levels.push(0);
-        last = { energy, seconds };
-        next += windowLength;
-        await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-      }
-      return levels;
-    },
-    [ms, windowMs] as const,
-  );
 }
 
 describe('Firefox ESR, a call from the page to a SIP phone', () => {
@@ -157,7 +102,7 @@ describe('Firefox ESR, a call from the page to a SIP phone', () => {
     assert.deepEqual(await states(page), ['connecting', 'calling', 'ringing', 'in-call']);
     const established = await baresip!.waitFor('CALL_ESTABLISHED', 5000, mark);
     t.diagnostic(
-      `received: ${assertSustained(await receivedLevels(page), 'the page hears the greeting')}`,
+      `received: ${assertSustained(await decodedLevels(page), 'the page hears the greeting')}`,
     );
     // Timeline after the greeting check: talking, then 3 s muted, then talking again.
     const muteAt = Date.now();
