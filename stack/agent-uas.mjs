@@ -571,8 +571,16 @@ async function reinvite(call, direction, holding) {
   call.holding = holding;
   call.localDirection = direction;
   call.sdpVersion++;
-  const p = request(call, 'INVITE', { body: sdpBody(call), contentType: 'application/sdp' });
-  const res = await p;
+  let res = await request(call, 'INVITE', { body: sdpBody(call), contentType: 'application/sdp' });
+  // 491 Request Pending (the caller's own INVITE transaction still open, as right at the
+  // answer): RFC 3261 14.1, the side that did not make the Call-ID tries again after 0-2 s.
+  for (let tries = 1; res.code === 491 && tries < 4 && call.state !== 'ended'; tries += 1) {
+    const wait = Math.floor(Math.random() * 2000);
+    log(`re-INVITE call-id=${call.id} -> 491, again in ${wait} ms`);
+    await new Promise((done) => setTimeout(done, wait));
+    call.sdpVersion++;
+    res = await request(call, 'INVITE', { body: sdpBody(call), contentType: 'application/sdp' });
+  }
   let answer = 'none';
   if (res.res?.body && res.code < 300) {
     answer = sdpDirection(res.res.body);
