@@ -175,12 +175,14 @@ async function callbackRoutes(logFile, testing) {
  */
 export async function startDemoServer({
   port = 8080,
-  // Both Janus instances of the local stack (the second one for failover).
+  // Both Janus instances of the local stack (the second one for failover), and the pool
+  // (HAProxy in front of both).
   janusOrigins = [
     'ws://127.0.0.1:8188',
     'http://127.0.0.1:8088',
     'ws://127.0.0.1:8189',
     'http://127.0.0.1:8089',
+    'ws://127.0.0.1:8190',
   ],
   testTokens = false,
   // The tests' routes (bad tokens, callback controls); `testTokens` is its older name.

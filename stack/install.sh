@@ -2,7 +2,7 @@
 # stack/install.sh - make sure the tools of the local voice stack are installed.
 #
 # Idempotent: checks for janus, baresip, kamailio, sox, espeak-ng, chromium, firefox-esr, ip/ss
-# (iproute2), curl, node, nft (nftables, for impair.sh) and Xvfb; when something is missing it runs `apt-get update` and
+# (iproute2), curl, node, nft (nftables, for impair.sh), haproxy and Xvfb; when something is missing it runs `apt-get update` and
 # `apt-get install -y` for just the missing Debian packages (non-interactive).
 # When everything is present it returns immediately. Needs root only to install.
 set -euo pipefail
@@ -22,6 +22,7 @@ declare -A PKG_OF=(
   [ss]=iproute2
   [curl]=curl
   [nft]=nftables
+  [haproxy]=haproxy # the gateway pool (127.0.0.1:8190) in front of both Janus instances
   [Xvfb]=xvfb     # a virtual display: a real, unanswered microphone prompt (test/e2e)
   [node]=nodejs   # stack/early-media-uas.mjs (extension 2003)
 )

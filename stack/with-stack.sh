@@ -50,6 +50,16 @@
 #                            failover; reclaim_session_timeout 0 (a closed WebSocket ends the
 #                            session and its call at once). Both Janus instances can be stopped, killed and started
 #                            again by the command: stack/service.sh janus|janus2 stop|kill|start
+#   * HAProxy   the gateway pool: ws 127.0.0.1:8190 in front of both Janus instances
+#                            (stack/haproxy/haproxy.cfg: least connections, a health check on
+#                            each Janus's /janus/info every 0.5 s, a cookie that sends a
+#                            visitor's reconnect back to the Janus that holds its session)
+#   * baresip   "pbx-a", "pbx-b"  udp 127.0.0.1:5082 / 5084: the PBX pool behind extension 2100
+#                            (Kamailio's dispatcher, round robin, OPTIONS probes every second,
+#                            a node that does not answer an INVITE in 2 s is skipped); each
+#                            answers like 2000 (greeting, records into VCB_RECORD_DIR_PBX_A|B),
+#                            ctrl_tcp on 127.0.0.1:4464 / 4466, up to VCB_POOL_MAX_CALLS (25)
+#                            calls each; stack/service.sh pbx-a|pbx-b stop|kill|start
 # then runs CMD in the foreground with the VCB_* variables below, and afterwards stops
 # everything it started (TERM, ~3 s grace, KILL), deletes the namespace and the temp dir,
 # and exits with CMD's exit status (130/143/129 on SIGINT/TERM/HUP, 1 when the stack fails).
@@ -62,7 +72,7 @@
 # --network host: for a developer desktop. No namespace; every service binds 127.0.0.1
 #   and Janus uses the desktop's own interfaces for ICE. (Not for CI machines.)
 # --keep-logs DIR: copy logs, recordings (DIR/record, DIR/record-2002, DIR/record-2008,
-#   DIR/record-2010, DIR/record-2011) and rendered configs (DIR/config) into DIR before the temp
+#   DIR/record-2010, DIR/record-2011, DIR/record-pbx-a, DIR/record-pbx-b) and rendered configs (DIR/config) into DIR before the temp
 #   dir is removed.
 #
 # Exported to CMD: VCB_NETWORK, VCB_NETNS (empty in host mode), VCB_STACK_DIR, VCB_LOG_DIR,
@@ -91,6 +101,9 @@
 # VCB_VOICEMAIL_SECONDS (the longest call to 2011, prompt included; whole seconds, at least the
 # prompt + 1 s; default 20), VCB_VOICEMAIL_PROMPT_WAV (what 2011 plays before the silence: the
 # spoken prompt and the beep, 8 kHz mono s16, about 3.5 s).
+# Pool: VCB_POOL_WS (ws://127.0.0.1:8190, HAProxy), VCB_HAPROXY_LOG (one line per WebSocket
+# when it closes, naming the Janus it went to), VCB_EXT_POOL (2100), VCB_POOL_MAX_CALLS,
+# VCB_PBX_A_CTRL / VCB_PBX_B_CTRL (127.0.0.1:4464 / 4466), VCB_RECORD_DIR_PBX_A / _B.
 # Observables for tests (all verified by stack/selftest.sh):
 #   DTMF at 2000/2002, RFC 4733 and SIP INFO (application/dtmf-relay) alike: ctrl_tcp events
 #     {"event":true,"type":"CALL_DTMF_START",...,"param":"5"} then {"type":"CALL_DTMF_END"} (no
@@ -288,7 +301,7 @@ cleanup() {
   fi
   if [[ -n $GEN_PID ]] && alive "$GEN_PID"; then stop_pids "$GEN_PID"; fi
   if [[ -n $VM_GEN_PID ]] && alive "$VM_GEN_PID"; then stop_pids "$VM_GEN_PID"; fi
-  # Restartable services (the Janus instances): whatever PID their pidfile holds now.
+  # Restartable services (the Janus instances, the PBX nodes): whatever PID their pidfile holds now.
   local f svc_pid restartable=()
   for f in "$STACK_DIR"/svc/*.pid; do
     [[ -f $f ]] || continue
@@ -296,7 +309,7 @@ cleanup() {
     [[ $svc_pid =~ ^[0-9]+$ ]] && alive "$svc_pid" && restartable+=("$svc_pid")
   done
   if ((${#restartable[@]})); then
-    log "stopping janus instances (pids ${restartable[*]})"
+    log "stopping restartable services (pids ${restartable[*]})"
     stop_pids "${restartable[@]}"
   fi
   if ((${#SVC_PIDS[@]})); then
@@ -328,9 +341,11 @@ cleanup() {
         cp -a "$STACK_DIR/record-2008" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2010" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/record-2011" "$KEEP_LOGS/" &&
+        cp -a "$STACK_DIR/record-pbx-a" "$STACK_DIR/record-pbx-b" "$KEEP_LOGS/" &&
         cp -a "$STACK_DIR/janus" "$STACK_DIR/janus2" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
           "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" \
-          "$STACK_DIR/baresip-2011" "$KEEP_LOGS/config/" &&
+          "$STACK_DIR/baresip-2011" "$STACK_DIR/pbx-a" "$STACK_DIR/pbx-b" "$STACK_DIR/haproxy" \
+          "$KEEP_LOGS/config/" &&
         log "logs kept in $KEEP_LOGS"
     elif ((CMD_FAILED)); then
       print_log_tails
@@ -363,7 +378,10 @@ RECORD_DIR_RINGING=$STACK_DIR/record-2002
 RECORD_DIR_TRANSFER=$STACK_DIR/record-2008
 RECORD_DIR_VIDEO=$STACK_DIR/record-2010
 RECORD_DIR_VOICEMAIL=$STACK_DIR/record-2011
-mkdir -p "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" \
+RECORD_DIR_PBX_A=$STACK_DIR/record-pbx-a
+RECORD_DIR_PBX_B=$STACK_DIR/record-pbx-b
+mkdir -p "$RECORD_DIR_PBX_A" "$RECORD_DIR_PBX_B" "$STACK_DIR/haproxy" \
+  "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" \
   "$RECORD_DIR_VOICEMAIL" "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
   "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" "$STACK_DIR/baresip-2011"
 
@@ -391,7 +409,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 or sport = :8190 or sport = :5082 or sport = :5084 or sport = :4464 or sport = :4466 or sport = :4474 or sport = :4476 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -458,7 +476,7 @@ render_janus() {
 render_janus janus 8188 8088 7188 7088 40000-40499 41000-41499 "$RECLAIM_SECONDS"
 render_janus janus2 8189 8089 7189 7089 40500-40999 41500-41999 0
 
-cp "$HERE/kamailio/kamailio.cfg" "$STACK_DIR/kamailio/kamailio.cfg"
+cp "$HERE/kamailio/kamailio.cfg" "$HERE/kamailio/dispatcher.list" "$STACK_DIR/kamailio/"
 
 # ---------------------------------------------------------------- greeting WAV
 # Spoken greeting, repeated, over a soft 440 Hz bed so the signal is never silent;
@@ -580,7 +598,8 @@ mkdir -p "$STACK_DIR/kamailio/run"
 RINGING_SECONDS=${VCB_RINGING_SECONDS:-3}
 [[ $RINGING_SECONDS =~ ^[0-9]+$ ]] || die "VCB_RINGING_SECONDS must be whole seconds (got '$RINGING_SECONDS')"
 start kamailio "$KLOG" kamailio -f "$STACK_DIR/kamailio/kamailio.cfg" -DD -E \
-  -Y "$STACK_DIR/kamailio/run" -m 32 -M 8 -A "RINGING_DELAY_MS=$((RINGING_SECONDS * 1000))"
+  -Y "$STACK_DIR/kamailio/run" -m 32 -M 8 -A "RINGING_DELAY_MS=$((RINGING_SECONDS * 1000))" \
+  -A "DISPATCHER_LIST=\"$STACK_DIR/kamailio/dispatcher.list\""
 KAMAILIO_PID=$LAST_PID
 
 # the agent UAS, extension 2009 (makes its own 800 Hz tone: nothing to wait for)
@@ -610,21 +629,26 @@ $(tail -n 10 "$LOG_DIR/greeting.log")"
 VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
 
 # An answering baresip (auto-answer, plays the greeting, records what it receives):
-#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video] [source=WAV] [max_calls=N]
+#   start_baresip EXT SIP_PORT CTRL_PORT CONS_PORT RTP_PORTS RECORD_DIR [video] [source=WAV] [max_calls=N] [node=NAME]
 # in STACK_DIR/baresip-EXT, logging to LOG_DIR/baresip-EXT.log; its PID in LAST_PID. `video` adds
 # stack/baresip/config-video (fakevideo, VP8) and video_codecs=vp8 on the account. `source=WAV`
 # plays WAV (8 kHz mono s16) instead of the greeting; at its end baresip hangs the call up.
-# `max_calls=N`: how many calls at once (default 4).
+# `max_calls=N`: how many calls at once (default 4). `node=NAME`: one of several nodes of the
+# same extension (the PBX pool): STACK_DIR/NAME, LOG_DIR/NAME.log, started through
+# stack/service.sh as the restartable service NAME (its PID in svc/NAME.pid, not LAST_PID).
 start_baresip() {
   local ext=$1 dir=$STACK_DIR/baresip-$1 video_params="" video=0 source=$GREETING_WAV opt max_calls=4
+  local node=""
   for opt in "${@:7}"; do
     case $opt in
       video) video=1 ;;
       source=*) source=${opt#source=} ;;
       max_calls=*) max_calls=${opt#max_calls=} ;;
+      node=*) node=${opt#node=} dir=$STACK_DIR/${opt#node=} ;;
       *) die "start_baresip $ext: unknown option '$opt'" ;;
     esac
   done
+  mkdir -p "$dir"
   render "$HERE/baresip/config" "$dir/config" \
     "SIP_LISTEN=127.0.0.1:$2" "CTRL_LISTEN=127.0.0.1:$3" "CONS_LISTEN=127.0.0.1:$4" \
     "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$source" "SND_PATH=$6" "MAX_CALLS=$max_calls"
@@ -635,6 +659,14 @@ start_baresip() {
   render "$HERE/baresip/accounts" "$dir/accounts" \
     "SIP_USER=$ext" "SIP_LISTEN=127.0.0.1:$2" "ANSWERMODE=auto" "VIDEO_PARAMS=$video_params"
   render "$HERE/baresip/contacts" "$dir/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
+  if [[ -n $node ]]; then
+    printf '%q ' "${IN_NS[@]}" baresip -f "$dir" >"$SERVICE_DIR/$node.cmd"
+    printf '%q ' "${IN_NS[@]}" ss -Hlnu "src 127.0.0.1:$2" >"$SERVICE_DIR/$node.probe"
+    printf '| grep -q .\n' >>"$SERVICE_DIR/$node.probe"
+    ln -sf "$LOG_DIR/$node.log" "$SERVICE_DIR/$node.log"
+    VCB_SERVICE_DIR=$SERVICE_DIR "$HERE/service.sh" "$node" start
+    return
+  fi
   start "baresip-$ext" "$LOG_DIR/baresip-$ext.log" baresip -f "$dir"
 }
 
@@ -661,6 +693,19 @@ $(tail -n 10 "$LOG_DIR/voicemail.log")"
 VM_GEN_PID=""
 start_baresip 2011 5078 4452 4462 42800-42899 "$RECORD_DIR_VOICEMAIL" source="$VOICEMAIL_WAV"
 BARESIP_VOICEMAIL_PID=$LAST_PID MLOG=$LOG_DIR/baresip-2011.log
+# 2100: the PBX pool, two nodes behind Kamailio's dispatcher (stack/kamailio/dispatcher.list)
+POOL_MAX_CALLS=${VCB_POOL_MAX_CALLS:-25}
+[[ $POOL_MAX_CALLS =~ ^[0-9]+$ ]] && ((POOL_MAX_CALLS >= 1 && POOL_MAX_CALLS <= 50)) ||
+  die "VCB_POOL_MAX_CALLS must be 1-50 (got '$POOL_MAX_CALLS')"
+start_baresip 2100 5082 4464 4474 43000-43099 "$RECORD_DIR_PBX_A" max_calls="$POOL_MAX_CALLS" node=pbx-a
+start_baresip 2100 5084 4466 4476 43100-43199 "$RECORD_DIR_PBX_B" max_calls="$POOL_MAX_CALLS" node=pbx-b
+
+# HAProxy: the gateway pool in front of both Janus instances
+render "$HERE/haproxy/haproxy.cfg" "$STACK_DIR/haproxy/haproxy.cfg" "POOL_PORT=8190" \
+  "JANUS_WS=127.0.0.1:8188" "JANUS_HTTP_PORT=8088" "JANUS2_WS=127.0.0.1:8189" "JANUS2_HTTP_PORT=8089"
+HLOG=$LOG_DIR/haproxy.log
+start haproxy "$HLOG" haproxy -db -f "$STACK_DIR/haproxy/haproxy.cfg"
+HAPROXY_PID=$LAST_PID
 
 # early-media UAS, extension 2003
 wait "$GEN_PID" || die "could not generate the announcement WAV; last lines of announcement.log:
@@ -685,6 +730,7 @@ baresip_voicemail_ready() { listening_all udp:5078 tcp:4452 tcp:4462; }
 wait_ready baresip-2011 "$BARESIP_VOICEMAIL_PID" "$MLOG" baresip_voicemail_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 wait_ready agent-2009 "$AGENT_PID" "$ALOG" listening t 4459
+wait_ready haproxy "$HAPROXY_PID" "$HLOG" listening t 8190
 
 # Console loggers: baresip prints a received MESSAGE only on its console (cons), to the ONE TCP
 # client connected; these clients (one process each, "cat" on the socket) keep that output in a
@@ -711,7 +757,7 @@ wait_ready janus-ws "$JANUS_PID" "$LOG_DIR/janus.log" listening t 8188
 wait_ready janus2-ws "$JANUS2_PID" "$LOG_DIR/janus2.log" listening t 8189
 
 T1=$(date +%s%N)
-log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, baresip-2010 pid $BARESIP_VIDEO_PID, baresip-2011 pid $BARESIP_VOICEMAIL_PID, agent-2009 pid $AGENT_PID"
+log "up in $(( (T1 - T0) / 1000000 )) ms ($NETWORK${NS:+ $NS}): janus pid $JANUS_PID ws://127.0.0.1:8188, janus2 pid $JANUS2_PID ws://127.0.0.1:8189, kamailio pid $KAMAILIO_PID sip 127.0.0.1:5060, baresip-2000 pid $BARESIP_PID, baresip-2002 pid $BARESIP_RINGING_PID, early-2003 pid $EARLY_PID, baresip-2008 pid $BARESIP_TRANSFER_PID, baresip-2010 pid $BARESIP_VIDEO_PID, baresip-2011 pid $BARESIP_VOICEMAIL_PID, agent-2009 pid $AGENT_PID, haproxy pid $HAPROXY_PID ws://127.0.0.1:8190, pbx-a pid $(<"$SERVICE_DIR/pbx-a.pid"), pbx-b pid $(<"$SERVICE_DIR/pbx-b.pid")"
 
 # ---------------------------------------------------------------- the command
 export VCB_NETWORK=$NETWORK
@@ -773,6 +819,12 @@ export VCB_BARESIP_VOICEMAIL_PID=$BARESIP_VOICEMAIL_PID
 export VCB_RECORD_DIR_VOICEMAIL=$RECORD_DIR_VOICEMAIL
 export VCB_VOICEMAIL_SECONDS=$VOICEMAIL_SECONDS
 export VCB_VOICEMAIL_PROMPT_WAV=$VOICEMAIL_PROMPT_WAV
+export VCB_POOL_WS=ws://127.0.0.1:8190
+export VCB_HAPROXY_LOG=$HLOG
+export VCB_EXT_POOL=2100
+export VCB_POOL_MAX_CALLS=$POOL_MAX_CALLS
+export VCB_PBX_A_CTRL=127.0.0.1:4464 VCB_PBX_B_CTRL=127.0.0.1:4466
+export VCB_RECORD_DIR_PBX_A=$RECORD_DIR_PBX_A VCB_RECORD_DIR_PBX_B=$RECORD_DIR_PBX_B
 VCB_CHROMIUM=$(command -v chromium || true)
 export VCB_CHROMIUM
 # Temp files of the command (Chromium profiles, ...) go into the run's temp dir too.

@@ -27,7 +27,7 @@ import {
 import {
   dropTcp,
   impairMedia,
-  janusService,
+  stackService,
   janusSessions,
   restoreNetwork,
   stack,
@@ -61,7 +61,7 @@ async function loseGateway(
   const { page, mark, callId } = await fixture.connectedCall({ server });
   try {
     const at = await pageNow(page);
-    janusService(name, action);
+    stackService(name, action);
     const ended = await waitForEvent(page, 'voip-ended', LOST_WITHIN_MS + 5000);
     const took = ended.at - at;
     t.diagnostic(
@@ -77,7 +77,7 @@ async function loseGateway(
     assert.ok(await micStopped(page), 'the microphone is released');
     await body({ mark, callId });
   } finally {
-    janusService(name, 'start');
+    stackService(name, 'start');
   }
   await assertReleased(page, {
     admin: name === 'janus' ? stack.janusAdminHttp : stack.janus2AdminHttp,
@@ -235,7 +235,7 @@ describe('failover between two gateways', () => {
     'the first Janus is down: the call goes through the second, with no visible error',
     TIMEOUT,
     async () => {
-      janusService('janus', 'stop');
+      stackService('janus', 'stop');
       try {
         const { page } = await fixture.freshPage();
         await addButton(page, { server: `${stack.janusWs} ${stack.janus2Ws}` });
@@ -251,7 +251,7 @@ describe('failover between two gateways', () => {
         await page.evaluate(() => window.vcbEl.hangup());
         await assertReleased(page, { admin: stack.janus2AdminHttp });
       } finally {
-        janusService('janus', 'start');
+        stackService('janus', 'start');
       }
     },
   );
@@ -312,8 +312,8 @@ describe('failover between two gateways', () => {
   );
 
   it('both are down: server-unreachable, and nothing is left', TIMEOUT, async (t) => {
-    janusService('janus', 'stop');
-    janusService('janus2', 'stop');
+    stackService('janus', 'stop');
+    stackService('janus2', 'stop');
     try {
       const { page } = await fixture.freshPage();
       await addButton(page, { server: `${stack.janusWs} ${stack.janus2Ws}` });
@@ -325,8 +325,8 @@ describe('failover between two gateways', () => {
       assert.deepEqual(await states(page), ['connecting', 'ending', 'idle']);
       assert.ok(await micStopped(page));
     } finally {
-      janusService('janus', 'start');
-      janusService('janus2', 'start');
+      stackService('janus', 'start');
+      stackService('janus2', 'start');
     }
   });
 });

@@ -45,6 +45,11 @@ export const stack = {
   impair: process.env.VCB_IMPAIR ?? '',
   /** The early-media responder's (2003) log: one line per INVITE and CANCEL. */
   earlyLog: need('VCB_EARLY_LOG'),
+  /** The gateway pool: HAProxy in front of janus and janus2. */
+  poolWs: need('VCB_POOL_WS'),
+  /** The PBX pool's extension: Kamailio's dispatcher over the nodes pbx-a and pbx-b. */
+  extPool: need('VCB_EXT_POOL'),
+  pbxCtrl: { 'pbx-a': need('VCB_PBX_A_CTRL'), 'pbx-b': need('VCB_PBX_B_CTRL') },
 };
 
 /** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */
@@ -267,9 +272,20 @@ export function impairMedia(lossPct: number | 'off'): void {
   execFileSync('bash', [stack.impair, stack.netns, ...args], { stdio: 'inherit' });
 }
 
-/** Stops (TERM, then KILL after 3 s), kills (KILL) or starts again one Janus of the stack. */
-export function janusService(name: 'janus' | 'janus2', action: 'stop' | 'kill' | 'start'): void {
+/**
+ * Stops (TERM, then KILL after 3 s), kills (KILL) or starts again one restartable service of
+ * the stack: a Janus, or a node of the PBX pool.
+ */
+export function stackService(
+  name: 'janus' | 'janus2' | 'pbx-a' | 'pbx-b',
+  action: 'stop' | 'kill' | 'start',
+): void {
   execFileSync('bash', [stack.service, name, action], { stdio: 'inherit' });
+}
+
+/** Whether a restartable service of the stack is running (stack/service.sh NAME pid). */
+export function serviceRunning(name: 'janus' | 'janus2' | 'pbx-a' | 'pbx-b'): boolean {
+  return execFileSync('bash', [stack.service, name, 'pid']).toString().trim() !== '';
 }
 
 /**
