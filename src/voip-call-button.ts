@@ -434,7 +434,11 @@ export class VoipCallButton extends LitElement {
     }
   }
 
-  /** The visitor may be about to click: fetch the call code now. */
+  /**
+   * The visitor may be about to click: fetch the call code now. On hover or focus, and at the
+   * press itself (`pointerdown`, touch included: a phone has no hover), which comes about
+   * 100 ms before its click.
+   */
   private readonly onIntent = (): void => {
     if (this.controller.state === 'idle' && !this.disabled) void this.controller.preload();
   };
@@ -466,6 +470,7 @@ export class VoipCallButton extends LitElement {
           ?disabled=${state === 'ending' || (idle && (this.disabled || !this.open))}
           @click=${this.onClick}
           @pointerenter=${this.onIntent}
+          @pointerdown=${this.onIntent}
           @focus=${this.onIntent}
         >
           <svg part="icon" viewBox="0 0 24 24" aria-hidden="true"><path d=${PHONE_ICON} /></svg>
