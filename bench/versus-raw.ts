@@ -2,7 +2,8 @@
  * The element against a minimal raw janus.js client (bench/raw-client.ts), on the real local
  * stack, in one run and interleaved: each round places, in a rotating order, the element's first
  * call of a fresh page, its first call after the pointer rested on the button (the call chunk
- * pre-warms), and the raw client's first call of a fresh page; then one later call on each of the
+ * pre-warms), the same with the `preconnect` attribute (the gateway session opens too), and the
+ * raw client's first call of a fresh page; then one later call on each of the
  * element's and the raw client's pages. Time: from call() (or rawCall()) to the answer. Prints p50
  * and p90 of each and the ratios; asserts nothing. BENCH_ROUNDS sets the rounds (default 7).
  */
@@ -33,12 +34,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * A fresh page of `browser` on the demo origin: the element's page, or the raw client's (served
  * by the demo server itself: Chromium lets only a page from a local address reach Janus).
  */
-async function freshPage(browser: Browser, url: string, raw: boolean): Promise<Page> {
+async function freshPage(
+  browser: Browser,
+  url: string,
+  raw: boolean,
+  attributes: Record<string, string> = {},
+): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(raw ? `${url}__raw__.html` : url);
   if (raw) await page.waitForFunction(() => typeof window.rawCall === 'function');
-  else await addButton(page);
+  else await addButton(page, { attributes });
   return page;
 }
 
@@ -84,6 +90,7 @@ const browser = await launchBrowser();
 const samples = {
   elementFirst: [] as number[],
   elementHover: [] as number[],
+  elementPreconnect: [] as number[],
   rawFirst: [] as number[],
   elementLater: [] as number[],
   rawLater: [] as number[],
@@ -102,6 +109,13 @@ try {
       await page.hover('#under-test');
       await sleep(HOVER_MS);
       samples.elementHover.push(await elementCall(page));
+      await page.context().close();
+    },
+    async () => {
+      const page = await freshPage(browser, demo.url, false, { preconnect: '' });
+      await page.hover('#under-test');
+      await sleep(HOVER_MS);
+      samples.elementPreconnect.push(await elementCall(page));
       await page.context().close();
     },
     async () => {
@@ -139,6 +153,7 @@ for (const [label, values, versus] of [
   ['raw janus.js: first call of a page', samples.rawFirst, undefined],
   ['element: first call of a page', samples.elementFirst, samples.rawFirst],
   ['element: first call after a hover (1 s)', samples.elementHover, samples.rawFirst],
+  ['element: the same, with preconnect', samples.elementPreconnect, samples.rawFirst],
   ['raw janus.js: later call (same page)', samples.rawLater, undefined],
   ['element: later call (same page)', samples.elementLater, samples.rawLater],
 ] as const) {

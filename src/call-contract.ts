@@ -62,7 +62,7 @@ export interface CallSettings {
    * attributes, when it needs them: `max-duration`, `ring-timeout`, `permission-timeout`
    * (seconds), `transfers` (`off` declines them), `video` (`on`, `optional`; anything else is a
    * voice call), `video-quality` (`low`, `high`; anything else is `standard`) and `server-order`
-   * (`random`; anything else is `ordered`); and those of
+   * (`random`; anything else is `ordered`), `preconnect` (present or not); and those of
    * the away chunk: `time-zone`, `closed-dates`, `after-hours`.
    */
   attribute(name: AttributeSetting): string | null;
@@ -71,6 +71,7 @@ export interface CallSettings {
 /** The settings read as attributes (see `CallSettings.attribute`). */
 export type AttributeSetting =
   | 'max-duration'
+  | 'preconnect'
   | 'server-order'
   | 'ring-timeout'
   | 'permission-timeout'
@@ -367,4 +368,10 @@ export interface CallModule {
     host: CallHost,
     show: (view: CallView) => void,
   ): Promise<CallResult>;
+  /**
+   * Opens a gateway session ahead of a call when the element has the `preconnect` attribute, at
+   * the visitor's `intent` (the event), unless `wanted()` says otherwise by then (a call started
+   * meanwhile); never throws.
+   */
+  preconnect(settings: CallSettings, intent: Event, wanted: () => boolean): void;
 }

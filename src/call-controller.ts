@@ -150,10 +150,16 @@ export class CallController implements ReactiveController, AwayHost {
 
   /**
    * Starts downloading the call chunk (the Janus client) ahead of a click, e.g. when the visitor
-   * points at or focuses the button. It talks to no gateway; a failure is left to `call()`.
+   * points at or focuses the button (`intent`: that event); the chunk then opens the gateway
+   * session too when the element asks for it (`preconnect`). Quiet: a failure is left to `call()`.
    */
-  preload(): Promise<unknown> {
-    return loadCall().catch(() => undefined);
+  preload(intent?: Event): Promise<unknown> {
+    return loadCall()
+      .then(
+        (chunk) =>
+          intent && chunk.preconnect(this.options.getConfig(), intent, () => this.state === 'idle'),
+      )
+      .catch(() => undefined);
   }
 
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */

@@ -13,6 +13,9 @@ import { Call } from './call.js';
 import { CAPABILITIES } from './capabilities.js';
 import { enCall } from './en-call.js';
 import { planCall } from './plan.js';
+import { janusConnector } from '../janus/index.js';
+import { toMs } from './limits.js';
+import { fetchToken } from './token.js';
 
 export const placeCall: CallModule['placeCall'] = async (settings, host, show) => {
   definePanel();
@@ -35,4 +38,38 @@ export const placeCall: CallModule['placeCall'] = async (settings, host, show) =
   show(call);
   host.update(); // the panel shows the call's controls from the start (mute during the prompt)
   return call.run();
+};
+
+/**
+ * Opens a gateway session ahead of a call (the `preconnect` attribute), at the visitor's
+ * `intent` (hover, press, keyboard focus): the token first when the page has a
+ * token URL (the call then finds it in memory), no microphone, no SIP. Quiet: settings a call
+ * would refuse, an unreachable token URL or gateway are left for the call to report.
+ */
+export const preconnect: CallModule['preconnect'] = (settings, intent, wanted) => {
+  let plan;
+  // Only with the attribute, and not for a focus the visitor did not make by keyboard (the focus
+  // given back when a call ends); an insecure page gets no call either (`call()` refuses it).
+  const chosen =
+    intent.type !== 'focus' || (intent.target as Element | null)?.matches(':focus-visible');
+  if (settings.attribute('preconnect') === null || !chosen || !isSecureContext) return;
+  try {
+    plan = planCall(settings);
+  } catch {
+    return;
+  }
+  const connector = plan.connector ?? janusConnector;
+  if (!connector.preconnect) return;
+  const { tokenUrl, servers, iceServers } = plan;
+  const token = tokenUrl
+    ? fetchToken(tokenUrl, toMs(plan.attribute('max-duration')), AbortSignal.timeout(10_000))
+    : Promise.resolve(undefined);
+  void token.then(
+    (held) => {
+      // A call that started meanwhile opens its own session: none is left open beside it.
+      if (wanted())
+        connector.preconnect?.({ servers, iceServers, ...(held ? { token: held.token } : {}) });
+    },
+    () => undefined,
+  );
 };

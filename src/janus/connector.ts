@@ -31,6 +31,38 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 const KEEPALIVE_MS = 10_000;
 
+/**
+ * How long a session opened ahead of a call (`preconnect`) waits for one before it is closed.
+ * Tests shorten it.
+ */
+export const preconnectTiming = { idleMs: 30_000 };
+
+/** What opening a gateway session needs (a call's ConnectOptions, or a preconnect's). */
+type GatewayOptions = Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>;
+
+/** Who hears of a gateway session's lost WebSocket: its SIP session once made, else the opener. */
+interface Holder {
+  session?: JanusSipSession;
+  lost?: () => void;
+}
+
+/** A gateway session being opened: resolves once Janus made it; `discard` gives it up. */
+interface Opening {
+  readonly janus: Promise<JanusJS.Janus>;
+  readonly holder: Holder;
+  discard(): void;
+}
+
+/** A session opened ahead of a call, for the next call to the same gateways with the same token. */
+interface Warm extends Opening {
+  readonly key: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Sessions are shared between calls with the same gateways (in any order) and token. */
+const keyOf = (options: GatewayOptions) =>
+  JSON.stringify([[...options.servers].sort(), options.token ?? '']);
+
 /** A connector over `lib`; `browserDetails` is what webrtc-adapter would tell janus.js. */
 export function createJanusConnector(
   lib: JanusLib | undefined,
@@ -48,7 +80,85 @@ export function createJanusConnector(
         callback: () => resolve(),
       }),
     ));
+
+  /** Opens a gateway session (janus.js tries the servers in order until one answers). */
+  const open = (Janus: JanusLib, options: GatewayOptions): Opening => {
+    const holder: Holder = {};
+    let instance: JanusJS.Janus | undefined;
+    /** Given up (aborted, timed out, unused): a session Janus creates after that is destroyed. */
+    let gaveUp = false;
+    const destroy = () => instance?.destroy({ cleanupHandles: true, notifyDestroyed: false });
+    const janus = new Promise<JanusJS.Janus>((resolve, reject) => {
+      const created: JanusJS.Janus = new Janus({
+        server: [...options.servers],
+        iceServers: [...options.iceServers],
+        ...(options.token ? { token: options.token } : {}),
+        // The session handles page unload itself (see JanusSipSession's onPageHide).
+        destroyOnUnload: false,
+        keepAlivePeriod: KEEPALIVE_MS,
+        success: () => (gaveUp ? destroy() : resolve(created)),
+        error: (error: unknown) => {
+          if (holder.session) holder.session.interrupted();
+          else {
+            holder.lost?.();
+            reject(janusError(String(error), 'server-unreachable'));
+          }
+        },
+      });
+      instance = created;
+    });
+    return {
+      janus,
+      holder,
+      discard: () => {
+        gaveUp = true;
+        destroy();
+      },
+    };
+  };
+
+  /** The session a preconnect opened and no call has taken yet. */
+  let warm: Warm | undefined;
+  const dropWarm = () => {
+    if (!warm) return;
+    clearTimeout(warm.timer);
+    removeEventListener('pagehide', dropWarm);
+    warm.discard();
+    warm = undefined;
+  };
+  /** The warm session, taken by a call to the same gateways with the same token. */
+  const takeWarm = (key: string): Opening | undefined => {
+    const taken = warm?.key === key ? warm : undefined;
+    if (!taken) return undefined;
+    clearTimeout(taken.timer);
+    removeEventListener('pagehide', dropWarm);
+    taken.holder.lost = undefined;
+    warm = undefined;
+    return taken;
+  };
+
   return {
+    preconnect(options: GatewayOptions): void {
+      if (typeof lib !== 'function') return;
+      const key = keyOf(options);
+      if (warm?.key === key) {
+        // Still wanted: it waits its full time again.
+        clearTimeout(warm.timer);
+        warm.timer = setTimeout(dropWarm, preconnectTiming.idleMs);
+        return;
+      }
+      dropWarm();
+      void init(lib).then(() => {
+        if (warm) return; // another preconnect (or a call) came meanwhile
+        const opening = open(lib, options);
+        opening.janus.catch(() => undefined);
+        // Lost before a call took it: closed, and the next call opens its own.
+        opening.holder.lost = dropWarm;
+        warm = { ...opening, key, timer: setTimeout(dropWarm, preconnectTiming.idleMs) };
+        addEventListener('pagehide', dropWarm);
+      });
+    },
+
     async connect(options: ConnectOptions): Promise<SipSession> {
       if (typeof lib !== 'function') {
         throw new VoipError(
@@ -57,32 +167,17 @@ export function createJanusConnector(
         );
       }
       await init(lib);
-      let session: JanusSipSession | undefined;
-      let instance: JanusJS.Janus | undefined;
-      /** Given up (aborted, timed out): a session Janus creates after that is destroyed. */
-      let gaveUp = false;
-      const discard = () => instance?.destroy({ cleanupHandles: true, notifyDestroyed: false });
       const aborted = () => new VoipError('failed', 'aborted');
+      // (A function: the signal may be aborted during any wait below.)
+      const stopped = () => options.signal.aborted;
+      if (stopped()) throw aborted();
+      const opening = takeWarm(keyOf(options)) ?? open(lib, options);
+      let session: JanusSipSession;
       try {
         const janus = await answerWithin(
           new Promise<JanusJS.Janus>((resolve, reject) => {
-            if (options.signal.aborted) throw aborted();
             options.signal.addEventListener('abort', () => reject(aborted()), { once: true });
-            // janus.js tries the servers in order until one answers.
-            const created: JanusJS.Janus = new lib({
-              server: [...options.servers],
-              iceServers: [...options.iceServers],
-              ...(options.token ? { token: options.token } : {}),
-              // The session handles page unload itself (see JanusSipSession's onPageHide).
-              destroyOnUnload: false,
-              keepAlivePeriod: KEEPALIVE_MS,
-              success: () => (gaveUp ? discard() : resolve(created)),
-              error: (error: unknown) => {
-                if (!session) reject(janusError(String(error), 'server-unreachable'));
-                else session.interrupted();
-              },
-            });
-            instance = created;
+            opening.janus.then(resolve, reject);
           }),
           CONNECT_TIMEOUT_MS,
           'connect',
@@ -90,9 +185,9 @@ export function createJanusConnector(
         );
         const registry = (lib as unknown as { sessions?: Map<number, unknown> }).sessions;
         session = new JanusSipSession(janus, options.onEvent, registry);
+        opening.holder.session = session;
       } catch (error) {
-        gaveUp = true;
-        discard();
+        opening.discard();
         throw error;
       }
       // Giving up while attaching or registering closes the session at once.

@@ -155,4 +155,10 @@ export interface SipSession {
 export interface SipConnector {
   /** Connects, attaches to the SIP service and registers as a guest. */
   connect(options: ConnectOptions): Promise<SipSession>;
+  /**
+   * Opens a gateway session ahead of a call (no SIP, no microphone), for the next `connect` to
+   * the same gateways with the same token to take; closed when unused for a while (the
+   * `preconnect` attribute). Optional: a connector without it connects at the call.
+   */
+  preconnect?(options: Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>): void;
 }

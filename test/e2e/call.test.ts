@@ -28,6 +28,7 @@ import {
 } from './support/fixture.js';
 import {
   finishedRecording,
+  janusSessions,
   kamailio,
   literal,
   newestRecording,
@@ -174,6 +175,40 @@ describe('a call from the page to a SIP phone', () => {
       assert.equal((await events(page)).filter((e) => e.type === 'voip-ended').length, 0);
       assert.ok(await micStopped(page), 'the microphone opened in parallel is released');
       await context.close();
+    },
+  );
+
+  it(
+    'preconnect: pointing at the button opens the Janus session (no SIP), and the click calls on it',
+    TIMEOUT,
+    async () => {
+      const { page } = await freshPage();
+      const mark = fixture.baresip.mark();
+      const since = kamailio.mark();
+      await addButton(page, { attributes: { preconnect: '' } });
+      await untilNoJanusSessions();
+      await page.hover('#under-test');
+      const deadline = Date.now() + 5000;
+      let sessions = await janusSessions();
+      while (sessions.length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        sessions = await janusSessions();
+      }
+      assert.equal(sessions.length, 1, 'Janus holds one session after the hover');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(
+        kamailio.lines(/vcb: INVITE call-id=/, since),
+        [],
+        'no SIP before the click',
+      );
+      assert.equal(await page.evaluate(() => window.vcbEl.state), 'idle');
+      await page.click('#under-test');
+      await waitForEvent(page, 'voip-connected');
+      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
+      assert.deepEqual(await janusSessions(), sessions, 'the call went through that session');
+      await page.evaluate(() => window.vcbEl.hangup());
+      await assertEndedByUs(page, fixture.baresip, mark, String(established['id']));
+      await untilNoJanusSessions();
     },
   );
 

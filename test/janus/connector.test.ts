@@ -7,7 +7,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
-import { createJanusConnector } from '../../src/janus/connector.js';
+import { createJanusConnector, preconnectTiming } from '../../src/janus/connector.js';
 import { newSocket } from '../../src/janus/sockets.js';
 import type { ConnectOptions, SessionEvent, SipSession } from '../../src/sip/session.js';
 import type { VoipEndedDetail } from '../../src/events.js';
@@ -129,6 +129,70 @@ describe('the Janus connector over janus.js', () => {
       const connector = createJanusConnector(undefined, BROWSER);
       const error = await rejection(connector.connect(setUp().options()));
       expect(error.code).to.equal('load-failed');
+    });
+  });
+
+  describe('preconnect: a session opened ahead of the call', () => {
+    const idle = preconnectTiming.idleMs;
+    afterEach(() => {
+      preconnectTiming.idleMs = idle;
+    });
+    const gateways = (t: ReturnType<typeof setUp>, token?: string) => {
+      const { servers, iceServers } = t.options();
+      return { servers, iceServers, ...(token ? { token } : {}) };
+    };
+
+    it('opens the session (no SIP), and the next call to the same gateways and token takes it', async () => {
+      const t = setUp();
+      t.connector.preconnect!(gateways(t, 'tok-1'));
+      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+      expect(t.fake.last.handles, 'nothing attached before the call').to.have.length(0);
+      expect(t.fake.last.options.token).to.equal('tok-1');
+      // The call lists the gateways in another order (server-order="random"): the same pool.
+      const servers = [...t.options().servers].reverse();
+      const session = await t.connector.connect(t.options({ token: 'tok-1', servers }));
+      opened.push(session);
+      expect(t.fake.made, 'no second session').to.have.length(1);
+      expect(t.fake.last.handle.requests).to.deep.equal(['register']);
+      expect(t.fake.last.destroys).to.have.length(0);
+    });
+
+    it('unused for its idle time: destroyed, and the call opens its own', async () => {
+      preconnectTiming.idleMs = 50;
+      const t = setUp();
+      t.connector.preconnect!(gateways(t));
+      await until(() => t.fake.made.length === 1 && t.fake.last.destroys.length === 1);
+      opened.push(await t.connector.connect(t.options()));
+      expect(t.fake.made).to.have.length(2);
+    });
+
+    it('another token or other gateways: the call opens its own', async () => {
+      const t = setUp();
+      t.connector.preconnect!(gateways(t, 'tok-1'));
+      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+      opened.push(await t.connector.connect(t.options({ token: 'tok-2' })));
+      expect(t.fake.made).to.have.length(2);
+      expect(t.fake.made[0]!.handles).to.have.length(0);
+    });
+
+    it('its connection lost before a call took it: destroyed, and the call opens its own', async () => {
+      const t = setUp();
+      t.connector.preconnect!(gateways(t));
+      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+      const warm = t.fake.last;
+      warm.options.error?.('Lost connection to the server (is it down?)');
+      expect(warm.destroys).to.have.length(1);
+      opened.push(await t.connector.connect(t.options()));
+      expect(t.fake.made).to.have.length(2);
+    });
+
+    it('a second preconnect to the same gateways keeps the one session', async () => {
+      const t = setUp();
+      t.connector.preconnect!(gateways(t));
+      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+      t.connector.preconnect!(gateways(t));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(t.fake.made).to.have.length(1);
     });
   });
 

@@ -130,6 +130,12 @@ export class FakeConnector implements SipConnector {
   callError: VoipError | undefined;
   /** When set, connect() waits for this before answering. */
   gate: Promise<void> | undefined;
+  /** Every preconnect asked for (the `preconnect` attribute), in order. */
+  readonly preconnects: Array<Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>> = [];
+
+  preconnect(options: Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>): void {
+    this.preconnects.push(options);
+  }
 
   get last(): FakeSession {
     const s = this.sessions.at(-1);
