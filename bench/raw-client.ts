@@ -64,6 +64,12 @@ function open(options: RawOptions): Promise<JanusJS.PluginHandle> {
                   }
                 },
                 onremotetrack: () => undefined,
+                // The peer connection is gone (after handle.hangup()).
+                oncleanup: () => {
+                  const done = waiting.get('cleanup');
+                  waiting.delete('cleanup');
+                  done?.();
+                },
               }),
             error: reject,
           });
@@ -77,6 +83,8 @@ window.rawCall = async (options) => {
   const started = performance.now();
   const handle = await (session ??= open(options));
   return new Promise((resolve, reject) => {
+    // A bench must not hang on one call: one not answered in 20 s fails the run.
+    setTimeout(() => reject(new Error('raw call: no answer in 20 s')), 20_000);
     waiting.set('accepted', (jsep) => {
       if (jsep) handle.handleRemoteJsep({ jsep });
       resolve(performance.now() - started);
@@ -96,5 +104,12 @@ window.rawHangup = async () => {
     waiting.set('hangup', () => resolve());
     handle?.send({ message: { request: 'hangup' } });
   });
-  handle?.hangup();
+  // Wait until the peer connection is cleaned up: janus.js's hangup() also tells Janus, and
+  // that request, arriving after the next call started, would end (CANCEL) that call.
+  // (At most 2 s: Janus may have cleaned it up already, on its own hangup.)
+  await new Promise<void>((resolve) => {
+    waiting.set('cleanup', () => resolve());
+    setTimeout(resolve, 2000);
+    handle?.hangup();
+  });
 };

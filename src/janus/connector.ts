@@ -153,7 +153,7 @@ export function createJanusConnector(
         const opening = open(lib, options);
         opening.janus.catch(() => undefined);
         // Lost before a call took it: closed, and the next call opens its own.
-        opening.holder.lost = dropWarm;
+        opening.holder.lost = () => warm?.janus === opening.janus && dropWarm();
         warm = { ...opening, key, timer: setTimeout(dropWarm, preconnectTiming.idleMs) };
         addEventListener('pagehide', dropWarm);
       });
