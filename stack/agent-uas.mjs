@@ -479,6 +479,7 @@ function onRequest(req) {
       call.state = call.state === 'answered' ? 'confirmed' : call.state;
       clearTimeout(call.okRetrans);
       log(`ACK call-id=${id}`);
+      for (const wake of call.ackWaiters?.splice(0) ?? []) wake();
     }
     return;
   }
@@ -567,6 +568,17 @@ async function hangup(call) {
 }
 
 async function reinvite(call, direction, holding) {
+  // No re-INVITE before the ACK of our 200: until then the caller's INVITE transaction is open
+  // and it would answer 491 (RFC 3261 14.1; seen in CI: Janus's ACK came over 2 s late once).
+  // At most 64*T1 (32 s), when an unacknowledged 200 is given up.
+  if (!call.acked) {
+    const t0 = Date.now();
+    await new Promise((done) => {
+      (call.ackWaiters ??= []).push(done);
+      setTimeout(done, 64 * T1);
+    });
+    log(`re-INVITE call-id=${call.id} waited ${Date.now() - t0} ms for the ACK (acked=${call.acked})`);
+  }
   const before = { holding: call.holding, localDirection: call.localDirection };
   call.holding = holding;
   call.localDirection = direction;
