@@ -577,7 +577,9 @@ async function reinvite(call, direction, holding) {
       (call.ackWaiters ??= []).push(done);
       setTimeout(done, 64 * T1);
     });
-    log(`re-INVITE call-id=${call.id} waited ${Date.now() - t0} ms for the ACK (acked=${call.acked})`);
+    log(
+      `re-INVITE call-id=${call.id} waited ${Date.now() - t0} ms for the ACK (acked=${call.acked})`,
+    );
   }
   const before = { holding: call.holding, localDirection: call.localDirection };
   call.holding = holding;
