@@ -4,7 +4,7 @@
  * call of a fresh page, its first call after the pointer rested on the button (the call chunk
  * pre-warms), the same with the `preconnect` attribute (the gateway session opens too), and the
  * raw client's first call of a fresh page; then one later call on each of the
- * element's and the raw client's pages. Time: from call() (or rawCall()) to the answer. Prints p50
+ * element's pages (with and without `preconnect`) and the raw client's. Time: from call() (or rawCall()) to the answer. Prints p50
  * and p90 of each and the ratios; asserts nothing. BENCH_ROUNDS sets the rounds (default 7).
  */
 import { build } from 'esbuild';
@@ -93,6 +93,7 @@ const samples = {
   elementPreconnect: [] as number[],
   rawFirst: [] as number[],
   elementLater: [] as number[],
+  elementPreconnectLater: [] as number[],
   rawLater: [] as number[],
 };
 try {
@@ -116,6 +117,8 @@ try {
       await page.hover('#under-test');
       await sleep(HOVER_MS);
       samples.elementPreconnect.push(await elementCall(page));
+      await sleep(PAUSE_MS);
+      samples.elementPreconnectLater.push(await elementCall(page));
       await page.context().close();
     },
     async () => {
@@ -156,6 +159,7 @@ for (const [label, values, versus] of [
   ['element: the same, with preconnect', samples.elementPreconnect, samples.rawFirst],
   ['raw janus.js: later call (same page)', samples.rawLater, undefined],
   ['element: later call (same page)', samples.elementLater, samples.rawLater],
+  ['element: the same, with preconnect', samples.elementPreconnectLater, samples.rawLater],
 ] as const) {
   console.log(
     `${label.padEnd(44)} ${String(values.length).padStart(3)} ${ms(pct(values, 0.5))} ${ms(pct(values, 0.9))}  ${versus ? `${ratio(values, versus)}×` : '—'}`,

@@ -35,7 +35,7 @@ import { styles } from './voip-call-button.styles.js';
  * @fires {CustomEvent<VoipReconnectedDetail>} voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
  * @attr {string} server-order - With several `server` URLs: `ordered` (default: the first that answers) or `random` (each call starts at a random one, then tries the others in turn).
- * @attr {boolean} preconnect - Opens the gateway session when the visitor points at, focuses or presses the button (no microphone, no SIP), so that the call starts faster; closed after 30 s unused. The gateway then sees visitors who may not call.
+ * @attr {boolean} preconnect - Opens and registers the gateway session when the visitor points at, focuses or presses the button (no microphone, no SIP request), so that the call starts faster, and keeps it after a call for a call back; closed after 30 s unused. The gateway then sees visitors who may not call.
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.
  * @attr {string} video - `off` (default: a voice call), `optional` (a voice call; the visitor may turn the camera on), or `on` (the call starts with the camera).
  * @attr {string} video-quality - The most video sent: `low` (320x240, 15 fps), `standard` (default: 640x480, 24 fps) or `high` (1280x720, 30 fps).

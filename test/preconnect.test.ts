@@ -24,6 +24,7 @@ describe('<voip-call-button preconnect>', () => {
       expect(connector.preconnects[0]).to.deep.equal({
         servers: ['ws://127.0.0.1:8188/'],
         iceServers: [],
+        sipDomain: '127.0.0.1:5060',
       });
       expect(connector.connects).to.equal(0);
       expect(el.state).to.equal('idle');

@@ -316,6 +316,8 @@ export class Call implements CallView, CallContext {
       sipDomain: plan.sipDomain,
       iceServers: plan.iceServers,
       ...(displayName ? { displayName } : {}),
+      // With `preconnect`, the session stays ready for a call back (see docs/reference.md).
+      keep: plan.attribute('preconnect') !== null,
       signal: this.over.signal,
       onEvent: (event) => {
         const from = opened.session;

@@ -16,6 +16,7 @@ import { planCall } from './plan.js';
 import { janusConnector } from '../janus/index.js';
 import { toMs } from './limits.js';
 import { fetchToken } from './token.js';
+import { sanitizeDisplayName } from '../sip/display-name.js';
 
 export const placeCall: CallModule['placeCall'] = async (settings, host, show) => {
   definePanel();
@@ -43,7 +44,8 @@ export const placeCall: CallModule['placeCall'] = async (settings, host, show) =
 /**
  * Opens a gateway session ahead of a call (the `preconnect` attribute), at the visitor's
  * `intent` (hover, press, keyboard focus): the token first when the page has a
- * token URL (the call then finds it in memory), no microphone, no SIP. Quiet: settings a call
+ * token URL (the call then finds it in memory), then the session, registered as a guest (no
+ * microphone, no SIP request). Quiet: settings a call
  * would refuse, an unreachable token URL or gateway are left for the call to report.
  */
 export const preconnect: CallModule['preconnect'] = (settings, intent, wanted) => {
@@ -60,7 +62,8 @@ export const preconnect: CallModule['preconnect'] = (settings, intent, wanted) =
   }
   const connector = plan.connector ?? janusConnector;
   if (!connector.preconnect) return;
-  const { tokenUrl, servers, iceServers } = plan;
+  const { tokenUrl, servers, iceServers, sipDomain } = plan;
+  const displayName = sanitizeDisplayName(plan.displayName);
   const token = tokenUrl
     ? fetchToken(tokenUrl, toMs(plan.attribute('max-duration')), AbortSignal.timeout(10_000))
     : Promise.resolve(undefined);
@@ -68,7 +71,13 @@ export const preconnect: CallModule['preconnect'] = (settings, intent, wanted) =
     (held) => {
       // A call that started meanwhile opens its own session: none is left open beside it.
       if (wanted())
-        connector.preconnect?.({ servers, iceServers, ...(held ? { token: held.token } : {}) });
+        connector.preconnect?.({
+          servers,
+          iceServers,
+          sipDomain,
+          ...(displayName ? { displayName } : {}),
+          ...(held ? { token: held.token } : {}),
+        });
     },
     () => undefined,
   );

@@ -15,7 +15,14 @@
 import type JanusLibrary from 'janus-gateway';
 import type { JanusJS } from 'janus-gateway';
 import { VoipError } from '../errors.js';
-import type { ConnectOptions, SipConnector, SipSession } from '../sip/session.js';
+import type {
+  ConnectOptions,
+  PreconnectOptions,
+  SessionEvent,
+  SipConnector,
+  SipSession,
+} from '../sip/session.js';
+import { unlessAborted } from '../util/time.js';
 import { answerWithin, janusError } from './errors.js';
 import { JanusSipSession } from './sip-session.js';
 import { newSocket } from './sockets.js';
@@ -32,13 +39,10 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const KEEPALIVE_MS = 10_000;
 
 /**
- * How long a session opened ahead of a call (`preconnect`) waits for one before it is closed.
- * Tests shorten it.
+ * How long a session kept for a call (opened ahead of it by `preconnect`, or kept after the last
+ * one) waits for one before it is closed. Tests shorten it.
  */
 export const preconnectTiming = { idleMs: 30_000 };
-
-/** What opening a gateway session needs (a call's ConnectOptions, or a preconnect's). */
-type GatewayOptions = Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>;
 
 /** Who hears of a gateway session's lost WebSocket: its SIP session once made, else the opener. */
 interface Holder {
@@ -53,15 +57,34 @@ interface Opening {
   discard(): void;
 }
 
-/** A session opened ahead of a call, for the next call to the same gateways with the same token. */
-interface Warm extends Opening {
+/**
+ * A registered session kept for the next call with the same options: opened ahead of it
+ * (`preconnect`) or kept after the last call (`ConnectOptions.keep`).
+ */
+interface Warm {
   readonly key: string;
+  /** Resolves once it can place a call; rejects when it cannot. */
+  readonly session: Promise<JanusSipSession>;
+  readonly discard: () => void;
   timer: ReturnType<typeof setTimeout>;
 }
 
-/** Sessions are shared between calls with the same gateways (in any order) and token. */
-const keyOf = (options: GatewayOptions) =>
-  JSON.stringify([[...options.servers].sort(), options.token ?? '']);
+/**
+ * Sessions are shared between calls with the same gateways (in any order), token and guest
+ * identity (what the registration holds).
+ */
+const keyOf = (options: PreconnectOptions) =>
+  JSON.stringify([
+    [...options.servers].sort(),
+    options.token ?? '',
+    options.sipDomain,
+    options.displayName ?? '',
+  ]);
+
+/** A kept session's listener: its WebSocket dropping gives it up (`lost`), not reclaimed. */
+const dropOnLoss = (lost: () => void) => (event: SessionEvent) => {
+  if (event.type === 'connection-interrupted' || event.type === 'connection-lost') lost();
+};
 
 /** A connector over `lib`; `browserDetails` is what webrtc-adapter would tell janus.js. */
 export function createJanusConnector(
@@ -80,9 +103,10 @@ export function createJanusConnector(
         callback: () => resolve(),
       }),
     ));
+  const registry = (lib as unknown as { sessions?: Map<number, unknown> } | undefined)?.sessions;
 
   /** Opens a gateway session (janus.js tries the servers in order until one answers). */
-  const open = (Janus: JanusLib, options: GatewayOptions): Opening => {
+  const open = (Janus: JanusLib, options: PreconnectOptions): Opening => {
     const holder: Holder = {};
     let instance: JanusJS.Janus | undefined;
     /** Given up (aborted, timed out, unused): a session Janus creates after that is destroyed. */
@@ -117,7 +141,7 @@ export function createJanusConnector(
     };
   };
 
-  /** The session a preconnect opened and no call has taken yet. */
+  /** The session kept for the next call, if any. */
   let warm: Warm | undefined;
   const dropWarm = () => {
     if (!warm) return;
@@ -126,19 +150,48 @@ export function createJanusConnector(
     warm.discard();
     warm = undefined;
   };
-  /** The warm session, taken by a call to the same gateways with the same token. */
-  const takeWarm = (key: string): Opening | undefined => {
+  /** Keeps `session` (registered, or about to be) for the next call with the same `key`. */
+  const keepWarm = (key: string, session: Promise<JanusSipSession>, discard: () => void) => {
+    dropWarm();
+    session.catch(() => undefined);
+    const entry: Warm = {
+      key,
+      session,
+      discard,
+      timer: setTimeout(dropWarm, preconnectTiming.idleMs),
+    };
+    warm = entry;
+    addEventListener('pagehide', dropWarm);
+    return () => warm === entry && dropWarm();
+  };
+  /** The kept session, taken by a call with the same key. */
+  const takeWarm = (key: string): Warm | undefined => {
     const taken = warm?.key === key ? warm : undefined;
     if (!taken) return undefined;
     clearTimeout(taken.timer);
     removeEventListener('pagehide', dropWarm);
-    taken.holder.lost = undefined;
     warm = undefined;
     return taken;
   };
+  /** A call's session that hands itself back after a clean end (`ConnectOptions.keep`). */
+  const keepAfterCall = (session: JanusSipSession, options: ConnectOptions) => {
+    if (!options.keep) return;
+    session.keeper = (ready) => {
+      const lost = keepWarm(
+        keyOf(options),
+        ready.then((ok) => {
+          if (!ok) throw new VoipError('failed', 'not kept');
+          return session;
+        }),
+        () => void session.destroy(),
+      );
+      // Its WebSocket dropping while it waits: given up.
+      session.listen(dropOnLoss(lost));
+    };
+  };
 
   return {
-    preconnect(options: GatewayOptions): void {
+    preconnect(options: PreconnectOptions): void {
       if (typeof lib !== 'function') return;
       const key = keyOf(options);
       if (warm?.key === key) {
@@ -151,11 +204,24 @@ export function createJanusConnector(
       void init(lib).then(() => {
         if (warm) return; // another preconnect (or a call) came meanwhile
         const opening = open(lib, options);
-        opening.janus.catch(() => undefined);
-        // Lost before a call took it: closed, and the next call opens its own.
-        opening.holder.lost = () => warm?.janus === opening.janus && dropWarm();
-        warm = { ...opening, key, timer: setTimeout(dropWarm, preconnectTiming.idleMs) };
-        addEventListener('pagehide', dropWarm);
+        let made: JanusSipSession | undefined;
+        const session = opening.janus.then(async (janus) => {
+          made = new JanusSipSession(janus, dropOnLoss(lost), registry);
+          opening.holder.session = made;
+          try {
+            await made.open({ ...options, signal: new AbortController().signal, onEvent: () => 0 });
+          } catch (error) {
+            await made.destroy();
+            throw error;
+          }
+          return made;
+        });
+        const lost = keepWarm(key, session, () => {
+          if (made) void made.destroy();
+          else opening.discard();
+        });
+        // Lost before Janus made the session: closed, and the next call opens its own.
+        opening.holder.lost = lost;
       });
     },
 
@@ -171,7 +237,26 @@ export function createJanusConnector(
       // (A function: the signal may be aborted during any wait below.)
       const stopped = () => options.signal.aborted;
       if (stopped()) throw aborted();
-      const opening = takeWarm(keyOf(options)) ?? open(lib, options);
+      const taken = takeWarm(keyOf(options));
+      if (taken) {
+        try {
+          const kept = await answerWithin(
+            unlessAborted(taken.session, [], options.signal),
+            CONNECT_TIMEOUT_MS,
+            'connect',
+            'server-unreachable',
+          );
+          if (!kept.usable) throw new VoipError('failed', 'kept session gone');
+          kept.adopt(options.onEvent);
+          keepAfterCall(kept, options);
+          return kept;
+        } catch {
+          taken.discard();
+          if (stopped()) throw aborted();
+          // Gone meanwhile (its WebSocket dropped, Janus refused it): the call opens its own.
+        }
+      }
+      const opening = open(lib, options);
       let session: JanusSipSession;
       try {
         const janus = await answerWithin(
@@ -183,7 +268,6 @@ export function createJanusConnector(
           'connect',
           'server-unreachable',
         );
-        const registry = (lib as unknown as { sessions?: Map<number, unknown> }).sessions;
         session = new JanusSipSession(janus, options.onEvent, registry);
         opening.holder.session = session;
       } catch (error) {
@@ -203,6 +287,7 @@ export function createJanusConnector(
       } finally {
         options.signal.removeEventListener('abort', giveUp);
       }
+      keepAfterCall(opened, options);
       return opened;
     },
   };

@@ -5,6 +5,11 @@
  * It also handles the page going away: janus.js's own unload handling only closes the
  * WebSocket, which a Janus with `reclaim_session_timeout` answers by keeping the call up for that
  * long, so on `pagehide` this session hangs up and destroys itself.
+ *
+ * One session places one call; with a `keeper` (the connector's, for `preconnect`) a session
+ * whose call ended cleanly is kept, registered, for the next call: Janus's SIP plugin makes each
+ * new handle wait at least 100 ms for its SIP stack when it registers (it polls for it in
+ * 100 ms sleeps), which a kept handle does not pay again.
  */
 import type { JanusJS } from 'janus-gateway';
 import { VoipError } from '../errors.js';
@@ -23,6 +28,11 @@ import { settleWithin, unlessAborted } from '../util/time.js';
 
 /** How long `close()` waits for the gateway to confirm the session is destroyed. */
 const DESTROY_TIMEOUT_MS = 2_000;
+/**
+ * How long a session kept for the next call waits for Janus to close the last call's peer
+ * connection (its `hangup` event) before it is given up instead. Tests shorten it.
+ */
+export const keptTiming = { peerClosedMs: 2_000 };
 const SIP_PLUGIN = 'janus.plugin.sip';
 /** Length of one keypad tone, and the pause between tones (ms): what a desk phone sends. */
 const DTMF_DURATION_MS = 160;
@@ -46,7 +56,26 @@ interface SipResult {
 
 export class JanusSipSession implements SipSession {
   private handle: JanusJS.PluginHandle | undefined;
+  /** The call is over: requests are refused, events no longer reported. */
   private closed = false;
+  /** The Janus session is destroyed (or being destroyed). */
+  private destroyed = false;
+  /** Registered as a guest (`open()` done). */
+  private registered = false;
+  /** Kept for the next call, between `close()` and `adopt()`. */
+  private parked = false;
+  /** This call's offer reached Janus: a peer connection there to be closed before the next. */
+  private offered = false;
+  /** Janus closed the call's peer connection (its `hangup` event: janus.js `webrtcState(false)`). */
+  private peerClosed = false;
+  private peerClosedWaiters: Array<() => void> = [];
+  /** The WebSocket dropped at some point: the session is never kept for another call. */
+  private wasInterrupted = false;
+  /**
+   * Set by the connector (`ConnectOptions.keep`): after a clean end, `close()` hands the session
+   * to it with a promise telling whether it may place the next call, instead of destroying it.
+   */
+  keeper: ((ready: Promise<boolean>) => void) | undefined;
   private waiters: Array<{
     events: string[];
     resolve: () => void;
@@ -71,13 +100,13 @@ export class JanusSipSession implements SipSession {
   /** The microphone tracks given to janus.js (it hangs an `ended` handler on each). */
   private readonly sentTracks = new Set<MediaStreamTrack>();
   /** Aborted by `close()`: stops reclaiming, its waits and its attempt's socket. */
-  private readonly stopped = new AbortController();
+  private stopped = new AbortController();
   /** Whether the call allows video (`CallOptions.video`): otherwise the far end's is refused. */
   private video = false;
 
   constructor(
     private readonly janus: JanusJS.Janus,
-    private readonly emit: (event: SessionEvent) => void,
+    private emit: (event: SessionEvent) => void,
     /** janus.js's registry of every session it created (`Janus.sessions`), if it has one. */
     private readonly registry: Map<number, unknown> | undefined,
   ) {
@@ -89,12 +118,37 @@ export class JanusSipSession implements SipSession {
    * the WebSocket can still carry it. Over HTTP, janus.js sends the destroy as a beacon.
    */
   private readonly onPageHide = (): void => {
-    if (this.closed) return;
+    if (this.destroyed) return;
+    this.destroyed = true;
     const overHttp = !this.janus.getServer().startsWith('ws');
-    this.hangupAsked = true;
-    if (!overHttp && this.handle && !this.hungUp) this.send({ request: 'hangup' });
+    if (!this.closed) {
+      this.hangupAsked = true;
+      if (!overHttp && this.handle && !this.hungUp) this.send({ request: 'hangup' });
+    }
     this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false, unload: overHttp });
   };
+
+  /**
+   * Takes a kept session for a new call: its events go to `emit` from now on. Only after the
+   * promise `close()` gave the keeper resolved `true`.
+   */
+  adopt(emit: (event: SessionEvent) => void): void {
+    this.emit = emit;
+    this.closed = this.parked = false;
+    this.stopped = new AbortController();
+    this.hungUp = this.hangupAsked = this.gatewayHangup = this.remoteHold = this.video = false;
+    this.offered = this.peerClosed = false;
+  }
+
+  /** Sends this session's events to `emit` (a kept session's, while it waits for a call). */
+  listen(emit: (event: SessionEvent) => void): void {
+    this.emit = emit;
+  }
+
+  /** Whether a session opened or kept for a call can still place one. */
+  get usable(): boolean {
+    return this.registered && !this.destroyed && this.janus.isConnected();
+  }
 
   /** Attaches to the SIP plugin and registers as a guest. */
   async open(options: ConnectOptions): Promise<void> {
@@ -123,7 +177,10 @@ export class JanusSipSession implements SipSession {
           // Janus gave up on the WebRTC leg: "ICE failed" (other reasons, such as "Close PC",
           // come with a SIP hangup of their own). janus.js passes a reason its types leave out.
           webrtcState: (on: boolean, reason?: string) => {
-            if (!on && !this.closed && /ice/i.test(String(reason))) {
+            if (on) return;
+            this.peerClosed = true;
+            for (const resolve of this.peerClosedWaiters.splice(0)) resolve();
+            if (!this.closed && /ice/i.test(String(reason))) {
               this.emit({ type: 'media-failed', reason: String(reason) });
             }
           },
@@ -140,6 +197,7 @@ export class JanusSipSession implements SipSession {
       ...(options.displayName ? { display_name: options.displayName } : {}),
     });
     await registered;
+    this.registered = true;
   }
 
   async call(uri: string, stream: MediaStream, options: CallOptions = {}): Promise<void> {
@@ -163,6 +221,7 @@ export class JanusSipSession implements SipSession {
     // Closed (the visitor hung up) while the offer was made: no INVITE now.
     if (this.closed || this.hangupAsked) throw new VoipError('failed', 'session closed');
     const calling = this.expect(['calling']);
+    this.offered = true;
     this.send(
       {
         request: 'call',
@@ -325,14 +384,60 @@ export class JanusSipSession implements SipSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    removeEventListener('pagehide', this.onPageHide);
     this.stopped.abort();
     this.failWaiters(new VoipError('failed', 'session closed'), true);
-    this.handle?.hangup(false);
     // janus.js's `ended` handler on each microphone track holds its whole session, and Chromium
     // keeps each getUserMedia result alive for a while after the call: drop the handlers.
     for (const track of this.sentTracks) track.onended = null;
     this.sentTracks.clear();
+    const keeper = this.keeper;
+    this.keeper = undefined;
+    // Kept only after a clean end: the plugin confirmed the hangup (or no call was placed), the
+    // gateway did not end it on its own, and the WebSocket never dropped.
+    const clean =
+      this.registered &&
+      !this.destroyed &&
+      !this.wasInterrupted &&
+      !this.gatewayHangup &&
+      (this.hungUp || !this.offered) &&
+      this.janus.isConnected();
+    if (keeper && clean) {
+      this.parked = true;
+      keeper(this.afterCall());
+      return;
+    }
+    await this.destroy();
+  }
+
+  /**
+   * Whether the kept session is ready for another call: once Janus closed the last call's peer
+   * connection (a new offer on the handle before that would meet the old one), janus.js's side
+   * of it is cleaned up too. Destroyed when that does not come in time.
+   */
+  private async afterCall(): Promise<boolean> {
+    if (this.offered && !this.peerClosed) {
+      // Janus closes it on its own only some 0.5 s after the SIP hangup (seen with 1.1.2): asked
+      // now, it answers at once. (janus.js cleans up its own side first.)
+      this.handle?.hangup(true);
+      await settleWithin(
+        new Promise<void>((resolve) => this.peerClosedWaiters.push(resolve)),
+        keptTiming.peerClosedMs,
+      );
+    }
+    this.handle?.hangup(false);
+    if (this.peerClosed || !this.offered) return this.usable;
+    await this.destroy();
+    return false;
+  }
+
+  /** Hangs up the handle locally and destroys the Janus session. Idempotent; never rejects. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.closed = true;
+    this.stopped.abort();
+    removeEventListener('pagehide', this.onPageHide);
+    this.handle?.hangup(false);
     const id = this.janus.getSessionId();
     await settleWithin(
       new Promise<void>((done) => {
@@ -359,6 +464,9 @@ export class JanusSipSession implements SipSession {
    * interruption and tries to reclaim the session (the call goes on meanwhile; see reclaim.ts).
    */
   interrupted(): void {
+    this.wasInterrupted = true;
+    // A kept session is not reclaimed: its listener (the connector) gives it up.
+    if (this.parked) this.emit({ type: 'connection-lost' });
     if (this.closed || this.reclaiming) return;
     this.reclaiming = true;
     this.failWaiters(new VoipError('server-unreachable', 'lost connection to the gateway'), true);

@@ -106,7 +106,19 @@ export interface ConnectOptions {
   readonly signal: AbortSignal;
   /** Receives every {@link SessionEvent} until {@link SipSession.close}. */
   readonly onEvent: (event: SessionEvent) => void;
+  /**
+   * After a call that ended cleanly, `close()` keeps the session (registered, no call) for the
+   * next `connect` with the same options, a while (the `preconnect` attribute), instead of
+   * releasing it. A connector may ignore it.
+   */
+  readonly keep?: boolean;
 }
+
+/** What opening a gateway session ahead of a call needs (see {@link SipConnector.preconnect}). */
+export type PreconnectOptions = Pick<
+  ConnectOptions,
+  'servers' | 'iceServers' | 'token' | 'sipDomain' | 'displayName'
+>;
 
 /** How keypad tones travel: in the media (RFC 4733) or as SIP INFO. */
 export type DtmfMode = 'rfc4733' | 'info';
@@ -147,7 +159,11 @@ export interface SipSession {
   declineTransfer(referId: number): Promise<void>;
   /** The WebRTC statistics of the call's peer connection, or `null` when there is none. */
   getStats(): Promise<RTCStatsReport | null>;
-  /** Releases the plugin handle and the gateway session. Idempotent; never rejects. */
+  /**
+   * Releases the plugin handle and the gateway session (or, connected with
+   * {@link ConnectOptions.keep} and after a clean end, hands them back to the connector for the
+   * next call). Idempotent; never rejects.
+   */
   close(): Promise<void>;
 }
 
@@ -156,9 +172,9 @@ export interface SipConnector {
   /** Connects, attaches to the SIP service and registers as a guest. */
   connect(options: ConnectOptions): Promise<SipSession>;
   /**
-   * Opens a gateway session ahead of a call (no SIP, no microphone), for the next `connect` to
-   * the same gateways with the same token to take; closed when unused for a while (the
-   * `preconnect` attribute). Optional: a connector without it connects at the call.
+   * Opens a gateway session ahead of a call and registers it as a guest (no SIP request, no
+   * microphone), for the next `connect` with the same options to take; closed when unused for a
+   * while (the `preconnect` attribute). Optional: a connector without it connects at the call.
    */
-  preconnect?(options: Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>): void;
+  preconnect?(options: PreconnectOptions): void;
 }

@@ -28,6 +28,7 @@ import {
 } from './support/fixture.js';
 import {
   finishedRecording,
+  janusHandles,
   janusSessions,
   kamailio,
   literal,
@@ -179,7 +180,7 @@ describe('a call from the page to a SIP phone', () => {
   );
 
   it(
-    'preconnect: pointing at the button opens the Janus session (no SIP), and the click calls on it',
+    'preconnect: pointing at the button opens and registers a Janus session (no SIP), the click calls on it, a call back reuses it, leaving the page closes it',
     TIMEOUT,
     async () => {
       const { page } = await freshPage();
@@ -196,18 +197,36 @@ describe('a call from the page to a SIP phone', () => {
       }
       assert.equal(sessions.length, 1, 'Janus holds one session after the hover');
       await new Promise((r) => setTimeout(r, 500));
+      const handles = await janusHandles(sessions[0]!);
+      assert.equal(handles.length, 1, 'attached (and registered) at the hover');
       assert.deepEqual(
         kamailio.lines(/vcb: INVITE call-id=/, since),
         [],
         'no SIP before the click',
       );
       assert.equal(await page.evaluate(() => window.vcbEl.state), 'idle');
-      await page.click('#under-test');
-      await waitForEvent(page, 'voip-connected');
-      const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, mark);
-      assert.deepEqual(await janusSessions(), sessions, 'the call went through that session');
-      await page.evaluate(() => window.vcbEl.hangup());
-      await assertEndedByUs(page, fixture.baresip, mark, String(established['id']));
+      const callIds: string[] = [];
+      for (const round of ['the first call', 'a call back']) {
+        const calls = fixture.baresip.mark();
+        await page.click('#under-test');
+        await waitForState(page, 'in-call');
+        const established = await fixture.baresip.waitFor('CALL_ESTABLISHED', 5000, calls);
+        callIds.push(String(established['id']));
+        assert.deepEqual(await janusSessions(), sessions, `${round} went through that session`);
+        assert.deepEqual(await janusHandles(sessions[0]!), handles, `${round}: that handle`);
+        await page.evaluate(() => window.vcbEl.hangup());
+        await assertEndedByUs(page, fixture.baresip, calls, String(established['id']));
+        assert.ok(await micStopped(page), `${round}: the microphone is released`);
+        // Kept, registered, for a call back.
+        assert.deepEqual(await janusSessions(), sessions, `kept after ${round}`);
+      }
+      assert.notEqual(callIds[0], callIds[1], 'two calls reached the callee');
+      assert.equal(kamailio.lines(/vcb: INVITE call-id=/, since).length, 2);
+      assert.equal(
+        fixture.baresip.events(mark).filter((e) => e.type === 'CALL_ESTABLISHED').length,
+        2,
+      );
+      await page.goto('about:blank');
       await untilNoJanusSessions();
     },
   );

@@ -9,7 +9,13 @@ import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import { createJanusConnector, preconnectTiming } from '../../src/janus/connector.js';
 import { newSocket } from '../../src/janus/sockets.js';
-import type { ConnectOptions, SessionEvent, SipSession } from '../../src/sip/session.js';
+import type {
+  ConnectOptions,
+  PreconnectOptions,
+  SessionEvent,
+  SipSession,
+} from '../../src/sip/session.js';
+import { keptTiming } from '../../src/janus/sip-session.js';
 import type { VoipEndedDetail } from '../../src/events.js';
 import {
   createFakeJanus,
@@ -137,62 +143,207 @@ describe('the Janus connector over janus.js', () => {
     afterEach(() => {
       preconnectTiming.idleMs = idle;
     });
-    const gateways = (t: ReturnType<typeof setUp>, token?: string) => {
-      const { servers, iceServers } = t.options();
-      return { servers, iceServers, ...(token ? { token } : {}) };
+    const ahead = (t: ReturnType<typeof setUp>, token?: string): PreconnectOptions => {
+      const { servers, iceServers, sipDomain, displayName } = t.options();
+      return { servers, iceServers, sipDomain, displayName, ...(token ? { token } : {}) };
     };
 
-    it('opens the session (no SIP), and the next call to the same gateways and token takes it', async () => {
+    it('opens the session and registers as a guest (no SIP request); the next call with the same options takes it', async () => {
       const t = setUp();
-      t.connector.preconnect!(gateways(t, 'tok-1'));
-      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
-      expect(t.fake.last.handles, 'nothing attached before the call').to.have.length(0);
+      t.connector.preconnect!(ahead(t, 'tok-1'));
+      await until(() => t.fake.made.length === 1 && t.fake.last.handles.length === 1);
       expect(t.fake.last.options.token).to.equal('tok-1');
+      await until(() => t.fake.last.handle.requests.includes('register'));
+      expect(t.fake.last.handle.sent[0]!.message).to.deep.include({
+        type: 'guest',
+        display_name: 'Eve',
+      });
       // The call lists the gateways in another order (server-order="random"): the same pool.
       const servers = [...t.options().servers].reverse();
       const session = await t.connector.connect(t.options({ token: 'tok-1', servers }));
       opened.push(session);
       expect(t.fake.made, 'no second session').to.have.length(1);
-      expect(t.fake.last.handle.requests).to.deep.equal(['register']);
+      expect(t.fake.last.handles, 'no second handle').to.have.length(1);
+      expect(t.fake.last.handle.requests, 'registered once').to.deep.equal(['register']);
       expect(t.fake.last.destroys).to.have.length(0);
+      // The call's events now reach the call.
+      t.fake.last.handle.message(
+        sipEvent('message', { content: 'hi', content_type: 'text/plain', sender: 'sip:a@b' }),
+      );
+      expect(t.events.map((e) => e.type)).to.deep.equal(['message']);
+    });
+
+    it('a call taking it while it still registers waits for the registration', async () => {
+      const t = setUp({ replies: { register: [] } });
+      t.connector.preconnect!(ahead(t));
+      await until(() => t.fake.made.length === 1 && t.fake.last.handles.length === 1);
+      const connecting = t.connector.connect(t.options());
+      expect(await settledSoon(connecting)).to.equal(false);
+      t.fake.last.handle.message(sipEvent('registered'));
+      opened.push(await connecting);
+      expect(t.fake.made).to.have.length(1);
     });
 
     it('unused for its idle time: destroyed, and the call opens its own', async () => {
       preconnectTiming.idleMs = 50;
       const t = setUp();
-      t.connector.preconnect!(gateways(t));
+      t.connector.preconnect!(ahead(t));
       await until(() => t.fake.made.length === 1 && t.fake.last.destroys.length === 1);
       opened.push(await t.connector.connect(t.options()));
       expect(t.fake.made).to.have.length(2);
     });
 
-    it('another token or other gateways: the call opens its own', async () => {
-      const t = setUp();
-      t.connector.preconnect!(gateways(t, 'tok-1'));
-      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
-      opened.push(await t.connector.connect(t.options({ token: 'tok-2' })));
-      expect(t.fake.made).to.have.length(2);
-      expect(t.fake.made[0]!.handles).to.have.length(0);
-    });
+    for (const [what, other] of [
+      ['another token', { token: 'tok-2' }],
+      ['another display name', { token: 'tok-1', displayName: 'Mallory' }],
+      ['another SIP domain', { token: 'tok-1', sipDomain: 'pbx.example.com' }],
+    ] as const) {
+      it(`${what}: the call opens its own`, async () => {
+        const t = setUp();
+        t.connector.preconnect!(ahead(t, 'tok-1'));
+        await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+        opened.push(await t.connector.connect(t.options(other)));
+        expect(t.fake.made).to.have.length(2);
+      });
+    }
 
     it('its connection lost before a call took it: destroyed, and the call opens its own', async () => {
       const t = setUp();
-      t.connector.preconnect!(gateways(t));
-      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+      t.connector.preconnect!(ahead(t));
+      await until(() => t.fake.made.length === 1 && t.fake.last.handles.length === 1);
       const warm = t.fake.last;
-      warm.options.error?.('Lost connection to the server (is it down?)');
-      expect(warm.destroys).to.have.length(1);
+      await until(() => warm.handle.requests.includes('register'));
+      await new Promise((r) => setTimeout(r, 10));
+      warm.lose();
+      await until(() => warm.destroys.length === 1);
+      opened.push(await t.connector.connect(t.options()));
+      expect(t.fake.made).to.have.length(2);
+      expect(warm.reconnects, 'not reclaimed').to.equal(0);
+    });
+
+    it('a second preconnect with the same options keeps the one session', async () => {
+      const t = setUp();
+      t.connector.preconnect!(ahead(t));
+      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
+      t.connector.preconnect!(ahead(t));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(t.fake.made).to.have.length(1);
+    });
+  });
+
+  describe('keep: a session kept after its call for the next one', () => {
+    const idle = preconnectTiming.idleMs;
+    const peerClosed = keptTiming.peerClosedMs;
+    afterEach(() => {
+      preconnectTiming.idleMs = idle;
+      keptTiming.peerClosedMs = peerClosed;
+    });
+
+    /** A call with `keep`, answered, then hung up by the page; Janus closes its peer connection. */
+    async function endedCall(t: ReturnType<typeof setUp>, peerClosed = true) {
+      const session = await t.connector.connect(t.options({ keep: true }));
+      const stream = await microphone();
+      streams.push(stream);
+      await session.call('sip:2000@127.0.0.1:5060', stream);
+      const handle = t.fake.last.handle;
+      handle.message(sipEvent('accepted'));
+      await session.hangup();
+      if (peerClosed)
+        (handle.callbacks.webrtcState as (on: boolean, reason?: string) => void)(false, 'Close PC');
+      await session.close();
+      return { session, handle };
+    }
+
+    it('after a clean end it stays registered, and the next call takes it: no new session, handle or registration', async () => {
+      const t = setUp();
+      const { handle } = await endedCall(t);
+      expect(t.fake.last.destroys).to.have.length(0);
+      expect(handle.hangups, "janus.js's side of the last call cleaned up").to.include(false);
+      const events: SessionEvent[] = [];
+      const next = await t.connector.connect(
+        t.options({ keep: true, onEvent: (e) => events.push(e) }),
+      );
+      opened.push(next);
+      expect(t.fake.made).to.have.length(1);
+      expect(t.fake.last.handles).to.have.length(1);
+      expect(handle.requests).to.deep.equal(['register', 'call', 'hangup']);
+      const stream = await microphone();
+      streams.push(stream);
+      await next.call('sip:2001@127.0.0.1:5060', stream);
+      expect(handle.requests.at(-1)).to.equal('call');
+      handle.message(sipEvent('accepted'));
+      expect(
+        events.map((e) => e.type),
+        'the new call hears its events',
+      ).to.include('accepted');
+      expect(
+        t.events.map((e) => e.type).filter((e) => e === 'accepted'),
+        'the old one does not',
+      ).to.have.length(1);
+    });
+
+    it('without keep: destroyed at close', async () => {
+      const t = setUp();
+      const session = await t.connector.connect(t.options());
+      await session.close();
+      expect(t.fake.last.destroys).to.have.length(1);
+      opened.push(await t.connector.connect(t.options({ keep: true })));
+      expect(t.fake.made).to.have.length(2);
+    });
+
+    it('a call that did not end cleanly (no hangup confirmed) is not kept', async () => {
+      const t = setUp();
+      const session = await t.connector.connect(t.options({ keep: true }));
+      const stream = await microphone();
+      streams.push(stream);
+      await session.call('sip:2000@127.0.0.1:5060', stream);
+      await session.close();
+      expect(t.fake.last.destroys).to.have.length(1);
+    });
+
+    it('a call whose WebSocket dropped is not kept, even once restored', async () => {
+      const t = setUp();
+      const session = await t.connector.connect(t.options({ keep: true }));
+      t.fake.last.lose();
+      await until(() => t.events.some((e) => e.type === 'connection-restored'));
+      await session.close();
+      expect(t.fake.last.destroys).to.have.length(1);
+    });
+
+    it('Janus not closing the last peer connection in time: destroyed, and the next call opens its own', async () => {
+      keptTiming.peerClosedMs = 50;
+      const t = setUp();
+      await endedCall(t, false);
+      await until(() => t.fake.last.destroys.length === 1);
       opened.push(await t.connector.connect(t.options()));
       expect(t.fake.made).to.have.length(2);
     });
 
-    it('a second preconnect to the same gateways keeps the one session', async () => {
+    it('unused for its idle time, or its WebSocket dropping: destroyed', async () => {
+      preconnectTiming.idleMs = 50;
       const t = setUp();
-      t.connector.preconnect!(gateways(t));
-      await until(() => t.fake.made.length === 1 && t.fake.last.connected);
-      t.connector.preconnect!(gateways(t));
-      await new Promise((r) => setTimeout(r, 20));
-      expect(t.fake.made).to.have.length(1);
+      await endedCall(t);
+      await until(() => t.fake.last.destroys.length === 1);
+      preconnectTiming.idleMs = idle;
+      await endedCall(t);
+      const kept = t.fake.last;
+      await new Promise((r) => setTimeout(r, 10));
+      kept.lose();
+      await until(() => kept.destroys.length === 1);
+      expect(kept.reconnects, 'not reclaimed').to.equal(0);
+      opened.push(await t.connector.connect(t.options()));
+      expect(t.fake.made).to.have.length(3);
+    });
+
+    it('the page going away: destroyed', async () => {
+      const t = setUp();
+      const { handle } = await endedCall(t);
+      dispatchEvent(new PageTransitionEvent('pagehide'));
+      await until(() => t.fake.last.destroys.length >= 1);
+      expect(
+        handle.requests.filter((r) => r === 'hangup'),
+        'no second hangup',
+      ).to.have.length(1);
     });
   });
 

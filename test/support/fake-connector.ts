@@ -9,6 +9,7 @@ import type {
   SessionEvent,
   SipConnector,
   SipSession,
+  PreconnectOptions,
 } from '../../src/sip/session.js';
 import { VoipError } from '../../src/errors.js';
 import { fixture, html } from '@open-wc/testing';
@@ -131,9 +132,9 @@ export class FakeConnector implements SipConnector {
   /** When set, connect() waits for this before answering. */
   gate: Promise<void> | undefined;
   /** Every preconnect asked for (the `preconnect` attribute), in order. */
-  readonly preconnects: Array<Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>> = [];
+  readonly preconnects: PreconnectOptions[] = [];
 
-  preconnect(options: Pick<ConnectOptions, 'servers' | 'iceServers' | 'token'>): void {
+  preconnect(options: PreconnectOptions): void {
     this.preconnects.push(options);
   }
 

@@ -167,6 +167,25 @@ export async function janusSessions(admin = stack.janusAdminHttp): Promise<numbe
   return body.sessions ?? [];
 }
 
+/** The plugin handles of a Janus session (admin API `list_handles`). */
+export async function janusHandles(
+  session: number,
+  admin = stack.janusAdminHttp,
+): Promise<number[]> {
+  const res = await fetch(`${admin}/${session}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      janus: 'list_handles',
+      transaction: `t${Date.now()}`,
+      admin_secret: stack.janusAdminSecret,
+    }),
+  });
+  const body = (await res.json()) as { janus: string; handles?: number[]; error?: unknown };
+  if (body.janus !== 'success') throw new Error(`list_handles: ${JSON.stringify(body)}`);
+  return body.handles ?? [];
+}
+
 /** Waits until Janus (`admin`, default: janus) has no session left; returns how long it took. */
 export async function untilNoJanusSessions(
   ms = 3000,
