@@ -1,12 +1,12 @@
 /**
- * A capability's own chunk (here the text chunk, `import('../chat/index.js')` in
- * src/call/capabilities.ts) cannot be downloaded: the call's capabilities load before it starts
+ * A capability's own chunk (here the video chunk, `import('../video/index.js')` in
+ * src/call/capabilities.ts, which a call with `video="optional"` loads) cannot be downloaded: the call's capabilities load before it starts
  * (measured with `npm run bench`: loading them in parallel with the gateway session saved nothing
  * on this stack), so the call stops with `load-failed` before it opens anything.
  *
  * As in test/call-chunk-load.test.ts, an import map set before anything loaded the chunk sends
  * its URL to a port where nothing listens, for the life of this page: this file holds only tests
- * that want the text chunk unreachable.
+ * that want the video chunk unreachable.
  */
 import { expect } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
@@ -14,18 +14,18 @@ import type { VoipErrorDetail } from '../../src/events.js';
 import { mountWithFake, record, until } from '../support/fake-connector.js';
 import { chromiumOnlySuite, inFirefox } from '../support/browsers.js';
 
-const UNREACHABLE = 'http://127.0.0.1:9/voip-chat-chunk.js';
+const UNREACHABLE = 'http://127.0.0.1:9/voip-video-chunk.js';
 
 before(() => {
   if (inFirefox) return;
   const loaded = performance
     .getEntriesByType('resource')
-    .some((e) => e.name.includes('/src/chat/index.'));
-  expect(loaded, 'nothing in this page loaded the text chunk yet').to.equal(false);
+    .some((e) => e.name.includes('/src/video/index.'));
+  expect(loaded, 'nothing in this page loaded the video chunk yet').to.equal(false);
   const map = document.createElement('script');
   map.type = 'importmap';
   const imports: Record<string, string> = {};
-  for (const file of ['../../src/chat/index.js', '../../src/chat/index.ts']) {
+  for (const file of ['../../src/video/index.js', '../../src/video/index.ts']) {
     imports[new URL(file, import.meta.url).href.replace(/\?.*$/, '')] = UNREACHABLE;
   }
   map.textContent = JSON.stringify({ imports });
@@ -36,7 +36,7 @@ chromiumOnlySuite(
   "Firefox (ESR 153) does not apply an import map added after the page's modules loaded, the way this file makes the chunk unreachable",
 )('a capability chunk cannot be loaded', () => {
   it('→ one voip-error load-failed; no gateway contacted, no microphone, back to idle', async () => {
-    const { el, connector } = await mountWithFake();
+    const { el, connector } = await mountWithFake({ video: 'optional' });
     const log = record(el);
     const streams: MediaStream[] = [];
     const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
