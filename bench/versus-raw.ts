@@ -1,11 +1,13 @@
 /**
  * The element against a minimal raw janus.js client (bench/raw-client.ts), on the real local
  * stack, in one run and interleaved: each round places, in a rotating order, the element's first
- * call of a fresh page, its first call after the pointer rested on the button (the call chunk
- * pre-warms), the same with the `preconnect` attribute (the gateway session opens too), and the
- * raw client's first call of a fresh page; then one later call on each of the
- * element's pages (with and without `preconnect`) and the raw client's. Time: from call() (or rawCall()) to the answer. Prints p50
- * and p90 of each and the ratios; asserts nothing. BENCH_ROUNDS sets the rounds (default 7).
+ * call of a fresh page, its first call of a tap (the press comes 100 ms before the click; the
+ * call chunk starts loading at the press), its first call after the pointer rested on the
+ * button (the call chunk pre-warms), the same with the `preconnect` attribute (the gateway
+ * session opens and registers too), and the raw client's first call of a fresh page; then one
+ * later call on each of the element's pages (with and without `preconnect`) and the raw
+ * client's. Time: from call() (or rawCall()) to the answer. Prints p50 and p90 of each and the
+ * ratios; asserts nothing. BENCH_ROUNDS sets the rounds (default 7).
  */
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +20,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const PAUSE_MS = 400;
 /** How long the pointer rests on the button before the click, in the hover runs. */
 const HOVER_MS = 1000;
+/** How long a tap lasts from the press to its click (a phone has no hover). */
+const PRESS_MS = 100;
 
 const bundle = await build({
   entryPoints: [new URL('./raw-client.ts', import.meta.url).pathname],
@@ -65,6 +69,20 @@ function elementCall(page: Page): Promise<number> {
   });
 }
 
+/**
+ * A finger's press: `pointerdown` on the button, then the call `PRESS_MS` later, as a tap's
+ * click comes (the call code starts loading at the press). Returns the call's time.
+ */
+async function pressedCall(page: Page): Promise<number> {
+  await page.evaluate(() =>
+    window.vcbEl.shadowRoot
+      ?.querySelector('button')
+      ?.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true })),
+  );
+  await sleep(PRESS_MS);
+  return elementCall(page);
+}
+
 /** The raw client's call: ms from rawCall() to the answer; then hangs up. */
 async function rawCall(page: Page): Promise<number> {
   const took = await page.evaluate((options) => window.rawCall(options), {
@@ -90,6 +108,7 @@ const browser = await launchBrowser();
 const samples = {
   elementFirst: [] as number[],
   elementHover: [] as number[],
+  elementPress: [] as number[],
   elementPreconnect: [] as number[],
   rawFirst: [] as number[],
   elementLater: [] as number[],
@@ -110,6 +129,11 @@ try {
       await page.hover('#under-test');
       await sleep(HOVER_MS);
       samples.elementHover.push(await elementCall(page));
+      await page.context().close();
+    },
+    async () => {
+      const page = await freshPage(browser, demo.url, false);
+      samples.elementPress.push(await pressedCall(page));
       await page.context().close();
     },
     async () => {
@@ -155,6 +179,7 @@ console.log(
 for (const [label, values, versus] of [
   ['raw janus.js: first call of a page', samples.rawFirst, undefined],
   ['element: first call of a page', samples.elementFirst, samples.rawFirst],
+  ['element: first call of a tap (press, 100 ms)', samples.elementPress, samples.rawFirst],
   ['element: first call after a hover (1 s)', samples.elementHover, samples.rawFirst],
   ['element: the same, with preconnect', samples.elementPreconnect, samples.rawFirst],
   ['raw janus.js: later call (same page)', samples.rawLater, undefined],

@@ -151,19 +151,25 @@ export class Baresip {
   }
 }
 
-/** The Janus sessions alive right now (admin API `list_sessions`), of `admin` (default: janus). */
-export async function janusSessions(admin = stack.janusAdminHttp): Promise<number[]> {
-  const res = await fetch(admin, {
+/** One request to a Janus admin API (`url`: the admin endpoint, or a session under it). */
+async function janusAdmin<T>(url: string, request: string): Promise<T> {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      janus: 'list_sessions',
+      janus: request,
       transaction: `t${Date.now()}`,
       admin_secret: stack.janusAdminSecret,
     }),
   });
-  const body = (await res.json()) as { janus: string; sessions?: number[]; error?: unknown };
-  if (body.janus !== 'success') throw new Error(`list_sessions: ${JSON.stringify(body)}`);
+  const body = (await res.json()) as T & { janus: string };
+  if (body.janus !== 'success') throw new Error(`${request}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The Janus sessions alive right now (admin API `list_sessions`), of `admin` (default: janus). */
+export async function janusSessions(admin = stack.janusAdminHttp): Promise<number[]> {
+  const body = await janusAdmin<{ sessions?: number[] }>(admin, 'list_sessions');
   return body.sessions ?? [];
 }
 
@@ -172,17 +178,7 @@ export async function janusHandles(
   session: number,
   admin = stack.janusAdminHttp,
 ): Promise<number[]> {
-  const res = await fetch(`${admin}/${session}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      janus: 'list_handles',
-      transaction: `t${Date.now()}`,
-      admin_secret: stack.janusAdminSecret,
-    }),
-  });
-  const body = (await res.json()) as { janus: string; handles?: number[]; error?: unknown };
-  if (body.janus !== 'success') throw new Error(`list_handles: ${JSON.stringify(body)}`);
+  const body = await janusAdmin<{ handles?: number[] }>(`${admin}/${session}`, 'list_handles');
   return body.handles ?? [];
 }
 
