@@ -62,7 +62,8 @@ export interface CallSettings {
    * attributes, when it needs them: `max-duration`, `ring-timeout`, `permission-timeout`
    * (seconds), `transfers` (`off` declines them), `video` (`on`, `optional`; anything else is a
    * voice call), `video-quality` (`low`, `high`; anything else is `standard`) and `server-order`
-   * (`random`; anything else is `ordered`), `preconnect` (present or not); and those of
+   * (`random`; anything else is `ordered`), `preconnect` (present or not), `codecs` (voice codecs,
+   * best first); and those of
    * the away chunk: `time-zone`, `closed-dates`, `after-hours`.
    */
   attribute(name: AttributeSetting): string | null;
@@ -70,6 +71,7 @@ export interface CallSettings {
 
 /** The settings read as attributes (see `CallSettings.attribute`). */
 export type AttributeSetting =
+  | 'codecs'
   | 'max-duration'
   | 'preconnect'
   | 'server-order'

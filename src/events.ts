@@ -151,6 +151,10 @@ export interface VoipQualityDetail {
   readonly lossPct: number;
   /** Whether the "poor connection" warning is showing. */
   readonly poor: boolean;
+  /** The voice codec in use (`opus`, `g722`, `pcmu`, `pcma`...), when the browser tells. */
+  readonly codec?: string;
+  /** Its audio sample rate, Hz: 48,000 for Opus, 16,000 for G.722, 8,000 for G.711. */
+  readonly sampleRateHz?: number;
   /** The video that flows in each direction, when the call has video (`video` attribute). */
   readonly video?: { readonly sent?: VideoFigures; readonly received?: VideoFigures };
 }

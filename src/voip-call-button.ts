@@ -34,6 +34,7 @@ import { styles } from './voip-call-button.styles.js';
  * @fires {CustomEvent<VoipReconnectingDetail>} voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
  * @fires {CustomEvent<VoipReconnectedDetail>} voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
+ * @attr {string} codecs - The voice codecs a call offers, best first (default `opus g722 pcmu pcma`); unknown names ignored, G.711 always offered last, codecs not listed left out.
  * @attr {string} server-order - With several `server` URLs: `ordered` (default: the first that answers) or `random` (each call starts at a random one, then tries the others in turn).
  * @attr {boolean} preconnect - Opens and registers the gateway session when the visitor points at, focuses or presses the button (no microphone, no SIP request), so that the call starts faster, and keeps it after a call for a call back; closed after 30 s unused. The gateway then sees visitors who may not call.
  * @attr {string} transfers - `off` declines every transfer the far end asks for. Default: follow valid ones.

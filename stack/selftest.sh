@@ -39,7 +39,7 @@ if [[ ${1:-} == --inside ]]; then
     "CTRL_LISTEN=127.0.0.1:4445" "CONS_LISTEN=127.0.0.1:4455" "RTP_PORTS=42100-42199" \
     "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$CDIR/record" "MAX_CALLS=4"
   render "$HERE/baresip/accounts" "$CDIR/accounts" "SIP_USER=selftest" \
-    "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual" "VIDEO_PARAMS="
+    "SIP_LISTEN=127.0.0.1:5070" "ANSWERMODE=manual" "VIDEO_PARAMS=" "AUDIO_CODECS=pcmu,pcma"
   render "$HERE/baresip/contacts" "$CDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
   # The video caller: the same tone, plus VP8 video from fakevideo (what 2010 must decode).
   VDIR=$VCB_STACK_DIR/selftest-video-caller
@@ -49,7 +49,7 @@ if [[ ${1:-} == --inside ]]; then
     "AUDIO_SOURCE_FILE=$CDIR/tone.wav" "SND_PATH=$VDIR/record" "MAX_CALLS=4"
   cat "$HERE/baresip/config-video" >>"$VDIR/config"
   render "$HERE/baresip/accounts" "$VDIR/accounts" "SIP_USER=selftest-video" \
-    "SIP_LISTEN=127.0.0.1:5076" "ANSWERMODE=manual" "VIDEO_PARAMS=;video_codecs=vp8"
+    "SIP_LISTEN=127.0.0.1:5076" "ANSWERMODE=manual" "VIDEO_PARAMS=;video_codecs=vp8" "AUDIO_CODECS=pcmu,pcma"
   render "$HERE/baresip/contacts" "$VDIR/contacts" "VISITOR_CONTACT=$VCB_VISITOR_CONTACT"
   baresip -f "$CDIR" </dev/null >"$VCB_LOG_DIR/baresip-selftest-caller.log" 2>&1 &
   CALLER_PID=$!

@@ -26,6 +26,11 @@
 #                            (fakevideo + vp8.so, no vp9; stack/baresip/config-video; account
 #                            video_codecs=vp8); ctrl_tcp on 127.0.0.1:4450, console on
 #                            127.0.0.1:4460 (not logged), log VCB_BARESIP_VIDEO_LOG
+#   * baresip   ext "2012"   udp 127.0.0.1:5086  the wideband line: like 2000 (Kamailio's 180,
+#                            auto-answer) but Opus only (every other line is G.711 only), playing
+#                            a 6 kHz tone (48 kHz stereo) and recording into
+#                            VCB_RECORD_DIR_WIDEBAND (48 kHz); ctrl_tcp on 127.0.0.1:4468,
+#                            console on 127.0.0.1:4478 (not logged), log baresip-2012.log
 #   * baresip   ext "2011"   udp 127.0.0.1:5078  the voicemail box: like 2000 (Kamailio's 180,
 #                            auto-answer, records into VCB_RECORD_DIR_VOICEMAIL) but it plays a
 #                            generated prompt ("Please leave a message after the tone.", espeak-ng,
@@ -96,6 +101,8 @@
 # every baresip's contacts file: sip:visitor@127.0.0.1:5060).
 # Video: VCB_EXT_VIDEO (2010), VCB_BARESIP_VIDEO_CTRL (127.0.0.1:4450), VCB_BARESIP_VIDEO_PID,
 # VCB_BARESIP_VIDEO_LOG (baresip-2010.log), VCB_RECORD_DIR_VIDEO (2010's dump-*-dec.wav, audio only).
+# Wideband: VCB_EXT_WIDEBAND (2012), VCB_BARESIP_WIDEBAND_CTRL (127.0.0.1:4468),
+# VCB_RECORD_DIR_WIDEBAND (2012's dump-*-dec.wav, 48 kHz stereo).
 # Voicemail: VCB_EXT_VOICEMAIL (2011), VCB_BARESIP_VOICEMAIL_CTRL (127.0.0.1:4452),
 # VCB_BARESIP_VOICEMAIL_PID, VCB_RECORD_DIR_VOICEMAIL (2011's dump-*-dec.wav: the messages),
 # VCB_VOICEMAIL_SECONDS (the longest call to 2011, prompt included; whole seconds, at least the
@@ -377,11 +384,12 @@ RECORD_DIR=$STACK_DIR/record
 RECORD_DIR_RINGING=$STACK_DIR/record-2002
 RECORD_DIR_TRANSFER=$STACK_DIR/record-2008
 RECORD_DIR_VIDEO=$STACK_DIR/record-2010
+RECORD_DIR_WIDEBAND=$STACK_DIR/record-2012
 RECORD_DIR_VOICEMAIL=$STACK_DIR/record-2011
 RECORD_DIR_PBX_A=$STACK_DIR/record-pbx-a
 RECORD_DIR_PBX_B=$STACK_DIR/record-pbx-b
 mkdir -p "$RECORD_DIR_PBX_A" "$RECORD_DIR_PBX_B" "$STACK_DIR/haproxy" \
-  "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" \
+  "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" "$RECORD_DIR_WIDEBAND" \
   "$RECORD_DIR_VOICEMAIL" "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
   "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" "$STACK_DIR/baresip-2011"
 
@@ -409,7 +417,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 or sport = :8190 or sport = :5082 or sport = :5084 or sport = :4464 or sport = :4466 or sport = :4474 or sport = :4476 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 or sport = :8190 or sport = :5082 or sport = :5084 or sport = :4464 or sport = :4466 or sport = :4474 or sport = :4476 or sport = :5086 or sport = :4468 or sport = :4478 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -624,6 +632,12 @@ make_voicemail &
 VM_GEN_PID=$!
 make_greeting || die "could not generate the greeting WAV; last lines of greeting.log:
 $(tail -n 10 "$LOG_DIR/greeting.log")"
+# The wideband line's audio: a steady 6 kHz tone (above G.711's 3.4 kHz band), 48 kHz stereo as
+# baresip's Opus takes it (a file that does not match the codec leaves the call unanswered), as
+# long as the greeting.
+WIDEBAND_WAV=$STACK_DIR/wideband.wav
+sox -n -r 48000 -c 2 -b 16 "$WIDEBAND_WAV" synth "$GREETING_SECONDS" sine 6000 vol 0.3 \
+  >>"$LOG_DIR/greeting.log" 2>&1 || die "could not generate the wideband WAV"
 
 # What every baresip's contacts file names as "current contact" (see stack/baresip/contacts).
 VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
@@ -638,12 +652,13 @@ VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
 # stack/service.sh as the restartable service NAME (its PID in svc/NAME.pid, not LAST_PID).
 start_baresip() {
   local ext=$1 dir=$STACK_DIR/baresip-$1 video_params="" video=0 source=$GREETING_WAV opt max_calls=4
-  local node=""
+  local node="" codecs=pcmu,pcma
   for opt in "${@:7}"; do
     case $opt in
       video) video=1 ;;
       source=*) source=${opt#source=} ;;
       max_calls=*) max_calls=${opt#max_calls=} ;;
+      codecs=*) codecs=${opt#codecs=} ;;
       node=*) node=${opt#node=} dir=$STACK_DIR/${opt#node=} ;;
       *) die "start_baresip $ext: unknown option '$opt'" ;;
     esac
@@ -652,12 +667,18 @@ start_baresip() {
   render "$HERE/baresip/config" "$dir/config" \
     "SIP_LISTEN=127.0.0.1:$2" "CTRL_LISTEN=127.0.0.1:$3" "CONS_LISTEN=127.0.0.1:$4" \
     "RTP_PORTS=$5" "AUDIO_SOURCE_FILE=$source" "SND_PATH=$6" "MAX_CALLS=$max_calls"
+  # A line that takes only some codecs loads only those: baresip answers an offer with none of
+  # the account's codecs in another one it has loaded (seen: PCMU on the Opus line 2012).
+  [[ $codecs == *pcm* ]] || sed -i '/^module[[:space:]]*g711\.so/d' "$dir/config"
+  [[ $codecs == *g722* ]] || sed -i '/^module[[:space:]]*g722\.so/d' "$dir/config"
+  [[ $codecs == *opus* ]] || sed -i '/^module[[:space:]]*opus\.so/d' "$dir/config"
   if ((video)); then
     cat "$HERE/baresip/config-video" >>"$dir/config"
     video_params=";video_codecs=vp8"
   fi
   render "$HERE/baresip/accounts" "$dir/accounts" \
-    "SIP_USER=$ext" "SIP_LISTEN=127.0.0.1:$2" "ANSWERMODE=auto" "VIDEO_PARAMS=$video_params"
+    "SIP_USER=$ext" "SIP_LISTEN=127.0.0.1:$2" "ANSWERMODE=auto" "VIDEO_PARAMS=$video_params" \
+    "AUDIO_CODECS=$codecs"
   render "$HERE/baresip/contacts" "$dir/contacts" "VISITOR_CONTACT=$VISITOR_CONTACT"
   if [[ -n $node ]]; then
     printf '%q ' "${IN_NS[@]}" baresip -f "$dir" >"$SERVICE_DIR/$node.cmd"
@@ -693,6 +714,9 @@ $(tail -n 10 "$LOG_DIR/voicemail.log")"
 VM_GEN_PID=""
 start_baresip 2011 5078 4452 4462 42800-42899 "$RECORD_DIR_VOICEMAIL" source="$VOICEMAIL_WAV"
 BARESIP_VOICEMAIL_PID=$LAST_PID MLOG=$LOG_DIR/baresip-2011.log
+# 2012: the wideband line (Opus only; plays a 6 kHz tone, which G.711's band cannot carry)
+start_baresip 2012 5086 4468 4478 43200-43299 "$RECORD_DIR_WIDEBAND" codecs=opus source="$WIDEBAND_WAV"
+BARESIP_WIDEBAND_PID=$LAST_PID WLOG=$LOG_DIR/baresip-2012.log
 # 2100: the PBX pool, two nodes behind Kamailio's dispatcher (stack/kamailio/dispatcher.list)
 POOL_MAX_CALLS=${VCB_POOL_MAX_CALLS:-25}
 [[ $POOL_MAX_CALLS =~ ^[0-9]+$ ]] && ((POOL_MAX_CALLS >= 1 && POOL_MAX_CALLS <= 50)) ||
@@ -728,6 +752,8 @@ baresip_video_ready() { listening_all udp:5074 tcp:4450 tcp:4460; }
 wait_ready baresip-2010 "$BARESIP_VIDEO_PID" "$VLOG" baresip_video_ready
 baresip_voicemail_ready() { listening_all udp:5078 tcp:4452 tcp:4462; }
 wait_ready baresip-2011 "$BARESIP_VOICEMAIL_PID" "$MLOG" baresip_voicemail_ready
+baresip_wideband_ready() { listening_all udp:5086 tcp:4468 tcp:4478; }
+wait_ready baresip-2012 "$BARESIP_WIDEBAND_PID" "$WLOG" baresip_wideband_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 wait_ready agent-2009 "$AGENT_PID" "$ALOG" listening t 4459
 wait_ready haproxy "$HAPROXY_PID" "$HLOG" listening t 8190
@@ -819,6 +845,9 @@ export VCB_BARESIP_VOICEMAIL_PID=$BARESIP_VOICEMAIL_PID
 export VCB_RECORD_DIR_VOICEMAIL=$RECORD_DIR_VOICEMAIL
 export VCB_VOICEMAIL_SECONDS=$VOICEMAIL_SECONDS
 export VCB_VOICEMAIL_PROMPT_WAV=$VOICEMAIL_PROMPT_WAV
+export VCB_EXT_WIDEBAND=2012
+export VCB_BARESIP_WIDEBAND_CTRL=127.0.0.1:4468
+export VCB_RECORD_DIR_WIDEBAND=$RECORD_DIR_WIDEBAND
 export VCB_POOL_WS=ws://127.0.0.1:8190
 export VCB_HAPROXY_LOG=$HLOG
 export VCB_EXT_POOL=2100

@@ -30,6 +30,7 @@ import { openMicrophone, rememberDevice, stopTracks } from '../media/devices.js'
 import { resolveRingback, startRingback } from '../media/ringback.js';
 import { reasonForSipCode } from '../sip/codes.js';
 import { sanitizeDisplayName } from '../sip/display-name.js';
+import { codecOrder } from '../sip/codecs.js';
 import type { CallOptions, SessionEvent, SipSession } from '../sip/session.js';
 import { rejectAfter, settleWithin, unlessAborted } from '../util/time.js';
 import { CallLimits, toMs } from './limits.js';
@@ -422,7 +423,9 @@ export class Call implements CallView, CallContext {
         session.call(
           this.plan.uri,
           stream,
-          options.reduce<CallOptions>((all, more) => ({ ...all, ...more }), {}),
+          options.reduce<CallOptions>((all, more) => ({ ...all, ...more }), {
+            codecs: codecOrder(this.plan.attribute('codecs')),
+          }),
         ),
         [],
         this.over.signal,

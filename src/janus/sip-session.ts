@@ -24,6 +24,7 @@ import type {
 } from '../sip/session.js';
 import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
 import { reclaim } from './reclaim.js';
+import { preferCodecs } from '../sip/codecs.js';
 import { settleWithin, unlessAborted } from '../util/time.js';
 
 /** How long `close()` waits for the gateway to confirm the session is destroyed. */
@@ -103,6 +104,8 @@ export class JanusSipSession implements SipSession {
   private stopped = new AbortController();
   /** Whether the call allows video (`CallOptions.video`): otherwise the far end's is refused. */
   private video = false;
+  /** The voice codecs every offer of the call lists, best first (`CallOptions.codecs`). */
+  private codecs: readonly string[] | undefined;
 
   constructor(
     private readonly janus: JanusJS.Janus,
@@ -206,6 +209,7 @@ export class JanusSipSession implements SipSession {
     this.sentTracks.add(track);
     const { video } = options;
     this.video = !!video;
+    this.codecs = options.codecs;
     if (video?.track) this.sentTracks.add(video.track);
     // A call that offers video loads how it is sent (a voice call downloads none of it).
     const media = video?.track || video?.offer ? await import('./janus-video.js') : undefined;
@@ -359,10 +363,16 @@ export class JanusSipSession implements SipSession {
 
   private offer(params: Partial<JanusJS.OfferParams>): Promise<JanusJS.JSEP> {
     const handle = this.requireHandle();
+    const codecs = this.codecs;
     return this.whileOpen(
       new Promise<JanusJS.JSEP>((resolve, reject) => {
         handle.createOffer({
           ...params,
+          ...(codecs && {
+            customizeSdp: (jsep: JanusJS.JSEP) => {
+              if (jsep.sdp) jsep.sdp = preferCodecs(jsep.sdp, codecs);
+            },
+          }),
           success: resolve,
           error: (error: Error) =>
             reject(new VoipError('failed', `createOffer: ${String(error)}`, { cause: error })),

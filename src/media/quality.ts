@@ -14,6 +14,10 @@ export interface QualitySample {
   readonly jitterMs: number;
   /** Packets lost since the previous sample, percent (the worse of the two directions). */
   readonly lossPct: number;
+  /** The voice codec the call receives (`opus`, `g722`, `pcmu`, `pcma`...), when known. */
+  readonly codec?: string;
+  /** That codec's audio sample rate, Hz (G.722 samples 16 kHz under its 8 kHz RTP clock). */
+  readonly sampleRateHz?: number;
 }
 
 /** The running packet counters a sample is computed against. */
@@ -49,6 +53,21 @@ interface StatLike {
   packetsLost?: number;
   packetsReceived?: number;
   fractionLost?: number;
+  codecId?: string;
+  mimeType?: string;
+  clockRate?: number;
+}
+
+/** The codec of an RTP stat, by its `codecId`, as `{ codec, sampleRateHz }`. */
+function codecOf(
+  report: RTCStatsReport,
+  stat: StatLike,
+): Pick<QualitySample, 'codec' | 'sampleRateHz'> {
+  const entry = (stat.codecId ? report.get(stat.codecId) : undefined) as StatLike | undefined;
+  const codec = entry?.mimeType?.replace(/^audio\//i, '').toLowerCase();
+  if (!codec) return {};
+  const sampleRateHz = codec === 'g722' ? 16_000 : entry?.clockRate;
+  return { codec, ...(sampleRateHz ? { sampleRateHz } : {}) };
 }
 
 /**
@@ -89,7 +108,13 @@ export function sampleQuality(
   const rttMs = Math.round(1000 * (pairRtt ?? remoteInbound?.roundTripTime ?? 0));
   const jitterMs = Math.round(1000 * (inbound.jitter ?? 0));
   return {
-    sample: { mos: estimateMos(rttMs, jitterMs, lossPct), rttMs, jitterMs, lossPct },
+    sample: {
+      mos: estimateMos(rttMs, jitterMs, lossPct),
+      rttMs,
+      jitterMs,
+      lossPct,
+      ...codecOf(report, inbound),
+    },
     counters,
   };
 }

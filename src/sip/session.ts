@@ -78,6 +78,11 @@ export interface CallOptions {
    * the call is voice only and video the far end offers is refused.
    */
   readonly video?: VideoOptions;
+  /**
+   * The voice codecs to offer, best first (`codecOrder` in codecs.ts); the browser's own order
+   * without it.
+   */
+  readonly codecs?: readonly string[];
 }
 
 /** How a call's video is sent. */

@@ -71,6 +71,23 @@ describe('sampleQuality', () => {
     expect(sample.lossPct).to.equal(20);
   });
 
+  it('names the codec received and its sample rate (G.722 samples 16 kHz under an 8 kHz clock)', () => {
+    for (const [mimeType, clockRate, codec, sampleRateHz] of [
+      ['audio/opus', 48000, 'opus', 48000],
+      ['audio/G722', 8000, 'g722', 16000],
+      ['audio/PCMU', 8000, 'pcmu', 8000],
+    ] as const) {
+      const byId = new Map<string, Record<string, unknown>>([
+        ['in', { type: 'inbound-rtp', kind: 'audio', packetsReceived: 50, codecId: 'c1' }],
+        ['c1', { type: 'codec', mimeType, clockRate }],
+      ]);
+      const { sample } = sampleQuality(byId as unknown as RTCStatsReport, undefined)!;
+      expect(sample).to.deep.include({ codec, sampleRateHz });
+    }
+    const { sample } = sampleQuality(stats(100, 0), undefined)!;
+    expect(sample, 'no codec stat: none named').to.not.have.property('codec');
+  });
+
   it('has nothing to say before audio is received', () => {
     expect(sampleQuality(report([{ type: 'transport' }]), undefined)).to.equal(undefined);
   });

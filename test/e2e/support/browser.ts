@@ -45,6 +45,7 @@ export function launchBrowser({
   fakeMicrophone = true,
   noCamera = false,
   display,
+  audioFile = TONE_WAV,
   extraArgs = [],
 }: {
   micPermission?: 'granted' | 'denied';
@@ -55,6 +56,8 @@ export function launchBrowser({
   noCamera?: boolean;
   /** An X display (":N") to run with a window instead of headless: a real permission prompt. */
   display?: string;
+  /** What the fake microphone plays (a WAV file): the 440 Hz tone by default. */
+  audioFile?: string;
   extraArgs?: string[];
 } = {}): Promise<Browser> {
   return chromium.launch({
@@ -63,7 +66,7 @@ export function launchBrowser({
     ...(display === undefined ? {} : { env: { ...process.env, DISPLAY: display } }),
     args: [
       ...chromiumArgs({
-        audioFile: TONE_WAV,
+        audioFile,
         allowMicrophone: micPermission === 'granted',
         fakeMicrophone,
         noCamera,

@@ -50,6 +50,9 @@ export const stack = {
   /** The PBX pool's extension: Kamailio's dispatcher over the nodes pbx-a and pbx-b. */
   extPool: need('VCB_EXT_POOL'),
   pbxCtrl: { 'pbx-a': need('VCB_PBX_A_CTRL'), 'pbx-b': need('VCB_PBX_B_CTRL') },
+  /** The wideband line (Opus only, plays a 6 kHz tone) and its recordings (48 kHz). */
+  extWideband: need('VCB_EXT_WIDEBAND'),
+  recordDirWideband: need('VCB_RECORD_DIR_WIDEBAND'),
 };
 
 /** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */
