@@ -4,6 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { codecOrder, preferCodecs } from '../../src/sip/codecs.js';
+import { mountWithFake, until } from '../support/fake-connector.js';
 
 /** The audio section of a Chromium 156 offer (shortened), then a video section. */
 const OFFER = [
@@ -80,4 +81,20 @@ describe('preferCodecs (the offer)', () => {
       'm=audio 9 UDP/TLS/RTP/SAVPF 111 9 0 8 63 13 110 126',
     );
   });
+});
+
+describe('<voip-call-button codecs>', () => {
+  for (const [value, offered] of [
+    [undefined, ['opus', 'g722', 'pcmu', 'pcma']],
+    ['G722, pcma speex', ['g722', 'pcma', 'pcmu']],
+  ] as const) {
+    it(`codecs=${String(value)} → the call offers ${offered.join(' ')}`, async () => {
+      const { el, connector } = await mountWithFake(value ? { codecs: value } : {});
+      el.call();
+      await until(() => el.state === 'calling');
+      expect(connector.last.codecs).to.deep.equal(offered);
+      el.hangup();
+      await until(() => el.state === 'idle');
+    });
+  }
 });

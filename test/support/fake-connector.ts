@@ -21,7 +21,10 @@ import type { VoipStateChangeDetail } from '../../src/events.js';
 export class FakeSession implements SipSession {
   calledUri: string | undefined;
   callStream: MediaStream | undefined;
+  /** What `call()` got, but the codecs (which every call offers: see `codecs`). */
   callOptions: CallOptions | undefined;
+  /** The voice codecs the call offered, best first. */
+  codecs: readonly string[] | undefined;
   /** Every text message sent, in order. */
   messages: string[] = [];
   /**
@@ -55,7 +58,9 @@ export class FakeSession implements SipSession {
   async call(uri: string, stream: MediaStream, options?: CallOptions): Promise<void> {
     this.calledUri = uri;
     this.callStream = stream;
-    this.callOptions = options;
+    const { codecs, ...rest } = options ?? {};
+    this.codecs = codecs;
+    this.callOptions = options && rest;
     if (this.connector.callError) throw this.connector.callError;
     this.emit({ type: 'calling' });
   }
