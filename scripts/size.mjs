@@ -84,8 +84,11 @@ const BUDGET_FIRST_CLICK = 9_965;
 // then G.711 by default; codecs not listed taken out) and the codec named in `voip-quality`:
 // the call chunk 29,706 -> 30,232 B, a voice call 41,756 B, a video call 46,319 B. Budgets
 // +500 B.
-const BUDGET_VOICE_CALL = 41_800;
-const BUDGET_VIDEO_CALL = 46_350;
+// Issue 17, `voip-call-summary` (the quality capability keeps the call's samples and time spent
+// reconnecting; the call chunk fires the event, so the first load does not grow): the call
+// chunk 30,232 -> 30,537 B, a voice call 42,059 B, a video call 46,617 B. Budgets +300 B.
+const BUDGET_VOICE_CALL = 42_100;
+const BUDGET_VIDEO_CALL = 46_650;
 const BUDGET_AWAY = 19_350;
 // The floating variant: the hook that loads its chunk, the `variant` property and the shared
 // phone icon made the first load 9,589 -> 9,676 B (so a call and the offers grow by as much:

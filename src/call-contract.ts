@@ -9,7 +9,13 @@ import type { ReactiveControllerHost, TemplateResult } from 'lit';
 import type { CallInput, CallState } from './call-state.js';
 import type { EndReason, VoipError, VoipErrorCode } from './errors.js';
 import type { MessageKey } from './i18n/index.js';
-import type { CallPurpose, VideoFigures, VoipMessageDetail, VoipVideoDetail } from './events.js';
+import type {
+  CallPurpose,
+  VideoFigures,
+  VoipCallSummaryDetail,
+  VoipMessageDetail,
+  VoipVideoDetail,
+} from './events.js';
 import type { CallOptions, SessionEvent, SipConnector, SipSession } from './sip/session.js';
 
 /** The element's settings when a call starts, as the page set them. */
@@ -181,6 +187,12 @@ export interface CallHost {
   localize(key: MessageKey): string;
 }
 
+/** What the quality capability tells `voip-call-summary` of a call. */
+export type CallFigures = Omit<
+  VoipCallSummaryDetail,
+  'reason' | 'sipCode' | 'durationMs' | 'microphones'
+>;
+
 /** How a call ended, once everything it opened is released. */
 export type CallResult =
   | {
@@ -292,6 +304,8 @@ export interface Capability {
   readonly section?: PanelSection;
   /** Extra view state it offers (merged into the call's view by name). */
   readonly poorQuality?: boolean;
+  /** The quality capability's figures of the call so far (see `CallFigures`). */
+  readonly figures?: () => CallFigures;
   /** Sends keypad tones: the keypad capability's action. */
   readonly sendDtmf?: (digits: string) => Promise<void>;
   /** Sends a text message: the text capability's action (see `CallView.sendMessage`). */

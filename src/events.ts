@@ -46,6 +46,36 @@ export interface VoipEndedDetail {
 }
 
 /**
+ * Detail of `voip-call-summary`, fired after `voip-ended` for every answered call: the figures a
+ * support team needs to tell how it went, with nothing personal (no number, name, text, device
+ * name or address). Averages are over the quality samples (`voip-quality`, every 3 s): a call
+ * shorter than one sample has none, and those fields are absent.
+ */
+export interface VoipCallSummaryDetail {
+  /** How the call ended, as in `voip-ended`. */
+  readonly reason: EndReason;
+  readonly sipCode?: number;
+  /** Time from the answer to the end. */
+  readonly durationMs: number;
+  /** The voice codec and its sample rate, as last seen in the statistics. */
+  readonly codec?: string;
+  readonly sampleRateHz?: number;
+  /** How many quality samples the figures below come from. */
+  readonly samples: number;
+  /** The estimated MOS: mean and worst sample. */
+  readonly mos?: { readonly mean: number; readonly worst: number };
+  /** Means over the samples: packet loss (%), jitter and round-trip time (ms). */
+  readonly lossPct?: number;
+  readonly jitterMs?: number;
+  readonly rttMs?: number;
+  /** How often the call went to `reconnecting`, and how long it spent there in all (ms). */
+  readonly reconnects: number;
+  readonly reconnectingMs: number;
+  /** How many microphones the call used (1, more when the visitor switched). */
+  readonly microphones: number;
+}
+
+/**
  * Detail of `voip-error`: why a call could not start (misconfiguration, microphone, gateway), or
  * why an in-call action was refused or failed (`not-in-call`, `invalid-digits`,
  * `action-failed`; those do not end the call).
@@ -192,6 +222,7 @@ export interface VoipEventMap {
   'voip-hours': CustomEvent<VoipHoursDetail>;
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;
+  'voip-call-summary': CustomEvent<VoipCallSummaryDetail>;
   'voip-error': CustomEvent<VoipErrorDetail>;
   'voip-callback-request': CustomEvent<VoipCallbackRequestDetail>;
   'voip-callback-sent': CustomEvent<VoipCallbackSentDetail>;

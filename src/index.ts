@@ -23,6 +23,7 @@ export type {
   VoipStateChangeDetail,
   VoipConnectedDetail,
   VoipEndedDetail,
+  VoipCallSummaryDetail,
   VoipErrorDetail,
   VoipMuteDetail,
   VoipHoldDetail,

@@ -22,6 +22,7 @@ import { styles } from './voip-call-button.styles.js';
  * @fires {CustomEvent<VoipCallbackSentDetail>} voip-callback-sent - The callback request was accepted (by the `callback-url` server, or the page). Detail: `{ id, handledBy }`.
  * @fires {CustomEvent<VoipConnectedDetail>} voip-connected - When the callee answers. Detail: `{}`.
  * @fires {CustomEvent<VoipEndedDetail>} voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs, messages }`.
+ * @fires {CustomEvent<VoipCallSummaryDetail>} voip-call-summary - After `voip-ended`, for every answered call: how it went, with nothing personal. Detail: `{ reason, sipCode?, durationMs, codec?, sampleRateHz?, samples, mos?, lossPct?, jitterMs?, rttMs?, reconnects, reconnectingMs, microphones }`.
  * @fires {CustomEvent<VoipErrorDetail>} voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
  * @fires {CustomEvent<VoipMuteDetail>} voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
  * @fires {CustomEvent<VoipHoldDetail>} voip-hold - The call was put on hold or resumed, by the visitor or the far end. Detail: `{ onHold, by }`.

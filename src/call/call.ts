@@ -84,6 +84,8 @@ export class Call implements CallView, CallContext {
   /** Whether the element ended the call (then it sends the BYE or CANCEL). */
   private endedByUs = false;
   private endedAt = 0;
+  /** The microphones the call used (device ids; only their number leaves the call). */
+  private readonly microphones = new Set<string>();
   private released = false;
   private earlyMedia = false;
   private stopTone: (() => void) | undefined;
@@ -230,6 +232,7 @@ export class Call implements CallView, CallContext {
       this.localStream = next;
       this.applyMicrophone();
       if (old) stopTracks(old);
+      this.microphones.add(deviceId);
       rememberDevice('microphone', deviceId);
     });
   }
@@ -270,6 +273,7 @@ export class Call implements CallView, CallContext {
       if (this.released) stopTracks(stream);
       else {
         this.localStream = stream;
+        this.microphones.add(stream.getAudioTracks().at(0)?.getSettings().deviceId ?? '');
         this.applyMicrophone();
         this.host.update();
       }
@@ -573,6 +577,22 @@ export class Call implements CallView, CallContext {
     if (outcome.kind === 'error') return outcome;
     const durationMs =
       this.answeredAt === undefined ? 0 : Math.round(this.endedAt - this.answeredAt);
+    const figures = this.answeredAt === undefined ? undefined : this.find('figures')?.();
+    if (figures) {
+      const { reason, sipCode } = outcome;
+      // After `voip-ended`, which the element fires as soon as this resolves.
+      setTimeout(() =>
+        this.host.emit(
+          createVoipEvent('voip-call-summary', {
+            reason,
+            ...(sipCode === undefined ? {} : { sipCode }),
+            durationMs,
+            ...figures,
+            microphones: this.microphones.size,
+          }),
+        ),
+      );
+    }
     return { ...outcome, durationMs, messages: this.messages.length };
   }
 

@@ -36,6 +36,7 @@ const EVENTS = [
   'voip-hours',
   'voip-connected',
   'voip-ended',
+  'voip-call-summary',
   'voip-error',
   'voip-callback-request',
   'voip-callback-sent',

@@ -100,7 +100,7 @@ describe('HD voice', () => {
   it(
     'the wideband line: Opus both ways, the page hears the 6 kHz tone, the callee records the visitor above 4 kHz',
     TIMEOUT,
-    async () => {
+    async (t) => {
       const { page } = await fixture.freshPage(visitor);
       const since = Date.now();
       const log = wideband.mark();
@@ -115,6 +115,20 @@ describe('HD voice', () => {
       assert.ok(bands.high > 0.5 * bands.full, `mostly high band: ${JSON.stringify(bands)}`);
       await page.evaluate(() => window.vcbEl.hangup());
       await waitForState(page, 'idle');
+      // The call's summary names the codec, and its duration is the callee's.
+      const summary = (await waitForEvent(page, 'voip-call-summary')).detail;
+      t.diagnostic(`voip-call-summary ${JSON.stringify(summary)}`);
+      assert.equal(summary['codec'], 'opus');
+      assert.equal(summary['sampleRateHz'], 48000);
+      assert.equal(summary['reason'], 'local-hangup');
+      assert.ok(Number(summary['samples']) >= 1, `samples: ${String(summary['samples'])}`);
+      const [ended] = await wideband.waitFor(/terminated \(duration: \d+ secs\)/, 5000, log);
+      const calleeSeconds = Number(/duration: (\d+) secs/.exec(ended!)?.[1]);
+      const seconds = Number(summary['durationMs']) / 1000;
+      assert.ok(
+        Math.abs(seconds - calleeSeconds) <= 1.5,
+        `${seconds} s here, ${calleeSeconds} s there`,
+      );
       const recording = await finishedRecording(since, 5000, stack.recordDirWideband);
       const high = recordedHighBand(recording);
       assert.ok(high > AUDIBLE, `the callee's recording above ${HIGH_HZ} Hz: ${high}`);

@@ -12,7 +12,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/voip-call-button.js';
 import type { VoipCallButton } from '../../src/voip-call-button.js';
 import type { VoipCallPanel } from '../../src/panel/call-panel.js';
-import type { VoipQualityDetail } from '../../src/events.js';
+import type { VoipCallSummaryDetail, VoipQualityDetail } from '../../src/events.js';
 import { answeredCall, mountWithFake, until, type FakeSession } from '../support/fake-connector.js';
 
 /** The capability's sampling interval, as documented (`voip-quality`: "every 3 s"). */
@@ -185,6 +185,86 @@ describe('call quality in a call', () => {
       expect(warning(el) === null, 'no notice').to.equal(true);
       el.hangup();
       await until(() => el.state === 'idle');
+    });
+
+    it('an answered call: voip-call-summary right after voip-ended, from the samples, with nothing personal', async () => {
+      const { el, samples, net, session } = await answeredOn(POOR);
+      stops.push(net.stop);
+      const order: string[] = [];
+      let summary: VoipCallSummaryDetail | undefined;
+      el.addEventListener('voip-ended', () => order.push('voip-ended'));
+      el.addEventListener('voip-call-summary', (e) => {
+        order.push('voip-call-summary');
+        summary = e.detail;
+      });
+      await until(() => samples.length >= 2);
+      // A reconnect of about 100 ms, counted with how long it took.
+      session.emit({ type: 'connection-interrupted' });
+      await new Promise((r) => setTimeout(r, 100));
+      session.emit({ type: 'connection-restored' });
+      expect(el.state).to.equal('in-call');
+      net.set(GOOD);
+      const before = samples.length;
+      await until(() => samples.length >= before + 3);
+      el.hangup();
+      await until(() => el.state === 'idle' && summary !== undefined);
+      expect(order).to.deep.equal(['voip-ended', 'voip-call-summary']);
+      const taken = samples.slice();
+      const mean = (f: (s: VoipQualityDetail) => number) =>
+        taken.reduce((sum, s) => sum + f(s), 0) / taken.length;
+      expect(Object.keys(summary!).sort()).to.deep.equal([
+        'durationMs',
+        'jitterMs',
+        'lossPct',
+        'microphones',
+        'mos',
+        'reason',
+        'reconnectingMs',
+        'reconnects',
+        'rttMs',
+        'samples',
+      ]);
+      expect(summary).to.deep.include({
+        reason: 'local-hangup',
+        samples: taken.length,
+        reconnects: 1,
+        microphones: 1,
+      });
+      expect(summary!.mos!.worst).to.equal(Math.min(...taken.map((s) => s.mos)));
+      expect(summary!.mos!.mean).to.be.closeTo(
+        mean((s) => s.mos),
+        0.01,
+      );
+      expect(summary!.lossPct).to.be.closeTo(
+        mean((s) => s.lossPct),
+        0.1,
+      );
+      expect(summary!.rttMs).to.be.closeTo(
+        mean((s) => s.rttMs),
+        1,
+      );
+      expect(summary!.jitterMs).to.be.closeTo(
+        mean((s) => s.jitterMs),
+        1,
+      );
+      expect(summary!.reconnectingMs).to.be.within(90, 1000);
+      expect(summary!.durationMs).to.be.greaterThan(0);
+    });
+
+    it('a call never answered has no summary; one shorter than a sample has no averages', async () => {
+      const { el, connector } = await mountWithFake({ ringback: 'off' });
+      const summaries: VoipCallSummaryDetail[] = [];
+      el.addEventListener('voip-call-summary', (e) => summaries.push(e.detail));
+      el.call();
+      await until(() => el.state === 'calling');
+      el.hangup();
+      await until(() => el.state === 'idle');
+      expect(summaries).to.deep.equal([]);
+      await answeredCall(el, connector);
+      el.hangup();
+      await until(() => el.state === 'idle' && summaries.length === 1);
+      expect(summaries[0]).to.deep.include({ samples: 0, reconnects: 0, microphones: 1 });
+      expect(summaries[0]).to.not.have.property('mos');
     });
 
     it('a good line never warns', async () => {

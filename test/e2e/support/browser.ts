@@ -150,6 +150,7 @@ export async function addButton(page: Page, options: ButtonOptions = {}): Promis
         'voip-state-change',
         'voip-connected',
         'voip-ended',
+        'voip-call-summary',
         'voip-error',
         'voip-mute',
         'voip-hold',
