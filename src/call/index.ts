@@ -65,7 +65,8 @@ export const preconnect: CallModule['preconnect'] = (settings, intent, wanted) =
   const { tokenUrl, servers, iceServers, sipDomain } = plan;
   const displayName = sanitizeDisplayName(plan.displayName);
   const token = tokenUrl
-    ? fetchToken(tokenUrl, toMs(plan.attribute('max-duration')), AbortSignal.timeout(10_000))
+    ? // (Nothing to abort it: fetchToken gives up on its own after tokenTiming.timeoutMs.)
+      fetchToken(tokenUrl, toMs(plan.attribute('max-duration')), new AbortController().signal)
     : Promise.resolve(undefined);
   void token.then(
     (held) => {
