@@ -31,6 +31,9 @@
 #                            a 6 kHz tone (48 kHz stereo) and recording into
 #                            VCB_RECORD_DIR_WIDEBAND (48 kHz); ctrl_tcp on 127.0.0.1:4468,
 #                            console on 127.0.0.1:4478 (not logged), log baresip-2012.log
+#   * baresip   ext "2013"   udp 127.0.0.1:5088  the G.722 line: like 2012 but G.722 only (the tone
+#                            at 16 kHz mono); ctrl_tcp on 127.0.0.1:4470, console on
+#                            127.0.0.1:4480 (not logged), log baresip-2013.log
 #   * baresip   ext "2011"   udp 127.0.0.1:5078  the voicemail box: like 2000 (Kamailio's 180,
 #                            auto-answer, records into VCB_RECORD_DIR_VOICEMAIL) but it plays a
 #                            generated prompt ("Please leave a message after the tone.", espeak-ng,
@@ -102,7 +105,7 @@
 # Video: VCB_EXT_VIDEO (2010), VCB_BARESIP_VIDEO_CTRL (127.0.0.1:4450), VCB_BARESIP_VIDEO_PID,
 # VCB_BARESIP_VIDEO_LOG (baresip-2010.log), VCB_RECORD_DIR_VIDEO (2010's dump-*-dec.wav, audio only).
 # Wideband: VCB_EXT_WIDEBAND (2012), VCB_BARESIP_WIDEBAND_CTRL (127.0.0.1:4468),
-# VCB_RECORD_DIR_WIDEBAND (2012's dump-*-dec.wav, 48 kHz stereo).
+# VCB_RECORD_DIR_WIDEBAND (2012's dump-*-dec.wav, 48 kHz stereo); VCB_EXT_G722 (2013).
 # Voicemail: VCB_EXT_VOICEMAIL (2011), VCB_BARESIP_VOICEMAIL_CTRL (127.0.0.1:4452),
 # VCB_BARESIP_VOICEMAIL_PID, VCB_RECORD_DIR_VOICEMAIL (2011's dump-*-dec.wav: the messages),
 # VCB_VOICEMAIL_SECONDS (the longest call to 2011, prompt included; whole seconds, at least the
@@ -385,11 +388,12 @@ RECORD_DIR_RINGING=$STACK_DIR/record-2002
 RECORD_DIR_TRANSFER=$STACK_DIR/record-2008
 RECORD_DIR_VIDEO=$STACK_DIR/record-2010
 RECORD_DIR_WIDEBAND=$STACK_DIR/record-2012
+RECORD_DIR_G722=$STACK_DIR/record-2013
 RECORD_DIR_VOICEMAIL=$STACK_DIR/record-2011
 RECORD_DIR_PBX_A=$STACK_DIR/record-pbx-a
 RECORD_DIR_PBX_B=$STACK_DIR/record-pbx-b
 mkdir -p "$RECORD_DIR_PBX_A" "$RECORD_DIR_PBX_B" "$STACK_DIR/haproxy" \
-  "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" "$RECORD_DIR_WIDEBAND" \
+  "$LOG_DIR" "$RECORD_DIR" "$RECORD_DIR_RINGING" "$RECORD_DIR_TRANSFER" "$RECORD_DIR_VIDEO" "$RECORD_DIR_WIDEBAND" "$RECORD_DIR_G722" \
   "$RECORD_DIR_VOICEMAIL" "$STACK_DIR/janus" "$STACK_DIR/kamailio" "$STACK_DIR/baresip-2000" \
   "$STACK_DIR/baresip-2002" "$STACK_DIR/baresip-2008" "$STACK_DIR/baresip-2010" "$STACK_DIR/baresip-2011"
 
@@ -417,7 +421,7 @@ if [[ $NETWORK == netns ]]; then
   log "namespace $NS: lo + sv0 (127.0.0.2/32) <-> sv1"
 else
   # Host mode: refuse to start if something already uses one of our ports.
-  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 or sport = :8190 or sport = :5082 or sport = :5084 or sport = :4464 or sport = :4466 or sport = :4474 or sport = :4476 or sport = :5086 or sport = :4468 or sport = :4478 )' 2>/dev/null || true)
+  busy=$(ss -Hlntu '( sport = :5060 or sport = :5062 or sport = :5066 or sport = :5064 or sport = :5068 or sport = :5072 or sport = :5074 or sport = :5078 or sport = :4444 or sport = :4446 or sport = :4448 or sport = :4450 or sport = :4452 or sport = :4454 or sport = :4456 or sport = :4458 or sport = :4459 or sport = :4460 or sport = :4462 or sport = :8088 or sport = :8188 or sport = :7088 or sport = :7188 or sport = :8089 or sport = :8189 or sport = :7089 or sport = :7189 or sport = :8190 or sport = :5082 or sport = :5084 or sport = :4464 or sport = :4466 or sport = :4474 or sport = :4476 or sport = :5086 or sport = :4468 or sport = :4478 or sport = :5088 or sport = :4470 or sport = :4480 )' 2>/dev/null || true)
   [[ -z $busy ]] || die "host mode: these ports are already in use:"$'\n'"$busy"
   log "host mode: services bind 127.0.0.1, Janus uses this machine's interfaces for ICE"
 fi
@@ -638,6 +642,10 @@ $(tail -n 10 "$LOG_DIR/greeting.log")"
 WIDEBAND_WAV=$STACK_DIR/wideband.wav
 sox -n -r 48000 -c 2 -b 16 "$WIDEBAND_WAV" synth "$GREETING_SECONDS" sine 6000 vol 0.3 \
   >>"$LOG_DIR/greeting.log" 2>&1 || die "could not generate the wideband WAV"
+# The G.722 line's: the same tone at G.722's 16 kHz, mono.
+G722_WAV=$STACK_DIR/g722.wav
+sox -n -r 16000 -c 1 -b 16 "$G722_WAV" synth "$GREETING_SECONDS" sine 6000 vol 0.3 \
+  >>"$LOG_DIR/greeting.log" 2>&1 || die "could not generate the G.722 WAV"
 
 # What every baresip's contacts file names as "current contact" (see stack/baresip/contacts).
 VISITOR_CONTACT=sip:visitor@127.0.0.1:5060
@@ -717,6 +725,9 @@ BARESIP_VOICEMAIL_PID=$LAST_PID MLOG=$LOG_DIR/baresip-2011.log
 # 2012: the wideband line (Opus only; plays a 6 kHz tone, which G.711's band cannot carry)
 start_baresip 2012 5086 4468 4478 43200-43299 "$RECORD_DIR_WIDEBAND" codecs=opus source="$WIDEBAND_WAV"
 BARESIP_WIDEBAND_PID=$LAST_PID WLOG=$LOG_DIR/baresip-2012.log
+# 2013: the G.722 line (G.722 only; the same tone at G.722's 16 kHz)
+start_baresip 2013 5088 4470 4480 43300-43399 "$RECORD_DIR_G722" codecs=g722 source="$G722_WAV"
+BARESIP_G722_PID=$LAST_PID GLOG=$LOG_DIR/baresip-2013.log
 # 2100: the PBX pool, two nodes behind Kamailio's dispatcher (stack/kamailio/dispatcher.list)
 POOL_MAX_CALLS=${VCB_POOL_MAX_CALLS:-25}
 [[ $POOL_MAX_CALLS =~ ^[0-9]+$ ]] && ((POOL_MAX_CALLS >= 1 && POOL_MAX_CALLS <= 50)) ||
@@ -754,6 +765,8 @@ baresip_voicemail_ready() { listening_all udp:5078 tcp:4452 tcp:4462; }
 wait_ready baresip-2011 "$BARESIP_VOICEMAIL_PID" "$MLOG" baresip_voicemail_ready
 baresip_wideband_ready() { listening_all udp:5086 tcp:4468 tcp:4478; }
 wait_ready baresip-2012 "$BARESIP_WIDEBAND_PID" "$WLOG" baresip_wideband_ready
+baresip_g722_ready() { listening_all udp:5088 tcp:4470 tcp:4480; }
+wait_ready baresip-2013 "$BARESIP_G722_PID" "$GLOG" baresip_g722_ready
 wait_ready early-2003 "$EARLY_PID" "$ELOG" listening u 5064
 wait_ready agent-2009 "$AGENT_PID" "$ALOG" listening t 4459
 wait_ready haproxy "$HAPROXY_PID" "$HLOG" listening t 8190
@@ -848,6 +861,7 @@ export VCB_VOICEMAIL_PROMPT_WAV=$VOICEMAIL_PROMPT_WAV
 export VCB_EXT_WIDEBAND=2012
 export VCB_BARESIP_WIDEBAND_CTRL=127.0.0.1:4468
 export VCB_RECORD_DIR_WIDEBAND=$RECORD_DIR_WIDEBAND
+export VCB_EXT_G722=2013
 export VCB_POOL_WS=ws://127.0.0.1:8190
 export VCB_HAPROXY_LOG=$HLOG
 export VCB_EXT_POOL=2100

@@ -1,8 +1,8 @@
 /**
  * HD voice end to end: the element offers Opus, then G.722, then G.711 (the `codecs` attribute
  * sets the order), the gateway relays without transcoding, and the call runs on what the far end
- * picks. The stack's wideband line 2012 takes Opus only and plays a 6 kHz tone, which G.711's
- * 300-3,400 Hz band cannot carry; every other line is G.711 only. The visitor's fake microphone
+ * picks. The stack's wideband lines 2012 (Opus only) and 2013 (G.722 only) play a 6 kHz tone,
+ * which G.711's 300-3,400 Hz band cannot carry; every other line is G.711 only. The visitor's fake microphone
  * here plays a 5 kHz tone, so what the callee records above 4 kHz came through in wideband.
  */
 import assert from 'node:assert/strict';
@@ -19,6 +19,7 @@ import { finishedRecording, kamailio, stack, StackLog } from './support/stack.js
 
 const fixture = useStackFixture();
 const wideband = new StackLog(path.join(stack.logDir, 'baresip-2012.log'));
+const g722 = new StackLog(path.join(stack.logDir, 'baresip-2013.log'));
 
 /** Where the page's high band starts: above G.711's band, below both test tones. */
 const HIGH_HZ = 4500;
@@ -132,6 +133,26 @@ describe('HD voice', () => {
       const recording = await finishedRecording(since, 5000, stack.recordDirWideband);
       const high = recordedHighBand(recording);
       assert.ok(high > AUDIBLE, `the callee's recording above ${HIGH_HZ} Hz: ${high}`);
+    },
+  );
+
+  it(
+    'a G.722-only line: the default offer (Opus first) ends on G.722 at 16 kHz, and the page hears the 6 kHz tone',
+    TIMEOUT,
+    async () => {
+      const { page } = await fixture.freshPage(visitor);
+      const log = g722.mark();
+      await addButton(page, { number: stack.extG722, rawAudio: true });
+      await page.evaluate(() => window.vcbEl.call());
+      await waitForEvent(page, 'voip-connected');
+      const encoder = await g722.waitFor(/Set audio encoder: /, 5000, log);
+      assert.match(encoder[0]!, /Set audio encoder: G722/i, 'the callee sends G.722');
+      assert.deepEqual(await qualityCodec(page), { codec: 'g722', sampleRateHz: 16000 });
+      const bands = await receivedBands(page);
+      assert.ok(bands.high > AUDIBLE, `above ${HIGH_HZ} Hz: ${bands.high.toFixed(4)}`);
+      assert.ok(bands.high > 0.5 * bands.full, `mostly high band: ${JSON.stringify(bands)}`);
+      await page.evaluate(() => window.vcbEl.hangup());
+      await waitForState(page, 'idle');
     },
   );
 

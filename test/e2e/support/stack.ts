@@ -53,6 +53,8 @@ export const stack = {
   /** The wideband line (Opus only, plays a 6 kHz tone) and its recordings (48 kHz). */
   extWideband: need('VCB_EXT_WIDEBAND'),
   recordDirWideband: need('VCB_RECORD_DIR_WIDEBAND'),
+  /** The G.722 line (G.722 only, the same tone at 16 kHz). */
+  extG722: need('VCB_EXT_G722'),
 };
 
 /** A baresip control-socket message (ctrl_tcp speaks JSON in netstrings). */
