@@ -35,9 +35,14 @@ import { parseSipDomain } from '../sip/dial-target.js';
 const MAX_SENDS = 5;
 const WINDOW_MS = 5000;
 
-/** Message ids: a random prefix per page load, then a counter, so unique in an element's life. */
-const prefix = Math.random().toString(36).slice(2, 8);
+/**
+ * Message ids: a random prefix per page load, then a counter, so unique in an element's life.
+ * The prefix is drawn at the first message, not when the chunk loads (the call's own draw of a
+ * gateway, `server-order="random"`, comes right after that load).
+ */
+let prefix: string | undefined;
 let counter = 0;
+const nextId = () => `${(prefix ??= Math.random().toString(36).slice(2, 8))}-${++counter}`;
 
 export const chat: CapabilityFactory = (call) => {
   /**
@@ -85,7 +90,7 @@ export const chat: CapabilityFactory = (call) => {
       return refuse('rate-limited', `${MAX_SENDS} messages within ${WINDOW_MS} ms`);
     }
     const sent = Object.freeze({
-      id: id ?? `${prefix}-${++counter}`,
+      id: id ?? nextId(),
       direction: 'out',
       text,
       at: Date.now(),
@@ -158,7 +163,7 @@ export const chat: CapabilityFactory = (call) => {
   };
 
   const receive = (text: string) => {
-    const id = `${prefix}-${++counter}`;
+    const id = nextId();
     const short = shortened(text);
     if (short !== undefined) cut.add(id);
     const message = Object.freeze({
