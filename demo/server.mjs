@@ -54,7 +54,7 @@ function resolveFile(urlPath) {
 
 /**
  * The token endpoint for the element's `token-url`, with voip-call-button/server: tokens for the
- * SIP plugin, valid 10 minutes, signed with the stack's Janus secret (VCB_JANUS_TOKEN_SECRET).
+ * SIP and EchoTest plugins, valid 10 minutes, signed with the stack's Janus secret (VCB_JANUS_TOKEN_SECRET).
  * With `testTokens`, also tokens for the tests: expired, tampered, for another plugin, one that
  * lives only 15 s, and one that lives an hour (the soak test's long call).
  */
@@ -64,7 +64,9 @@ async function tokenRoutes(secret, testTokens) {
     res
       .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       .end(JSON.stringify(body));
-  const routes = new Map([['/token', janusTokenHandler({ secret, ttlSeconds: 600 })]]);
+  // The SIP plugin for calls, EchoTest for the pre-call check ("Test my connection").
+  const plugins = ['janus.plugin.sip', 'janus.plugin.echotest'];
+  const routes = new Map([['/token', janusTokenHandler({ secret, ttlSeconds: 600, plugins })]]);
   if (testTokens) {
     routes.set('/token/expired', (req, res) =>
       send(res, createJanusToken({ secret, ttlSeconds: 60, now: () => Date.now() - 3_600_000 })),

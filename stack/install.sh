@@ -30,6 +30,7 @@ declare -A PKG_OF=(
 # globs allowed (Janus lives in /usr/lib/<multiarch>/janus)
 declare -A PKG_OF_FILE=(
   ['/usr/lib/*/janus/plugins/libjanus_sip.so']=janus
+  ['/usr/lib/*/janus/plugins/libjanus_echotest.so']=janus # the pre-call check's media path
   [/usr/lib/baresip/modules/ctrl_tcp.so]=baresip-core
   [/usr/lib/baresip/modules/sndfile.so]=baresip-core
   [/usr/lib/baresip/modules/aufile.so]=baresip-core

@@ -447,7 +447,8 @@ ADMIN_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 TOKEN_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 plugins_disable=()
 for so in "$JANUS_LIB_DIR"/plugins/*.so; do
-  [[ ${so##*/} == libjanus_sip.so ]] || plugins_disable+=("${so##*/}")
+  # The SIP plugin carries the calls; EchoTest, the pre-call check's media path.
+  [[ ${so##*/} == libjanus_sip.so || ${so##*/} == libjanus_echotest.so ]] || plugins_disable+=("${so##*/}")
 done
 [[ -n $JANUS_LIB_DIR && -e $JANUS_LIB_DIR/plugins/libjanus_sip.so ]] ||
   die "Janus SIP plugin (libjanus_sip.so) not found; set VCB_JANUS_LIB_DIR to the folder holding plugins/ and transports/"
