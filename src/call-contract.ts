@@ -5,15 +5,17 @@
  * these types and the one `import()` in `call-controller.ts`; the call half never imports the
  * controller.
  */
-import type { ReactiveControllerHost, TemplateResult } from 'lit';
+import type { nothing, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { CallInput, CallState } from './call-state.js';
 import type { EndReason, VoipError, VoipErrorCode } from './errors.js';
 import type { MessageKey } from './i18n/index.js';
+import type { QualityCounters, QualitySample } from './media/quality.js';
 import type {
   CallPurpose,
   VideoFigures,
   VoipCallSummaryDetail,
   VoipMessageDetail,
+  VoipPreflightDetail,
   VoipVideoDetail,
 } from './events.js';
 import type { CallOptions, SessionEvent, SipConnector, SipSession } from './sip/session.js';
@@ -69,10 +71,11 @@ export interface CallSettings {
    * (seconds), `transfers` (`off` declines them), `video` (`on`, `optional`; anything else is a
    * voice call), `video-quality` (`low`, `high`; anything else is `standard`) and `server-order`
    * (`random`; anything else is `ordered`), `preconnect` (present or not), `codecs` (voice codecs,
-   * best first); and those of
-   * the away chunk: `time-zone`, `closed-dates`, `after-hours`.
+   * best first); those of the away chunk: `time-zone`, `closed-dates`, `after-hours`; and
+   * `feedback` (present or not). A function, not a method: the controller takes it out of the
+   * settings (`{ attribute }`).
    */
-  attribute(name: AttributeSetting): string | null;
+  readonly attribute: (name: AttributeSetting) => string | null;
 }
 
 /** The settings read as attributes (see `CallSettings.attribute`). */
@@ -80,6 +83,7 @@ export type AttributeSetting =
   | 'codecs'
   | 'max-duration'
   | 'preconnect'
+  | 'preflight'
   | 'server-order'
   | 'ring-timeout'
   | 'permission-timeout'
@@ -88,7 +92,8 @@ export type AttributeSetting =
   | 'video-quality'
   | 'time-zone'
   | 'closed-dates'
-  | 'after-hours';
+  | 'after-hours'
+  | 'feedback';
 
 /** How the last call ended, for the status line. */
 export type CallOutcome =
@@ -152,6 +157,44 @@ export interface Floating {
 export interface FloatingModule {
   /** Sets the controller's `floating` and renders the element again. */
   attachFloating(controller: FloatingHost): void;
+}
+
+/**
+ * What an optional part of the element in a chunk of its own (`feedback/`, `preflight/`) reaches
+ * of it: the call controller, which loads the chunk for the part's attribute, or on demand.
+ */
+export interface PartHost {
+  readonly host: ReactiveControllerHost & HTMLElement;
+  readonly state: CallState;
+  readonly options: {
+    readonly getConfig: () => CallSettings;
+    readonly localize: (key: MessageKey) => string;
+  };
+  /** Fires `voip-error` without ending anything (see {@link AwayHost.fail}). */
+  fail(code: VoipErrorCode, detail: string, ends?: boolean, attribute?: string): void;
+}
+
+/** An optional part of the element: what it adds below the status line. */
+export interface Part {
+  render(): TemplateResult | typeof nothing;
+}
+
+/** The rating form after an answered call, then its thanks (the `feedback` attribute). */
+export type Feedback = Part;
+
+/** The pre-call check ("Test my connection"; the `preflight` attribute, `preflight()`). */
+export interface Preflight extends Part {
+  /**
+   * Runs the check, showing its progress (a run under way is joined, not restarted). Resolves
+   * with the result, also fired as `voip-preflight`; rejects with a `VoipError` when a call is
+   * under way, the settings are bad, or the check is cancelled (by the visitor or a call).
+   */
+  run(): Promise<VoipPreflightDetail>;
+}
+
+/** A part's chunk entry, loaded by the controller with `import()`: makes the element's part. */
+export interface PartModule<P extends Part> {
+  attach(controller: PartHost): P;
 }
 
 /** The away chunk's entry, loaded by the controller with `import()`. */
@@ -390,4 +433,30 @@ export interface CallModule {
    * meanwhile); never throws.
    */
   preconnect(settings: CallSettings, intent: Event, wanted: () => boolean): void;
+  /**
+   * What the pre-call check (`preflight/`) takes from the call code, so that a call's code stays
+   * one chunk (the check loads it, as the call after it would).
+   */
+  readonly preflightTools: PreflightTools;
+}
+
+/** The call code's parts the pre-call check uses (see {@link CallModule.preflightTools}). */
+export interface PreflightTools {
+  readonly connector: SipConnector;
+  readonly parseServers: (input: string | null | undefined) => string[] | null;
+  /** The Janus token of `token-url` (call/token.ts). */
+  readonly token: (url: string, signal: AbortSignal) => Promise<string>;
+  /** The microphone constraints a call would use (media/devices.ts). */
+  readonly microphone: (
+    given: MediaTrackConstraints | boolean | undefined,
+  ) => MediaTrackConstraints | boolean;
+  /** The speaker the visitor chose for the site, if any. */
+  readonly speaker: () => string | undefined;
+  /** The quality model of `voip-quality` (media/quality.ts). */
+  readonly sampleQuality: (
+    report: RTCStatsReport,
+    previous: QualityCounters | undefined,
+  ) => { sample: QualitySample; counters: QualityCounters } | undefined;
+  readonly estimateMos: (rttMs: number, jitterMs: number, lossPct: number) => number;
+  readonly poorMos: number;
 }

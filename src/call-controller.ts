@@ -19,6 +19,9 @@ import type {
   CallView,
   Floating,
   FloatingModule,
+  Feedback,
+  PartModule,
+  Preflight,
 } from './call-contract.js';
 import { nextState, type CallInput, type CallState } from './call-state.js';
 import { VoipError, type VoipErrorCode } from './errors.js';
@@ -54,6 +57,12 @@ export class CallController implements ReactiveController, AwayHost {
   /** Whether the floating chunk is on its way (the element waits for it). */
   floatingPending = false;
   private floatingLoad: Promise<unknown> | undefined;
+  /** The rating form after a call (`feedback`), once its chunk is loaded. */
+  feedback: Feedback | undefined;
+  private feedbackLoad: Promise<unknown> | undefined;
+  /** The pre-call check (`preflight`, `preflight()`), once its chunk is loaded. */
+  preflight: Preflight | undefined;
+  private preflightLoad: Promise<Preflight> | undefined;
   private abort: AbortController | undefined;
 
   constructor(
@@ -66,13 +75,21 @@ export class CallController implements ReactiveController, AwayHost {
   hostUpdate(): void {
     // Only a page that uses hours, voicemail or callbacks downloads their chunk, which sets
     // `away` and re-renders. A failed load is tried again at the next update.
-    const { hours, voicemail, callbackUrl, variant } = this.options.getConfig();
+    const { hours, voicemail, callbackUrl, variant, attribute } = this.options.getConfig();
     if (hours || voicemail || callbackUrl) {
       this.awaiting ??= import('./away/index.js').then(
         (chunk: AwayModule) => chunk.attachAway(this),
         () => void (this.awaiting = undefined),
       );
     }
+    // Likewise the rating form after a call and the pre-call check, for their attributes.
+    if (attribute('feedback') !== null) {
+      this.feedbackLoad ??= import('./feedback/index.js').then(
+        (chunk: PartModule<Feedback>) => (this.feedback = chunk.attach(this)),
+        () => void (this.feedbackLoad = undefined),
+      );
+    }
+    if (attribute('preflight') !== null) void this.loadPreflight().catch(() => undefined);
     // The floating variant's chunk: the element shows nothing until it is there, and shows
     // itself inline if it cannot load (not tried again: offline, it would fail on every update).
     if (variant === 'floating' && !this.floatingLoad) {
@@ -160,6 +177,20 @@ export class CallController implements ReactiveController, AwayHost {
           intent && chunk.preconnect(this.options.getConfig(), intent, () => this.state === 'idle'),
       )
       .catch(() => undefined);
+  }
+
+  /** Loads the pre-call check's chunk once (again after a failed load). */
+  loadPreflight(): Promise<Preflight> {
+    return (this.preflightLoad ??= import('./preflight/index.js').then(
+      (chunk: PartModule<Preflight>) => {
+        this.host.requestUpdate();
+        return (this.preflight = chunk.attach(this));
+      },
+      (error: unknown) => {
+        this.preflightLoad = undefined;
+        throw new VoipError('load-failed', String(error));
+      },
+    ));
   }
 
   /** Ends the current call: BYE once answered, CANCEL before. Does nothing when idle. */

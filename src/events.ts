@@ -76,6 +76,71 @@ export interface VoipCallSummaryDetail {
 }
 
 /**
+ * A problem the visitor ticked in the rating form (`feedback`): they could not hear the far end,
+ * the far end could not hear them, the audio was choppy, there was an echo, the call dropped.
+ */
+export type FeedbackProblem =
+  'could-not-hear' | 'could-not-be-heard' | 'choppy-audio' | 'echo' | 'dropped-call';
+
+/**
+ * Detail of `voip-feedback`: the visitor's rating of an answered call, sent from the form that
+ * the `feedback` attribute shows after it.
+ */
+export interface VoipFeedbackDetail {
+  /** 1 (bad) to 5 (excellent). */
+  readonly rating: 1 | 2 | 3 | 4 | 5;
+  /** What went wrong, in the form's order; always empty for a rating of 4 or 5. */
+  readonly problems: readonly FeedbackProblem[];
+  /** The call's `voip-call-summary` detail, as it was fired. */
+  readonly summary: VoipCallSummaryDetail;
+}
+
+/** A step of the pre-call check, in the order it runs. */
+export type PreflightCheckName = 'microphone' | 'speaker' | 'gateway' | 'media';
+
+/** How a step of the pre-call check went (`skipped`: not run, or not answered; it counts as neither). */
+export type PreflightStatus = 'ok' | 'warning' | 'failed' | 'skipped';
+
+/**
+ * One step of the pre-call check. `detail` is a stable code: microphone `ok`, `silent` (nothing
+ * heard), `denied`, `not-found`, `unavailable`; speaker `heard`, `not-heard`, `no-answer`;
+ * gateway `ok`, `some-unreachable`, `unreachable`, `token-failed`, `unauthorized`; media `ok`,
+ * `poor`, `no-relay`, `no-echo`, `not-allowed`, `not-run`. The figures come with the steps that
+ * measure them.
+ */
+export interface PreflightCheck {
+  readonly name: PreflightCheckName;
+  readonly status: PreflightStatus;
+  readonly detail: string;
+  /** Microphone and speaker: the device in use, as the browser names it (empty when it does not). */
+  readonly device?: string;
+  /** Microphone: the loudest level heard, 0 to 1. */
+  readonly level?: number;
+  /** Gateway: each `server` and the time to its answer (ms; absent when it did not answer). */
+  readonly servers?: ReadonlyArray<{ readonly url: string; readonly ms?: number }>;
+  /** Gateway: the time the `token-url` took (ms), when there is one. */
+  readonly tokenMs?: number;
+  /** Media: means over the echo (ms, %, ms), the MOS they give, as for `voip-quality`. */
+  readonly rttMs?: number;
+  readonly lossPct?: number;
+  readonly jitterMs?: number;
+  readonly mos?: number;
+  /** Media, with `iceServers` set: whether a relay (TURN) candidate was gathered. */
+  readonly relay?: boolean;
+}
+
+/**
+ * Detail of `voip-preflight`, the result of the pre-call check (`preflight()`): `failed` when a
+ * step failed (a call would not work as it is), `warning` when one had a problem, else `ok`.
+ */
+export interface VoipPreflightDetail {
+  readonly verdict: 'ok' | 'warning' | 'failed';
+  readonly checks: readonly PreflightCheck[];
+  /** The MOS estimated from the media step, when it ran. */
+  readonly mos?: number;
+}
+
+/**
  * Detail of `voip-error`: why a call could not start (misconfiguration, microphone, gateway), or
  * why an in-call action was refused or failed (`not-in-call`, `invalid-digits`,
  * `action-failed`; those do not end the call).
@@ -223,6 +288,8 @@ export interface VoipEventMap {
   'voip-connected': CustomEvent<VoipConnectedDetail>;
   'voip-ended': CustomEvent<VoipEndedDetail>;
   'voip-call-summary': CustomEvent<VoipCallSummaryDetail>;
+  'voip-feedback': CustomEvent<VoipFeedbackDetail>;
+  'voip-preflight': CustomEvent<VoipPreflightDetail>;
   'voip-error': CustomEvent<VoipErrorDetail>;
   'voip-callback-request': CustomEvent<VoipCallbackRequestDetail>;
   'voip-callback-sent': CustomEvent<VoipCallbackSentDetail>;

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { CallController } from './call-controller.js';
 import type { CallOutcome, CallSettings, CallView } from './call-contract.js';
-import type { CallPurpose } from './events.js';
+import type { CallPurpose, VoipPreflightDetail } from './events.js';
 import type { CallState } from './call-state.js';
 import { loadTranslation, onTranslation, translate, type MessageKey } from './i18n/index.js';
 import type { SipConnector } from './sip/session.js';
@@ -23,6 +23,8 @@ import { styles } from './voip-call-button.styles.js';
  * @fires {CustomEvent<VoipConnectedDetail>} voip-connected - When the callee answers. Detail: `{}`.
  * @fires {CustomEvent<VoipEndedDetail>} voip-ended - How a started call ended. Detail: `{ reason, sipCode?, durationMs, messages }`.
  * @fires {CustomEvent<VoipCallSummaryDetail>} voip-call-summary - After `voip-ended`, for every answered call: how it went, with nothing personal. Detail: `{ reason, sipCode?, durationMs, codec?, sampleRateHz?, samples, mos?, lossPct?, jitterMs?, rttMs?, reconnects, reconnectingMs, microphones }`.
+ * @fires {CustomEvent<VoipPreflightDetail>} voip-preflight - The pre-call check (`preflight()`, "Test my connection") finished. Detail: `{ verdict, checks, mos? }`.
+ * @fires {CustomEvent<VoipFeedbackDetail>} voip-feedback - The visitor rated an answered call (with `feedback`). Detail: `{ rating, problems, summary }` (`summary`: the call's `voip-call-summary` detail).
  * @fires {CustomEvent<VoipErrorDetail>} voip-error - Why a call could not start, or why an in-call action was refused. Detail: `{ code, message }`.
  * @fires {CustomEvent<VoipMuteDetail>} voip-mute - The microphone was muted or unmuted. Detail: `{ muted }`.
  * @fires {CustomEvent<VoipHoldDetail>} voip-hold - The call was put on hold or resumed, by the visitor or the far end. Detail: `{ onHold, by }`.
@@ -35,6 +37,8 @@ import { styles } from './voip-call-button.styles.js';
  * @fires {CustomEvent<VoipReconnectingDetail>} voip-reconnecting - The answered call lost its gateway connection or media path and is being recovered. Detail: `{ cause }`.
  * @fires {CustomEvent<VoipReconnectedDetail>} voip-reconnected - The call recovered. Detail: `{ cause, downtimeMs }`.
  *
+ * @attr {boolean} preflight - Shows a "Test my connection" control that runs the pre-call check (see `preflight()`).
+ * @attr {boolean} feedback - After an answered call, asks the visitor for a rating (1-5) and, below 4, what went wrong; Send fires `voip-feedback`. Skippable; a new call closes it.
  * @attr {string} codecs - The voice codecs a call offers, best first (default `opus g722 pcmu pcma`); unknown names ignored, G.711 always offered last, codecs not listed left out.
  * @attr {string} server-order - With several `server` URLs: `ordered` (default: the first that answers) or `random` (each call starts at a random one, then tries the others in turn).
  * @attr {boolean} preconnect - Opens and registers the gateway session when the visitor points at, focuses or presses the button (no microphone, no SIP request), so that the call starts faster, and keeps it after a call for a call back; closed after 30 s unused. The gateway then sees visitors who may not call.
@@ -94,6 +98,15 @@ import { styles } from './voip-call-button.styles.js';
  * @csspart fullscreen - The button that shows the video view full screen.
  * @csspart video-offer - The notice that offers to turn the camera off on a poor connection.
  * @csspart action-error - The last in-call action that was refused or failed, announced (`role="alert"`) for 8 s.
+ * @csspart preflight-start - The "Test my connection" button (with `preflight`).
+ * @csspart preflight - The pre-call check while it runs and its result; its parts: `preflight-steps`, `preflight-step` (with `data-step` and `data-status`), `preflight-device`, `preflight-hint`, `level`, `preflight-question`, `preflight-yes`, `preflight-no`, `preflight-verdict` (with `data-verdict`), `preflight-actions`, `preflight-cancel`, `preflight-again`, `preflight-close`.
+ * @csspart feedback - With `feedback`: the rating form after an answered call.
+ * @csspart feedback-status - Its question ("How was the call?"), then "Thank you" for a few seconds (an ARIA live region).
+ * @csspart feedback-rating - Each rating, 1 to 5 (a radio button, read as "3 of 5").
+ * @csspart feedback-scale - The line that says what 1 and 5 mean.
+ * @csspart feedback-problems - What went wrong (below 4): a group of checkboxes.
+ * @csspart feedback-problem - Each problem and its checkbox.
+ * @csspart feedback-button - The form's Send and Skip buttons; also `feedback-send`, `feedback-skip`.
  * @csspart hours - The "Closed now — opens …" notice.
  * @csspart offers - The row of offers when nobody can answer.
  * @csspart offer - Each offer; also `leave-message`, `request-callback`.
@@ -379,6 +392,15 @@ export class VoipCallButton extends LitElement {
     this.controller.call(purpose);
   }
 
+  /**
+   * Runs the pre-call check (microphone, speaker, gateway, media path; no SIP call), shown in the
+   * element. Resolves with the result, also fired as `voip-preflight`; rejects with a `VoipError`
+   * during a call or when cancelled.
+   */
+  preflight(): Promise<VoipPreflightDetail> {
+    return this.controller.loadPreflight().then((check) => check.run());
+  }
+
   /** Ends the current call (or cancels it before the answer). Does nothing when idle. */
   hangup(): void {
     this.controller.hangup();
@@ -484,7 +506,8 @@ export class VoipCallButton extends LitElement {
         <span part="status" role="status" data-outcome=${outcome?.kind ?? nothing}
           >${this.t(statusKey(state, outcome, this.controller.view?.status))}</span
         >
-        ${this.controller.away?.render()}
+        ${this.controller.feedback?.render()} ${this.controller.away?.render()}
+        ${this.controller.preflight?.render()}
         ${
           idle
             ? nothing

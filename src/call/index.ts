@@ -5,7 +5,7 @@
  * only shows the button never downloads any of it. Capabilities a call may do without (text,
  * transfers, context) come in chunks of their own (see capabilities.ts).
  */
-import type { CallModule } from '../call-contract.js';
+import type { CallModule, PreflightTools } from '../call-contract.js';
 import { VoipError } from '../errors.js';
 import { addBuiltInTranslation } from '../i18n/index.js';
 import { definePanel } from '../panel/call-panel.js';
@@ -16,6 +16,9 @@ import { planCall } from './plan.js';
 import { janusConnector } from '../janus/index.js';
 import { toMs } from './limits.js';
 import { fetchToken } from './token.js';
+import { rememberedDevices, withDevice } from '../media/devices.js';
+import { estimateMos, POOR_MOS, sampleQuality } from '../media/quality.js';
+import { parseServers } from '../sip/dial-target.js';
 import { sanitizeDisplayName } from '../sip/display-name.js';
 
 export const placeCall: CallModule['placeCall'] = async (settings, host, show) => {
@@ -82,4 +85,15 @@ export const preconnect: CallModule['preconnect'] = (settings, intent, wanted) =
     },
     () => undefined,
   );
+};
+
+export const preflightTools: PreflightTools = {
+  connector: janusConnector,
+  parseServers,
+  token: (url, signal) => fetchToken(url, undefined, signal).then((held) => held.token),
+  microphone: (given) => withDevice(given, undefined),
+  speaker: () => rememberedDevices().speaker,
+  sampleQuality,
+  estimateMos,
+  poorMos: POOR_MOS,
 };

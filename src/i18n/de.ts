@@ -128,4 +128,68 @@ export const de: Messages = {
   'callback.refused': 'Diese Anfrage konnte nicht angenommen werden.',
   'floating.close': 'Schließen',
   'floating.in-call': 'Zurück zum Anruf',
+  'feedback.question': 'Wie war der Anruf?',
+  'feedback.rating': '{n} von 5',
+  'feedback.scale': '1 = schlecht, 5 = ausgezeichnet',
+  'feedback.problems': 'Was hat nicht funktioniert?',
+  'feedback.could-not-hear': 'Ich konnte die Gegenseite nicht hören',
+  'feedback.could-not-be-heard': 'Die Gegenseite konnte mich nicht hören',
+  'feedback.choppy-audio': 'Der Ton war abgehackt',
+  'feedback.echo': 'Echo',
+  'feedback.dropped-call': 'Der Anruf ist abgebrochen',
+  'feedback.send': 'Senden',
+  'feedback.skip': 'Überspringen',
+  'feedback.thanks': 'Vielen Dank für Ihre Rückmeldung.',
+  'preflight.start': 'Verbindung testen',
+  'preflight.title': 'Verbindungstest',
+  'preflight.cancel': 'Test abbrechen',
+  'preflight.close': 'Schließen',
+  'preflight.again': 'Erneut testen',
+  'preflight.step.microphone': 'Mikrofon',
+  'preflight.step.speaker': 'Lautsprecher',
+  'preflight.step.gateway': 'Unser Anrufdienst',
+  'preflight.step.media': 'Ton des Anrufs über Ihr Netzwerk',
+  'preflight.pending': 'Ausstehend',
+  'preflight.running': 'Wird geprüft…',
+  'preflight.level': 'Mikrofonpegel',
+  'preflight.speak': 'Sagen Sie etwas: Der Balken sollte sich bewegen.',
+  'preflight.question': 'Ein Ton wird abgespielt. Haben Sie ihn gehört?',
+  'preflight.yes': 'Ja, ich habe ihn gehört',
+  'preflight.no': 'Nein',
+  'preflight.microphone.ok': 'Funktioniert.',
+  'preflight.microphone.silent':
+    'Wir haben nichts gehört. Prüfen Sie, ob das Mikrofon stummgeschaltet ist, oder wählen Sie ein anderes.',
+  'preflight.microphone.denied':
+    'Blockiert. Erlauben Sie das Mikrofon für diese Website in Ihrem Browser und testen Sie dann erneut.',
+  'preflight.microphone.not-found':
+    'Kein Mikrofon gefunden. Schließen Sie eines an und testen Sie dann erneut.',
+  'preflight.microphone.unavailable':
+    'Das Mikrofon kann nicht verwendet werden. Beenden Sie andere Apps, die es nutzen, und testen Sie dann erneut.',
+  'preflight.speaker.heard': 'Funktioniert.',
+  'preflight.speaker.not-heard':
+    'Nicht gehört. Erhöhen Sie die Lautstärke oder wählen Sie auf Ihrem Gerät einen anderen Lautsprecher oder ein anderes Headset.',
+  'preflight.speaker.no-answer': 'Nicht geprüft.',
+  'preflight.gateway.ok': 'Erreichbar.',
+  'preflight.gateway.some-unreachable': 'Erreichbar (einer unserer Server hat nicht geantwortet).',
+  'preflight.gateway.unreachable':
+    'Unser Anrufdienst ist aus diesem Netzwerk nicht erreichbar. Versuchen Sie es mit einem anderen Netzwerk oder später noch einmal.',
+  'preflight.gateway.token-failed':
+    'Unser Anrufdienst hat nicht geantwortet. Bitte versuchen Sie es später noch einmal.',
+  'preflight.gateway.unauthorized':
+    'Unser Anrufdienst hat den Test abgelehnt. Bitte versuchen Sie es später noch einmal.',
+  'preflight.media.ok': 'Gut.',
+  'preflight.media.poor':
+    'Schwach: Der Ton kann abgehackt klingen. Gehen Sie näher an Ihren WLAN-Router heran oder verwenden Sie ein anderes Netzwerk.',
+  'preflight.media.no-relay':
+    'Funktioniert, aber der Ausweichweg ist nicht erreichbar: In strengeren Netzwerken können Anrufe fehlschlagen.',
+  'preflight.media.no-echo':
+    'Der Ton des Anrufs kommt über dieses Netzwerk nicht durch. Versuchen Sie es mit einem anderen Netzwerk (mobile Daten oder ohne VPN).',
+  'preflight.media.not-allowed':
+    'Dieser Test ist hier nicht verfügbar. Anrufe können trotzdem funktionieren.',
+  'preflight.media.not-run': 'Nicht geprüft.',
+  'preflight.verdict.ok': 'Alles bereit: Ihre Anrufe sollten gut funktionieren.',
+  'preflight.verdict.warning':
+    'Anrufe sollten funktionieren, aber beachten Sie die Hinweise unten.',
+  'preflight.verdict.failed':
+    'So würde ein Anruf nicht funktionieren. Unten sehen Sie, was Sie tun können.',
 };

@@ -125,4 +125,68 @@ export const es: Messages = {
   'callback.refused': 'No se pudo aceptar esta solicitud.',
   'floating.close': 'Cerrar',
   'floating.in-call': 'Volver a la llamada',
+  'feedback.question': '¿Qué tal fue la llamada?',
+  'feedback.rating': '{n} de 5',
+  'feedback.scale': '1 = mala, 5 = excelente',
+  'feedback.problems': '¿Qué falló?',
+  'feedback.could-not-hear': 'No oía a la otra persona',
+  'feedback.could-not-be-heard': 'La otra persona no me oía',
+  'feedback.choppy-audio': 'El audio se entrecortaba',
+  'feedback.echo': 'Eco',
+  'feedback.dropped-call': 'La llamada se cortó',
+  'feedback.send': 'Enviar',
+  'feedback.skip': 'Omitir',
+  'feedback.thanks': 'Gracias por su opinión.',
+  'preflight.start': 'Probar mi conexión',
+  'preflight.title': 'Prueba de conexión',
+  'preflight.cancel': 'Cancelar prueba',
+  'preflight.close': 'Cerrar',
+  'preflight.again': 'Probar de nuevo',
+  'preflight.step.microphone': 'Micrófono',
+  'preflight.step.speaker': 'Altavoz',
+  'preflight.step.gateway': 'Nuestro servicio de llamadas',
+  'preflight.step.media': 'Audio de las llamadas en su red',
+  'preflight.pending': 'Pendiente',
+  'preflight.running': 'Comprobando…',
+  'preflight.level': 'Nivel del micrófono',
+  'preflight.speak': 'Diga algo: la barra debería moverse.',
+  'preflight.question': 'Se está reproduciendo un tono. ¿Lo escuchó?',
+  'preflight.yes': 'Sí, lo escuché',
+  'preflight.no': 'No',
+  'preflight.microphone.ok': 'Funciona.',
+  'preflight.microphone.silent':
+    'No escuchamos nada. Compruebe que el micrófono no esté silenciado o elija otro.',
+  'preflight.microphone.denied':
+    'Bloqueado. Permita el micrófono para este sitio en su navegador y vuelva a probar.',
+  'preflight.microphone.not-found':
+    'No se encontró ningún micrófono. Conecte uno y vuelva a probar.',
+  'preflight.microphone.unavailable':
+    'No se puede abrir el micrófono. Cierre otras aplicaciones que lo estén usando y vuelva a probar.',
+  'preflight.speaker.heard': 'Funciona.',
+  'preflight.speaker.not-heard':
+    'No se escuchó. Suba el volumen o elija otro altavoz o auriculares en su dispositivo.',
+  'preflight.speaker.no-answer': 'Sin comprobar.',
+  'preflight.gateway.ok': 'Accesible.',
+  'preflight.gateway.some-unreachable': 'Accesible (uno de nuestros servidores no respondió).',
+  'preflight.gateway.unreachable':
+    'No se puede acceder a nuestro servicio de llamadas desde esta red. Pruebe con otra red o inténtelo de nuevo más tarde.',
+  'preflight.gateway.token-failed':
+    'Nuestro servicio de llamadas no respondió. Inténtelo de nuevo más tarde.',
+  'preflight.gateway.unauthorized':
+    'Nuestro servicio de llamadas rechazó la prueba. Inténtelo de nuevo más tarde.',
+  'preflight.media.ok': 'Bien.',
+  'preflight.media.poor':
+    'Deficiente: las llamadas pueden oírse entrecortadas. Acérquese a su router Wi-Fi o use otra red.',
+  'preflight.media.no-relay':
+    'Funciona, pero la ruta de respaldo no está disponible: las llamadas pueden fallar en redes más restrictivas.',
+  'preflight.media.no-echo':
+    'El audio de las llamadas no pasa por esta red. Pruebe con otra red (datos móviles o sin VPN).',
+  'preflight.media.not-allowed':
+    'Esta prueba no está disponible aquí. Es posible que las llamadas funcionen igualmente.',
+  'preflight.media.not-run': 'Sin comprobar.',
+  'preflight.verdict.ok': 'Todo listo: sus llamadas deberían funcionar bien.',
+  'preflight.verdict.warning':
+    'Las llamadas deberían funcionar, pero revise lo que encontramos más abajo.',
+  'preflight.verdict.failed':
+    'Tal como está, una llamada no funcionaría. Vea más abajo qué puede hacer.',
 };

@@ -128,4 +128,67 @@ export const fr: Messages = {
   'callback.refused': 'Cette demande n’a pas pu être acceptée.',
   'floating.close': 'Fermer',
   'floating.in-call': 'Revenir à l’appel',
+  'feedback.question': 'Comment s’est passé l’appel\u202f?',
+  'feedback.rating': '{n} sur 5',
+  'feedback.scale': '1 = mauvais, 5 = excellent',
+  'feedback.problems': 'Qu’est-ce qui n’a pas fonctionné\u202f?',
+  'feedback.could-not-hear': 'Je n’entendais pas mon correspondant',
+  'feedback.could-not-be-heard': 'Mon correspondant ne m’entendait pas',
+  'feedback.choppy-audio': 'Le son était haché',
+  'feedback.echo': 'Écho',
+  'feedback.dropped-call': 'L’appel a été coupé',
+  'feedback.send': 'Envoyer',
+  'feedback.skip': 'Passer',
+  'feedback.thanks': 'Merci pour votre avis.',
+  'preflight.start': 'Tester ma connexion',
+  'preflight.title': 'Test de connexion',
+  'preflight.cancel': 'Annuler le test',
+  'preflight.close': 'Fermer',
+  'preflight.again': 'Refaire le test',
+  'preflight.step.microphone': 'Micro',
+  'preflight.step.speaker': 'Haut-parleur',
+  'preflight.step.gateway': 'Notre service d’appel',
+  'preflight.step.media': 'Son des appels sur votre réseau',
+  'preflight.pending': 'En attente',
+  'preflight.running': 'Vérification…',
+  'preflight.level': 'Niveau du micro',
+  'preflight.speak': 'Dites quelque chose\u202f: la barre devrait bouger.',
+  'preflight.question': 'Un son est diffusé. L’avez-vous entendu\u202f?',
+  'preflight.yes': 'Oui, je l’ai entendu',
+  'preflight.no': 'Non',
+  'preflight.microphone.ok': 'Fonctionne.',
+  'preflight.microphone.silent':
+    'Nous n’avons rien entendu. Vérifiez que le micro n’est pas coupé, ou choisissez-en un autre.',
+  'preflight.microphone.denied':
+    'Bloqué. Autorisez le micro pour ce site dans votre navigateur, puis refaites le test.',
+  'preflight.microphone.not-found': 'Aucun micro trouvé. Branchez-en un, puis refaites le test.',
+  'preflight.microphone.unavailable':
+    'Impossible d’ouvrir le micro. Fermez les autres applications qui l’utilisent, puis refaites le test.',
+  'preflight.speaker.heard': 'Fonctionne.',
+  'preflight.speaker.not-heard':
+    'Non entendu. Montez le volume, ou choisissez un autre haut-parleur ou casque sur votre appareil.',
+  'preflight.speaker.no-answer': 'Non vérifié.',
+  'preflight.gateway.ok': 'Joignable.',
+  'preflight.gateway.some-unreachable': 'Joignable (l’un de nos serveurs n’a pas répondu).',
+  'preflight.gateway.unreachable':
+    'Notre service d’appel est injoignable depuis ce réseau. Essayez un autre réseau, ou réessayez plus tard.',
+  'preflight.gateway.token-failed':
+    'Notre service d’appel n’a pas répondu. Veuillez réessayer plus tard.',
+  'preflight.gateway.unauthorized':
+    'Notre service d’appel a refusé le test. Veuillez réessayer plus tard.',
+  'preflight.media.ok': 'Bon.',
+  'preflight.media.poor':
+    'Médiocre\u202f: le son des appels risque d’être haché. Rapprochez-vous de votre routeur Wi-Fi, ou utilisez un autre réseau.',
+  'preflight.media.no-relay':
+    'Fonctionne, mais la voie de secours est injoignable\u202f: les appels peuvent échouer sur les réseaux plus restrictifs.',
+  'preflight.media.no-echo':
+    'Le son des appels ne passe pas sur ce réseau. Essayez un autre réseau (données mobiles, ou sans VPN).',
+  'preflight.media.not-allowed':
+    'Ce test n’est pas disponible ici. Les appels peuvent quand même fonctionner.',
+  'preflight.media.not-run': 'Non vérifié.',
+  'preflight.verdict.ok': 'Tout est prêt\u202f: vos appels devraient bien fonctionner.',
+  'preflight.verdict.warning':
+    'Les appels devraient fonctionner, mais consultez nos remarques ci-dessous.',
+  'preflight.verdict.failed':
+    'En l’état, un appel ne fonctionnerait pas. Consultez ci-dessous ce qu’il faut faire.',
 };

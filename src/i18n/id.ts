@@ -123,4 +123,66 @@ export const id: Messages = {
   'callback.refused': 'Permintaan ini tidak dapat diterima.',
   'floating.close': 'Tutup',
   'floating.in-call': 'Kembali ke panggilan',
+  'feedback.question': 'Bagaimana panggilannya?',
+  'feedback.rating': '{n} dari 5',
+  'feedback.scale': '1 = buruk, 5 = sangat baik',
+  'feedback.problems': 'Apa yang bermasalah?',
+  'feedback.could-not-hear': 'Saya tidak bisa mendengar lawan bicara',
+  'feedback.could-not-be-heard': 'Lawan bicara tidak bisa mendengar saya',
+  'feedback.choppy-audio': 'Suara terputus-putus',
+  'feedback.echo': 'Suara bergema',
+  'feedback.dropped-call': 'Panggilan terputus',
+  'feedback.send': 'Kirim',
+  'feedback.skip': 'Lewati',
+  'feedback.thanks': 'Terima kasih atas masukan Anda.',
+  'preflight.start': 'Tes koneksi saya',
+  'preflight.title': 'Tes koneksi',
+  'preflight.cancel': 'Batalkan tes',
+  'preflight.close': 'Tutup',
+  'preflight.again': 'Tes lagi',
+  'preflight.step.microphone': 'Mikrofon',
+  'preflight.step.speaker': 'Pengeras suara',
+  'preflight.step.gateway': 'Layanan panggilan kami',
+  'preflight.step.media': 'Suara panggilan di jaringan Anda',
+  'preflight.pending': 'Menunggu',
+  'preflight.running': 'Memeriksa…',
+  'preflight.level': 'Level mikrofon',
+  'preflight.speak': 'Ucapkan sesuatu: bilah seharusnya bergerak.',
+  'preflight.question': 'Sebuah nada sedang diputar. Apakah Anda mendengarnya?',
+  'preflight.yes': 'Ya, saya mendengarnya',
+  'preflight.no': 'Tidak',
+  'preflight.microphone.ok': 'Berfungsi.',
+  'preflight.microphone.silent':
+    'Kami tidak mendengar apa pun. Pastikan mikrofon tidak dibisukan, atau pilih mikrofon lain.',
+  'preflight.microphone.denied':
+    'Diblokir. Izinkan mikrofon untuk situs ini di browser Anda, lalu tes lagi.',
+  'preflight.microphone.not-found': 'Mikrofon tidak ditemukan. Sambungkan mikrofon, lalu tes lagi.',
+  'preflight.microphone.unavailable':
+    'Mikrofon tidak dapat dibuka. Tutup aplikasi lain yang sedang memakainya, lalu tes lagi.',
+  'preflight.speaker.heard': 'Berfungsi.',
+  'preflight.speaker.not-heard':
+    'Tidak terdengar. Besarkan volume, atau pilih pengeras suara atau headset lain di perangkat Anda.',
+  'preflight.speaker.no-answer': 'Tidak diperiksa.',
+  'preflight.gateway.ok': 'Dapat dihubungi.',
+  'preflight.gateway.some-unreachable': 'Dapat dihubungi (salah satu server kami tidak merespons).',
+  'preflight.gateway.unreachable':
+    'Layanan panggilan kami tidak dapat dihubungi dari jaringan ini. Coba jaringan lain, atau coba lagi nanti.',
+  'preflight.gateway.token-failed':
+    'Layanan panggilan kami tidak merespons. Silakan coba lagi nanti.',
+  'preflight.gateway.unauthorized':
+    'Layanan panggilan kami menolak tes ini. Silakan coba lagi nanti.',
+  'preflight.media.ok': 'Baik.',
+  'preflight.media.poor':
+    'Buruk: suara panggilan mungkin terputus-putus. Dekati router Wi-Fi Anda, atau gunakan jaringan lain.',
+  'preflight.media.no-relay':
+    'Berfungsi, tetapi jalur cadangan tidak dapat dihubungi: panggilan mungkin gagal di jaringan yang lebih ketat.',
+  'preflight.media.no-echo':
+    'Suara panggilan tidak dapat melewati jaringan ini. Coba jaringan lain (data seluler, atau tanpa VPN).',
+  'preflight.media.not-allowed':
+    'Tes ini tidak tersedia di sini. Panggilan mungkin tetap berfungsi.',
+  'preflight.media.not-run': 'Tidak diperiksa.',
+  'preflight.verdict.ok': 'Semua siap: panggilan Anda seharusnya berjalan lancar.',
+  'preflight.verdict.warning': 'Panggilan seharusnya berfungsi, tetapi lihat temuan kami di bawah.',
+  'preflight.verdict.failed':
+    'Dengan kondisi saat ini, panggilan tidak akan berhasil. Lihat langkah yang perlu dilakukan di bawah.',
 };

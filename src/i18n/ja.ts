@@ -124,4 +124,66 @@ export const ja: Messages = {
   'callback.refused': 'このご依頼はお受けできませんでした。',
   'floating.close': '閉じる',
   'floating.in-call': '通話に戻る',
+  'feedback.question': '通話はいかがでしたか？',
+  'feedback.rating': '5段階中{n}',
+  'feedback.scale': '1 = 悪い、5 = とても良い',
+  'feedback.problems': 'どのような問題がありましたか？',
+  'feedback.could-not-hear': '相手の声が聞こえなかった',
+  'feedback.could-not-be-heard': '相手にこちらの声が届かなかった',
+  'feedback.choppy-audio': '音声が途切れた',
+  'feedback.echo': '声が反響した',
+  'feedback.dropped-call': '通話が切れた',
+  'feedback.send': '送信',
+  'feedback.skip': 'スキップ',
+  'feedback.thanks': 'ご意見ありがとうございました。',
+  'preflight.start': '接続をテスト',
+  'preflight.title': '接続テスト',
+  'preflight.cancel': 'テストをキャンセル',
+  'preflight.close': '閉じる',
+  'preflight.again': 'もう一度テスト',
+  'preflight.step.microphone': 'マイク',
+  'preflight.step.speaker': 'スピーカー',
+  'preflight.step.gateway': '通話サービス',
+  'preflight.step.media': 'お使いのネットワークでの通話音声',
+  'preflight.pending': '待機中',
+  'preflight.running': '確認中…',
+  'preflight.level': 'マイクの入力レベル',
+  'preflight.speak': '何か話してみてください。バーが動けば正常です。',
+  'preflight.question': '確認音を再生しています。聞こえましたか？',
+  'preflight.yes': 'はい、聞こえました',
+  'preflight.no': 'いいえ',
+  'preflight.microphone.ok': '正常です。',
+  'preflight.microphone.silent':
+    '音声が検出されませんでした。マイクがミュートになっていないか確認するか、別のマイクを選択してください。',
+  'preflight.microphone.denied':
+    'ブロックされています。ブラウザーでこのサイトでのマイクの使用を許可してから、もう一度テストしてください。',
+  'preflight.microphone.not-found':
+    'マイクが見つかりません。マイクを接続してから、もう一度テストしてください。',
+  'preflight.microphone.unavailable':
+    'マイクを使用できません。マイクを使用している他のアプリを閉じてから、もう一度テストしてください。',
+  'preflight.speaker.heard': '正常です。',
+  'preflight.speaker.not-heard':
+    '聞こえませんでした。音量を上げるか、お使いのデバイスで別のスピーカーまたはヘッドセットを選択してください。',
+  'preflight.speaker.no-answer': '未確認です。',
+  'preflight.gateway.ok': '接続できます。',
+  'preflight.gateway.some-unreachable': '接続できます（サーバーの1つが応答しませんでした）。',
+  'preflight.gateway.unreachable':
+    'このネットワークからは通話サービスに接続できません。別のネットワークをお試しいただくか、しばらくしてからもう一度お試しください。',
+  'preflight.gateway.token-failed':
+    '通話サービスから応答がありませんでした。しばらくしてからもう一度お試しください。',
+  'preflight.gateway.unauthorized':
+    '通話サービスがテストを受け付けませんでした。しばらくしてからもう一度お試しください。',
+  'preflight.media.ok': '良好です。',
+  'preflight.media.poor':
+    '不安定です：通話の音声が途切れる場合があります。Wi-Fi ルーターに近づくか、別のネットワークをお使いください。',
+  'preflight.media.no-relay':
+    '正常ですが、予備の経路に接続できません：制限の厳しいネットワークでは通話できない場合があります。',
+  'preflight.media.no-echo':
+    'このネットワークでは通話の音声が届きません。別のネットワーク（モバイルデータ通信、または VPN なし）をお試しください。',
+  'preflight.media.not-allowed':
+    'ここではこのテストを利用できません。通話は問題なくできる場合があります。',
+  'preflight.media.not-run': '未確認です。',
+  'preflight.verdict.ok': '準備完了です：問題なく通話できるはずです。',
+  'preflight.verdict.warning': '通話はできるはずですが、下記の確認結果をご覧ください。',
+  'preflight.verdict.failed': 'このままでは通話できません。下記の対処方法をご覧ください。',
 };

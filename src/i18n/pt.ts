@@ -125,4 +125,66 @@ export const pt: Messages = {
   'callback.refused': 'Não foi possível aceitar esta solicitação.',
   'floating.close': 'Fechar',
   'floating.in-call': 'Voltar à chamada',
+  'feedback.question': 'Como foi a ligação?',
+  'feedback.rating': '{n} de 5',
+  'feedback.scale': '1 = ruim, 5 = excelente',
+  'feedback.problems': 'O que deu errado?',
+  'feedback.could-not-hear': 'Não consegui ouvir a outra pessoa',
+  'feedback.could-not-be-heard': 'A outra pessoa não conseguia me ouvir',
+  'feedback.choppy-audio': 'O áudio estava picotado',
+  'feedback.echo': 'Eco',
+  'feedback.dropped-call': 'A ligação caiu',
+  'feedback.send': 'Enviar',
+  'feedback.skip': 'Pular',
+  'feedback.thanks': 'Obrigado pela sua avaliação.',
+  'preflight.start': 'Testar minha conexão',
+  'preflight.title': 'Teste de conexão',
+  'preflight.cancel': 'Cancelar teste',
+  'preflight.close': 'Fechar',
+  'preflight.again': 'Testar novamente',
+  'preflight.step.microphone': 'Microfone',
+  'preflight.step.speaker': 'Alto-falante',
+  'preflight.step.gateway': 'Nosso serviço de chamadas',
+  'preflight.step.media': 'Áudio das chamadas na sua rede',
+  'preflight.pending': 'Aguardando',
+  'preflight.running': 'Verificando…',
+  'preflight.level': 'Nível do microfone',
+  'preflight.speak': 'Fale alguma coisa: a barra deve se mexer.',
+  'preflight.question': 'Um som está tocando. Você ouviu?',
+  'preflight.yes': 'Sim, ouvi',
+  'preflight.no': 'Não',
+  'preflight.microphone.ok': 'Funcionando.',
+  'preflight.microphone.silent':
+    'Não ouvimos nada. Verifique se o microfone não está no mudo ou escolha outro.',
+  'preflight.microphone.denied':
+    'Bloqueado. Permita o microfone para este site no navegador e teste novamente.',
+  'preflight.microphone.not-found': 'Nenhum microfone encontrado. Conecte um e teste novamente.',
+  'preflight.microphone.unavailable':
+    'Não foi possível abrir o microfone. Feche outros aplicativos que estejam usando o microfone e teste novamente.',
+  'preflight.speaker.heard': 'Funcionando.',
+  'preflight.speaker.not-heard':
+    'Som não ouvido. Aumente o volume ou escolha outro alto-falante ou fone de ouvido no seu dispositivo.',
+  'preflight.speaker.no-answer': 'Não verificado.',
+  'preflight.gateway.ok': 'Acessível.',
+  'preflight.gateway.some-unreachable': 'Acessível (um dos nossos servidores não respondeu).',
+  'preflight.gateway.unreachable':
+    'Não é possível acessar nosso serviço de chamadas por esta rede. Tente outra rede ou tente novamente mais tarde.',
+  'preflight.gateway.token-failed':
+    'Nosso serviço de chamadas não respondeu. Tente novamente mais tarde.',
+  'preflight.gateway.unauthorized':
+    'Nosso serviço de chamadas recusou o teste. Tente novamente mais tarde.',
+  'preflight.media.ok': 'Bom.',
+  'preflight.media.poor':
+    'Ruim: o áudio das chamadas pode picotar. Fique mais perto do roteador Wi-Fi ou use outra rede.',
+  'preflight.media.no-relay':
+    'Funcionando, mas a rota alternativa não está acessível: as chamadas podem falhar em redes mais restritas.',
+  'preflight.media.no-echo':
+    'O áudio das chamadas não passa por esta rede. Tente outra rede (dados móveis ou sem VPN).',
+  'preflight.media.not-allowed':
+    'Este teste não está disponível aqui. As chamadas ainda podem funcionar.',
+  'preflight.media.not-run': 'Não verificado.',
+  'preflight.verdict.ok': 'Tudo certo: suas chamadas devem funcionar bem.',
+  'preflight.verdict.warning': 'As chamadas devem funcionar, mas veja abaixo o que encontramos.',
+  'preflight.verdict.failed':
+    'Do jeito que está, uma chamada não funcionaria. Veja abaixo o que fazer.',
 };

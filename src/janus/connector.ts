@@ -17,6 +17,8 @@ import type { JanusJS } from 'janus-gateway';
 import { VoipError } from '../errors.js';
 import type {
   ConnectOptions,
+  EchoOptions,
+  EchoTest,
   PreconnectOptions,
   SessionEvent,
   SipConnector,
@@ -106,7 +108,10 @@ export function createJanusConnector(
   const registry = (lib as unknown as { sessions?: Map<number, unknown> } | undefined)?.sessions;
 
   /** Opens a gateway session (janus.js tries the servers in order until one answers). */
-  const open = (Janus: JanusLib, options: PreconnectOptions): Opening => {
+  const open = (
+    Janus: JanusLib,
+    options: Pick<PreconnectOptions, 'servers' | 'iceServers' | 'token'>,
+  ): Opening => {
     const holder: Holder = {};
     let instance: JanusJS.Janus | undefined;
     /** Given up (aborted, timed out, unused): a session Janus creates after that is destroyed. */
@@ -223,6 +228,42 @@ export function createJanusConnector(
         // Lost before Janus made the session: closed, and the next call opens its own.
         opening.holder.lost = lost;
       });
+    },
+
+    // The pre-call check's parts are a chunk of their own (a call never loads them).
+    probe: (server, signal) => import('./echo.js').then((echo) => echo.probeJanus(server, signal)),
+
+    async echoTest(options: EchoOptions): Promise<EchoTest> {
+      if (typeof lib !== 'function') throw new VoipError('load-failed', 'janus-gateway not loaded');
+      await init(lib);
+      const opening = open(lib, options);
+      const giveUp = () => opening.discard();
+      options.signal.addEventListener('abort', giveUp, { once: true });
+      try {
+        const janus = await answerWithin(
+          opening.janus,
+          CONNECT_TIMEOUT_MS,
+          'connect',
+          'server-unreachable',
+        );
+        const { openEcho } = await import('./echo.js');
+        const echo = await openEcho(janus, options.stream, options.signal);
+        return {
+          getStats: () => echo.getStats(),
+          get failed() {
+            return echo.failed;
+          },
+          close: async () => {
+            await echo.close();
+            opening.discard();
+          },
+        };
+      } catch (error) {
+        opening.discard();
+        throw error;
+      } finally {
+        options.signal.removeEventListener('abort', giveUp);
+      }
     },
 
     async connect(options: ConnectOptions): Promise<SipSession> {

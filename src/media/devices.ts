@@ -52,7 +52,7 @@ export function deviceConstraint(
 }
 
 /** The microphone constraints with a device (see `deviceConstraint`). */
-function withDevice(
+export function withDevice(
   given: MediaTrackConstraints | boolean | undefined,
   chosen: string | undefined,
 ): MediaTrackConstraints | boolean {

@@ -37,6 +37,8 @@ const EVENTS = [
   'voip-connected',
   'voip-ended',
   'voip-call-summary',
+  'voip-feedback',
+  'voip-preflight',
   'voip-error',
   'voip-callback-request',
   'voip-callback-sent',

@@ -172,6 +172,28 @@ export interface SipSession {
   close(): Promise<void>;
 }
 
+/** What {@link SipConnector.echoTest} needs. */
+export interface EchoOptions extends Pick<
+  ConnectOptions,
+  'servers' | 'iceServers' | 'token' | 'signal'
+> {
+  /** The audio sent to the gateway and back (its track is not stopped by the test). */
+  readonly stream: MediaStream;
+}
+
+/**
+ * A media path to the gateway and back, with no SIP: the gateway echoes the audio it receives
+ * (for Janus, its EchoTest plugin). Read its statistics, then close it.
+ */
+export interface EchoTest {
+  /** The peer connection's WebRTC statistics, or `null` once it is gone. */
+  getStats(): Promise<RTCStatsReport | null>;
+  /** Whether the gateway gave up on the media path (for Janus: ICE failed). */
+  readonly failed: boolean;
+  /** Releases the peer connection, the plugin handle and the gateway session. Never rejects. */
+  close(): Promise<void>;
+}
+
 /** Opens gateway sessions. The element's `connector` property takes any implementation. */
 export interface SipConnector {
   /** Connects, attaches to the SIP service and registers as a guest. */
@@ -182,4 +204,14 @@ export interface SipConnector {
    * while (the `preconnect` attribute). Optional: a connector without it connects at the call.
    */
   preconnect?(options: PreconnectOptions): void;
+  /**
+   * Time to the gateway's answer to an information request at one `server` URL, in ms; rejects
+   * with `server-unreachable` when it does not answer (the pre-call check).
+   */
+  probe?(server: string, signal: AbortSignal): Promise<number>;
+  /**
+   * Opens a media path to the first gateway that answers and back (no SIP), once it carries audio
+   * (the pre-call check). Rejects with a code: `server-unreachable`, `unauthorized`, `failed`.
+   */
+  echoTest?(options: EchoOptions): Promise<EchoTest>;
 }

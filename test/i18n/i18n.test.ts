@@ -4,7 +4,9 @@ import { enAway } from '../../src/away/en-away.js';
 import { enCallback } from '../../src/callback/en-callback.js';
 import { enCall } from '../../src/call/en-call.js';
 import { enChat } from '../../src/chat/en-chat.js';
+import { enFeedback } from '../../src/feedback/en-feedback.js';
 import { enFloating } from '../../src/floating/en-floating.js';
+import { enPreflight } from '../../src/preflight/en-preflight.js';
 import { enTransfer } from '../../src/transfer/en-transfer.js';
 import { enVideo } from '../../src/video/en-video.js';
 import { ar } from '../../src/i18n/ar.js';
@@ -32,7 +34,9 @@ describe('i18n', () => {
     ...enCallback,
     ...enCall,
     ...enChat,
+    ...enFeedback,
     ...enFloating,
+    ...enPreflight,
     ...enTransfer,
     ...enVideo,
   };

@@ -12,7 +12,7 @@ describe('voip-call-button/react: event props', () => {
     expect(props['onVoipStateChange']).to.equal('voip-state-change');
     expect(props['onVoipMessageStatus']).to.equal('voip-message-status');
     expect(props['onVoipCallbackRequest']).to.equal('voip-callback-request');
-    expect(Object.keys(props)).to.have.length(18);
+    expect(Object.keys(props)).to.have.length(20);
     for (const [prop, name] of Object.entries(props)) {
       expect(prop).to.match(/^onVoip([A-Z][a-z]+)+$/);
       const kebab = prop

@@ -187,6 +187,19 @@ export async function janusHandles(
   return body.handles ?? [];
 }
 
+/** The plugin a Janus handle is attached to (admin API `handle_info`): `janus.plugin.sip` ... */
+export async function janusHandlePlugin(
+  session: number,
+  handle: number,
+  admin = stack.janusAdminHttp,
+): Promise<string> {
+  const body = await janusAdmin<{ info?: { plugin?: string } }>(
+    `${admin}/${session}/${handle}`,
+    'handle_info',
+  );
+  return body.info?.plugin ?? '';
+}
+
 /** Waits until Janus (`admin`, default: janus) has no session left; returns how long it took. */
 export async function untilNoJanusSessions(
   ms = 3000,
