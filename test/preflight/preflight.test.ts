@@ -25,6 +25,8 @@ class EchoConnector extends FakeConnector {
   /** The echo's statistics: packets received and lost per second. */
   perSecond = { received: 50, lost: 0 };
   echoError: VoipError | undefined;
+  /** The type of the local candidate the echo's statistics list. */
+  candidate = 'host';
 
   async probe(server: string): Promise<number> {
     this.probes.push(server);
@@ -37,6 +39,7 @@ class EchoConnector extends FakeConnector {
     if (this.echoError) throw this.echoError;
     const start = performance.now();
     const rate = this.perSecond;
+    const candidateType = this.candidate;
     return {
       failed: false,
       getStats: async () => {
@@ -61,6 +64,7 @@ class EchoConnector extends FakeConnector {
               currentRoundTripTime: 0.03,
             },
           ],
+          ['local', { type: 'local-candidate', candidateType }],
         ]) as unknown as RTCStatsReport;
       },
       close: async () => void (this.closed += 1),
@@ -200,8 +204,31 @@ describe('the pre-call check', function () {
     await answer(el, 'preflight-yes');
     const result = await run;
     expect(result.verdict).to.equal('warning');
-    expect(result.checks[3]).to.include({ status: 'warning', detail: 'poor', lossPct: 20 });
+    expect(result.checks[3]).to.include({ status: 'warning', detail: 'poor' });
+    // 10 of every 50 packets lost; the fake's counters are whole packets at each sample's time.
+    expect(result.checks[3]!.lossPct).to.be.closeTo(20, 1);
     expect(result.mos).to.be.below(3.5);
+  });
+
+  it('with iceServers, a relay candidate is looked for: none is a warning', async () => {
+    const { el, connector } = await mount();
+    el.iceServers = [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }];
+    let run = el.preflight();
+    await answer(el, 'preflight-yes');
+    let result = await run;
+    expect(connector.echoes[0]!.iceServers).to.deep.equal(el.iceServers);
+    expect(result.checks[3]).to.include({ status: 'warning', detail: 'no-relay', relay: false });
+    expect(step(el, 'media')!.textContent).to.contain('backup route is not reachable');
+    connector.candidate = 'relay';
+    run = el.preflight();
+    await answer(el, 'preflight-yes');
+    result = await run;
+    expect(result.checks[3]).to.include({ status: 'ok', detail: 'ok', relay: true });
+    // Without iceServers nothing is said about a relay.
+    el.iceServers = [];
+    run = el.preflight();
+    await answer(el, 'preflight-yes');
+    expect((await run).checks[3]!.relay).to.equal(undefined);
   });
 
   it('no gateway answers: the gateway fails, the media step is not run', async () => {
