@@ -71,6 +71,8 @@ class PreflightPart implements Preflight {
     this.update(true);
     const run = this.check(abort.signal)
       .then((result) => {
+        // Cancelled as its last step ended: it stays cancelled (no event, no result shown).
+        if (abort.signal.aborted) throw new VoipError('failed', 'cancelled');
         this.result = result;
         this.controller.host.dispatchEvent(createVoipEvent('voip-preflight', result));
         this.update(true);
