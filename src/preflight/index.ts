@@ -51,6 +51,11 @@ class PreflightPart implements Preflight {
     if (root && styles.styleSheet) {
       root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles.styleSheet];
     }
+    // Removed from the page (not moved: checked after the task), it stops and releases all.
+    controller.host.addController({
+      hostDisconnected: () =>
+        void Promise.resolve().then(() => controller.host.isConnected || this.cancel()),
+    });
     // A call always wins: starting one cancels the check, and hides its result.
     controller.host.addEventListener('voip-state-change', (event) => {
       if (event.detail.state === 'idle') return;

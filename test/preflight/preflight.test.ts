@@ -313,6 +313,27 @@ describe('the pre-call check', function () {
     await until(() => !part(el, 'preflight') && !!part(el, 'preflight-start'));
   });
 
+  it('removed from the page during the check: it stops and releases everything; moved, it goes on', async () => {
+    const { el, connector, results } = await mount();
+    let run = el.preflight();
+    await answer(el, 'preflight-yes');
+    await until(() => connector.echoes.length === 1, 5000);
+    // Moved (removed and inserted in one task): the check goes on to its result.
+    const parent = el.parentNode!;
+    el.remove();
+    parent.appendChild(el);
+    await run;
+    expect(results).to.have.length(1);
+    run = el.preflight();
+    await answer(el, 'preflight-yes');
+    await until(() => connector.echoes.length === 2, 5000);
+    el.remove();
+    expect((await rejection(run)).message).to.equal('cancelled');
+    await until(() => connector.closed === 2);
+    expect(mic.streams[1]!.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+    expect(results).to.have.length(1);
+  });
+
   it('a call started during the check cancels it, and the call goes ahead', async () => {
     const { el, connector, results } = await mount();
     const run = el.preflight();
