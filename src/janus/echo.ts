@@ -5,6 +5,7 @@
 import type { JanusJS } from 'janus-gateway';
 import { VoipError } from '../errors.js';
 import type { EchoTest } from '../sip/session.js';
+import { rejectAfter } from '../util/time.js';
 import { answerWithin, janusError, REQUEST_TIMEOUT_MS } from './errors.js';
 
 const ECHO_PLUGIN = 'janus.plugin.echotest';
@@ -144,16 +145,11 @@ export async function openEcho(
     );
     // (The EchoTest plugin takes its settings with no `request` name, which janus.js's types want.)
     handle.send({ message: { audio: true, video: false } as unknown as { request: string }, jsep });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
+    await rejectAfter(
       echoed,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new VoipError('failed', `no echo in ${echoTiming.mediaMs} ms`)),
-          echoTiming.mediaMs,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
+      echoTiming.mediaMs,
+      () => new VoipError('failed', `no echo in ${echoTiming.mediaMs} ms`),
+    );
     return test;
   } catch (error) {
     failed = true;

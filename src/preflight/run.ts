@@ -49,6 +49,8 @@ export interface PreflightOptions {
   readonly signal: AbortSignal;
 }
 
+// (Not util/time.ts's helpers: they are in the call's chunk, and a static import from this chunk
+// would split the call's code in two; see call/index.ts, preflightTools.)
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
