@@ -269,6 +269,16 @@ export class JanusSipSession implements SipSession {
       }
       return;
     }
+    // Right at the answer the browser's tone sender may not be ready yet (the answer's
+    // description still being applied): janus.js then fails at once. Wait for it, briefly.
+    const sender = this.pc?.getSenders().find((s) => s.track?.kind === 'audio');
+    for (
+      let waited = 0;
+      sender?.dtmf && !sender.dtmf.canInsertDTMF && waited < 2000;
+      waited += 50
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await new Promise<void>((resolve, reject) => {
       handle.dtmf({
         dtmf: { tones: digits, duration: DTMF_DURATION_MS, gap: DTMF_GAP_MS },
