@@ -100,8 +100,11 @@ const BUDGET_FIRST_CLICK = 9_965;
 // stays one chunk, and the adapter loads the echo (1.3 KB, its own chunk) on demand. Every row
 // with the first load +101 B; a voice call 42,473 B, a video call 47,036 B. The check's row:
 // the first load, its chunks and a voice call's.
-const BUDGET_VOICE_CALL = 42_500;
-const BUDGET_VIDEO_CALL = 47_050;
+// RFC 4733 tones sent right at the answer wait for the browser's tone sender (a CI flake): the
+// call chunk 30,798 -> 30,875 B, a voice call 42,549 B, a video call 47,112 B, the pre-call
+// check 48,486 B (it loads the call chunk). Those three budgets +100 B.
+const BUDGET_VOICE_CALL = 42_600;
+const BUDGET_VIDEO_CALL = 47_150;
 const BUDGET_AWAY = 19_450;
 // The floating variant: the hook that loads its chunk, the `variant` property and the shared
 // phone icon made the first load 9,589 -> 9,676 B (so a call and the offers grow by as much:
@@ -112,7 +115,7 @@ const BUDGET_AWAY = 19_450;
 // 1,724 -> 1,783 B, the row 11,546 B.
 const BUDGET_FLOATING = 11_750;
 const BUDGET_FEEDBACK = 12_100;
-const BUDGET_PREFLIGHT = 48_450;
+const BUDGET_PREFLIGHT = 48_550;
 const ENTRY = 'dist/voip-call-button.js';
 /** The list of built-in languages and each language: chunks a page loads only for its language. */
 const LANGUAGE_CHUNK = /^chunks\/(languages|id|es|pt|fr|de|ar|ja)-[\w-]+\.js$/;
